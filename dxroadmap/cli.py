@@ -1,0 +1,127 @@
+"""Command line: ``dxroadmap [FILE]`` opens the editor; ``convert`` and ``info`` work without a window.
+
+Exit statuses (../shared/spec/plan-json.md): 0 success, 2 usage error, 3 the input
+cannot be read as a plan; 1 when the output cannot be written. Reasons go to standard
+error in one or two plain sentences, never a traceback, and no output file is left
+behind. ``convert`` to JSON never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_WRITE, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+_SUBCOMMANDS = ("convert", "info")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dxroadmap", description="DX推進計画ロードマップ editor and converter.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    convert = sub.add_parser("convert", help="convert a plan between formats (.json .xlsx → .json .xlsx .pdf .png .svg)")
+    convert.add_argument("input", help="a .json plan or an .xlsx roadmap workbook")
+    convert.add_argument("output", help="the file to write; its extension names the format")
+    convert.add_argument("--paper", choices=("A3", "A4", "B4"), type=str.upper, help="paper size for .pdf/.png/.svg/.xlsx (default A3)")
+    convert.add_argument("--orientation", choices=("landscape", "portrait"), type=str.lower,
+                         help="page orientation (default landscape)")
+    convert.add_argument("--dpi", type=int, help="resolution of a .png (default 150)")
+    info = sub.add_parser("info", help="print a plan's title, period and counts")
+    info.add_argument("input")
+    return parser
+
+
+def _fail(status: int, message: str) -> int:
+    print(f"dxroadmap: {message}", file=sys.stderr)
+    return status
+
+
+def _read(path: str):
+    from .io.errors import PlanReadError
+    from .io.formats import read_any
+
+    try:
+        return read_any(path), None
+    except PlanReadError as exc:
+        return None, exc.message()
+    except MemoryError:
+        return None, f"{Path(path).name} is too large to read."
+    except Exception as exc:  # a reader bug must still end in a sentence, not a traceback
+        return None, f"{Path(path).name} could not be read as a plan ({type(exc).__name__})."
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from .io.errors import PlanWriteError
+    from .io.formats import WRITE_EXTENSIONS, write_any
+
+    out = Path(args.output)
+    ext = out.suffix.lower()
+    if ext not in WRITE_EXTENSIONS:
+        return _fail(EXIT_USAGE, f"cannot write '{out.suffix or out.name}' files; the output must end in "
+                                 f"{', '.join(WRITE_EXTENSIONS)}.")
+    if ext == ".json" and (args.paper or args.orientation or args.dpi):
+        return _fail(EXIT_USAGE, "--paper, --orientation and --dpi apply to .xlsx, .pdf, .png and .svg output only.")
+    if args.dpi is not None and not 30 <= args.dpi <= 1200:
+        return _fail(EXIT_USAGE, "--dpi must be between 30 and 1200.")
+    result, error = _read(args.input)
+    if error:
+        return _fail(EXIT_UNREADABLE, error)
+    for warning in result.warnings:
+        print(f"dxroadmap: warning: {warning}", file=sys.stderr)
+    options = {k: v for k, v in (("paper", args.paper), ("orientation", args.orientation), ("dpi", args.dpi)) if v}
+    try:
+        write_any(result.plan, out, **options)
+    except ImportError:
+        return _fail(EXIT_USAGE, f"writing {ext} files is not available in this installation.")
+    except PlanWriteError as exc:
+        return _fail(EXIT_WRITE, exc.message())
+    except OSError as exc:
+        return _fail(EXIT_WRITE, f"could not write {out.name}: {exc.strerror or exc}.")
+    return EXIT_OK
+
+
+def _info(args: argparse.Namespace) -> int:
+    from .model.wareki import format_fiscal_year
+
+    result, error = _read(args.input)
+    if error:
+        return _fail(EXIT_UNREADABLE, error)
+    plan = result.plan
+    counts = plan.counts()
+    period = (f"{format_fiscal_year(plan.start_fy)}〜{format_fiscal_year(plan.end_fy)} "
+              f"({plan.start_fy}–{plan.end_fy})") if plan.start_fy >= 1926 else f"{plan.start_fy}–{plan.end_fy}"
+    print(f"title: {plan.title}")
+    print(f"organization: {plan.organization}")
+    print(f"period: {period}")
+    for key in ("pillars", "initiatives", "phases", "milestones"):
+        print(f"{key}: {counts[key]}")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    return EXIT_OK
+
+
+def _gui(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="dxroadmap", description="Open the DX推進計画 roadmap editor.",
+                                     epilog="Sub-commands: dxroadmap convert IN OUT, dxroadmap info IN.")
+    parser.add_argument("file", nargs="?", help="a plan (.json) or roadmap workbook (.xlsx) to open")
+    args = parser.parse_args(argv)
+    try:
+        from .ui.app import run
+    except ImportError as exc:
+        return _fail(EXIT_USAGE, f"the editor cannot start because Qt is not available ({exc}).")
+    return run(args.file)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in _SUBCOMMANDS:
+        return _gui(argv)
+    args = _parser().parse_args(argv)
+    return _convert(args) if args.command == "convert" else _info(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""The plan JSON file (``dxroadmap-plan``, version 1): read, write, and refuse what is not one.
+
+The keys of ../shared/spec/plan-json.md are a contract and keep their names and
+meanings. We add our own keys (``kind``, ``color``, ``priority_items``, ``kpi``,
+``status``, ``notes``, pillar ``description``) and ignore keys we do not know.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..model.fiscal import format_ym, parse_ym
+from ..model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
+from .atomic import atomic_write_bytes
+from .errors import PlanReadError, PlanWriteError
+
+__all__ = ["FORMAT", "VERSION", "plan_to_dict", "plan_from_dict", "dumps", "loads", "read_plan_json", "write_plan_json"]
+
+FORMAT = "dxroadmap-plan"
+VERSION = 1
+MAX_JSON_BYTES = 256 * 1024 * 1024
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _phase_to_dict(phase: Phase) -> dict[str, Any]:
+    out: dict[str, Any] = {"label": phase.label, "start": format_ym(phase.start), "end": format_ym(phase.end),
+                           "kind": phase.kind.value}
+    if phase.color:
+        out["color"] = phase.color
+    return out
+
+
+def _initiative_to_dict(init: Initiative) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": init.name,
+        "summary": init.summary,
+        "departments": list(init.departments),
+        "phases": [_phase_to_dict(p) for p in init.phases],
+        "milestones": [{"label": m.label, "date": format_ym(m.month)} for m in init.milestones],
+        "children": [_initiative_to_dict(c) for c in init.children],
+    }
+    if init.priority_items:
+        out["priority_items"] = list(init.priority_items)
+    for key in ("kpi", "status", "notes"):
+        if getattr(init, key):
+            out[key] = getattr(init, key)
+    return out
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The whole JSON document for ``plan``."""
+    pillars = []
+    for pillar in plan.pillars:
+        p: dict[str, Any] = {"name": pillar.name, "initiatives": [_initiative_to_dict(i) for i in pillar.initiatives]}
+        if pillar.description:
+            p["description"] = pillar.description
+        pillars.append(p)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "plan": {
+            "title": plan.title,
+            "organization": plan.organization,
+            "period": {"start_fy": plan.start_fy, "end_fy": plan.end_fy},
+            "pillars": pillars,
+        },
+    }
+
+
+def dumps(plan: Plan) -> str:
+    """Pretty, diffable JSON text (UTF-8, Japanese kept as written)."""
+    return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_plan_json(plan: Plan, path: str | os.PathLike) -> None:
+    """Save atomically; on failure the old file is left as it was."""
+    try:
+        atomic_write_bytes(path, dumps(plan).encode("utf-8"))
+    except OSError as exc:
+        raise PlanWriteError("write-failed", f"Could not save {Path(path).name}: {exc.strerror or exc}.",
+                             f"{Path(path).name} を保存できませんでした（{exc.strerror or exc}）。") from exc
+
+
+# ------------------------------------------------------------------ reading
+
+
+class _Invalid(Exception):
+    def __init__(self, where: str, what: str) -> None:
+        super().__init__(f"{where}: {what}")
+        self.where, self.what = where, what
+
+
+def _str(value: Any, where: str, *, optional: bool = False, default: str = "") -> str | None:
+    if value is None:
+        if optional:
+            return None
+        return default
+    if not isinstance(value, str):
+        raise _Invalid(where, "should be text")
+    return value
+
+
+def _list(value: Any, where: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _Invalid(where, "should be a list")
+    return value
+
+
+def _month(value: Any, where: str) -> int:
+    try:
+        return parse_ym(value)
+    except ValueError:
+        raise _Invalid(where, f"should be a month written YYYY-MM, not {value!r}") from None
+
+
+def _phase_from(d: Any, where: str) -> Phase:
+    if not isinstance(d, dict):
+        raise _Invalid(where, "should be an object")
+    label = _str(d.get("label"), f"{where}.label", optional=True)
+    start, end = _month(d.get("start"), f"{where}.start"), _month(d.get("end"), f"{where}.end")
+    if end < start:
+        raise _Invalid(where, "ends before it starts")
+    kind_value = d.get("kind")
+    try:
+        kind = PhaseKind(kind_value) if kind_value else guess_kind(label)
+    except ValueError:
+        kind = guess_kind(label)
+    color = d.get("color") if isinstance(d.get("color"), str) else None
+    return Phase(start=start, end=end, label=label, kind=kind, color=color)
+
+
+def _initiative_from(d: Any, where: str, depth: int = 0) -> Initiative:
+    if not isinstance(d, dict):
+        raise _Invalid(where, "should be an object")
+    if depth > 50:
+        raise _Invalid(where, "sub-actions are nested too deeply")
+    name = _str(d.get("name"), f"{where}.name")
+    departments = [_str(x, f"{where}.departments[{k}]") for k, x in enumerate(_list(d.get("departments"), f"{where}.departments"))]
+    phases = [_phase_from(p, f"{where}.phases[{k}]") for k, p in enumerate(_list(d.get("phases"), f"{where}.phases"))]
+    milestones = []
+    for k, m in enumerate(_list(d.get("milestones"), f"{where}.milestones")):
+        if not isinstance(m, dict):
+            raise _Invalid(f"{where}.milestones[{k}]", "should be an object")
+        milestones.append(Milestone(month=_month(m.get("date"), f"{where}.milestones[{k}].date"),
+                                    label=_str(m.get("label"), f"{where}.milestones[{k}].label", optional=True)))
+    children = [_initiative_from(c, f"{where}.children[{k}]", depth + 1)
+                for k, c in enumerate(_list(d.get("children"), f"{where}.children"))]
+    priority = [_str(x, f"{where}.priority_items") for x in _list(d.get("priority_items"), f"{where}.priority_items")]
+    return Initiative(
+        name=name, summary=_str(d.get("summary"), f"{where}.summary"), departments=departments,
+        priority_items=priority, kpi=_str(d.get("kpi"), f"{where}.kpi"), status=_str(d.get("status"), f"{where}.status"),
+        notes=_str(d.get("notes"), f"{where}.notes"), phases=phases, milestones=milestones, children=children,
+    )
+
+
+def _year(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
+        raise _Invalid(where, "should be a year such as 2023")
+    return value
+
+
+def plan_from_dict(doc: Any) -> Plan:
+    """Build a plan from a parsed JSON document; :class:`PlanReadError` if it is not one we can read."""
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise PlanReadError("foreign", "This JSON file is not a dxroadmap plan.",
+                            "この JSON ファイルは dxroadmap の計画ファイルではありません。")
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise PlanReadError("invalid", "The plan file has no valid version number.",
+                            "計画ファイルのバージョン番号が正しくありません。")
+    if version > VERSION:
+        raise PlanReadError("newer-version",
+                            f"This plan was saved by a newer dxroadmap (file version {version}); update dxroadmap to open it.",
+                            f"この計画は新しい dxroadmap で保存されています（形式バージョン {version}）。dxroadmap を更新してから開いてください。")
+    try:
+        body = doc.get("plan")
+        if not isinstance(body, dict):
+            raise _Invalid("plan", "is missing")
+        period = body.get("period")
+        if not isinstance(period, dict):
+            raise _Invalid("plan.period", "is missing")
+        start_fy, end_fy = _year(period.get("start_fy"), "plan.period.start_fy"), _year(period.get("end_fy"), "plan.period.end_fy")
+        if end_fy < start_fy:
+            raise _Invalid("plan.period", "ends before it starts")
+        pillars = []
+        for k, p in enumerate(_list(body.get("pillars"), "plan.pillars")):
+            if not isinstance(p, dict):
+                raise _Invalid(f"plan.pillars[{k}]", "should be an object")
+            inits = [_initiative_from(i, f"plan.pillars[{k}].initiatives[{j}]")
+                     for j, i in enumerate(_list(p.get("initiatives"), f"plan.pillars[{k}].initiatives"))]
+            pillars.append(Pillar(name=_str(p.get("name"), f"plan.pillars[{k}].name"), initiatives=inits,
+                                  description=_str(p.get("description"), f"plan.pillars[{k}].description")))
+        return Plan(title=_str(body.get("title"), "plan.title"), organization=_str(body.get("organization"), "plan.organization"),
+                    start_fy=start_fy, end_fy=end_fy, pillars=pillars)
+    except _Invalid as bad:
+        raise PlanReadError("invalid", f"The plan file is damaged: {bad.where} {bad.what}.",
+                            f"計画ファイルが壊れています（{bad.where}：{bad.what}）。") from None
+
+
+def loads(text: str) -> Plan:
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        where = f" (line {line})" if line else ""
+        where_ja = f"（{line} 行目）" if line else ""
+        raise PlanReadError("not-json", f"The file is not valid JSON{where}; it may be truncated or damaged.",
+                            f"ファイルが正しい JSON ではありません{where_ja}。途中で切れているか壊れている可能性があります。") from None
+    return plan_from_dict(doc)
+
+
+def read_plan_json(path: str | os.PathLike) -> Plan:
+    """Read a plan file; every failure is a :class:`PlanReadError` with a plain reason."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise PlanReadError("too-large", f"{path.name} is too large to be a plan file ({size // 1_000_000} MB).",
+                                f"{path.name} は計画ファイルとしては大きすぎます（{size // 1_000_000} MB）。")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PlanReadError("missing", f"There is no file {path}.", f"ファイル {path} がありません。") from None
+    except IsADirectoryError:
+        raise PlanReadError("unreadable", f"{path} is a folder, not a plan file.", f"{path} はフォルダーです。") from None
+    except OSError as exc:
+        raise PlanReadError("unreadable", f"Could not read {path.name}: {exc.strerror or exc}.",
+                            f"{path.name} を読み込めませんでした（{exc.strerror or exc}）。") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PlanReadError("not-json", f"{path.name} is not a UTF-8 JSON plan file.",
+                            f"{path.name} は UTF-8 の JSON 計画ファイルではありません。") from None
+    return loads(text)

@@ -1,0 +1,239 @@
+"""和暦 and fiscal-year labels: parse every form offices write, format the ones we print.
+
+Fiscal years are identified by the Western year in which they start (令和5年度 = 2023).
+Parsing is tolerant of full-width characters, spaces, 元 for year one, and the doubled
+forms written around the era change (平成31年度（令和元年度）). Formatting offers the styles
+the UI and printed sheets use; ``parse_fiscal_year(format_fiscal_year(fy, s)) == fy``
+for every style.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .fiscal import fiscal_year_of, month_index, year_month
+
+__all__ = [
+    "YearStyle",
+    "FiscalSpan",
+    "era_of_fiscal_year",
+    "format_fiscal_year",
+    "parse_fiscal_year",
+    "parse_era_month",
+    "parse_month_span",
+    "format_month",
+    "format_span",
+    "normalize",
+]
+
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+# (name, abbreviation, first fiscal year named after it, offset: fiscal year = offset + N)
+_ERAS = (
+    ("令和", "R", 2019, 2018),
+    ("平成", "H", 1989, 1988),
+    ("昭和", "S", 1926, 1925),
+)
+_ERA_BY_TOKEN = {}
+for _name, _abbr, _first, _offset in _ERAS:
+    _ERA_BY_TOKEN[_name] = (_name, _offset)
+    _ERA_BY_TOKEN[_abbr] = (_name, _offset)
+    _ERA_BY_TOKEN[_name[0]] = (_name, _offset)  # 令, 平, 昭 as some tables abbreviate
+
+# First calendar month (year, month) of each era, for month-exact parsing.
+_ERA_START = {"令和": (2019, 5), "平成": (1989, 1), "昭和": (1926, 12)}
+_ERA_END = {"令和": None, "平成": (2019, 4), "昭和": (1989, 1)}
+
+
+class YearStyle(enum.Enum):
+    """How a fiscal year is written."""
+
+    ERA = "era"  # 令和5年度
+    ERA_SHORT = "era_short"  # R5
+    WESTERN = "western"  # 2023年度
+    ERA_WESTERN = "era_western"  # 令和5年度（2023）
+
+
+def normalize(text: str) -> str:
+    """NFKC, without white space: the form all parsing works on."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def era_of_fiscal_year(fy: int) -> tuple[str, str, int]:
+    """(era name, abbreviation, era year) naming fiscal year ``fy`` (2019 → 令和, R, 1)."""
+    for name, abbr, first, offset in _ERAS:
+        if fy >= first:
+            return name, abbr, fy - offset
+    raise ValueError(f"fiscal year {fy} is before 昭和")
+
+
+def _era_year_text(n: int) -> str:
+    return "元" if n == 1 else str(n)
+
+
+def format_fiscal_year(fy: int, style: YearStyle = YearStyle.ERA) -> str:
+    """Write fiscal year ``fy`` in ``style`` (see :class:`YearStyle`)."""
+    if style is YearStyle.WESTERN:
+        return f"{fy}年度"
+    name, abbr, n = era_of_fiscal_year(fy)
+    if style is YearStyle.ERA_SHORT:
+        return f"{abbr}{n}"
+    era = f"{name}{_era_year_text(n)}年度"
+    if style is YearStyle.ERA_WESTERN:
+        return f"{era}（{fy}）"
+    return era
+
+
+_ERA_TOKENS = "|".join(sorted(_ERA_BY_TOKEN, key=len, reverse=True))
+_ERA_YEAR_RE = re.compile(rf"^(?:({_ERA_TOKENS})\.?(元|\d{{1,2}}))(?:年度|年)?$", re.IGNORECASE)
+_WESTERN_RE = re.compile(r"^(?:FY)?(\d{4})(?:年度|年)?$", re.IGNORECASE)
+_PAREN_RE = re.compile(r"^(.+?)[(\[](.+?)[)\]]$")
+
+
+def _era_token(token: str) -> tuple[str, int]:
+    return _ERA_BY_TOKEN[token.upper() if token.isascii() else token]
+
+
+def _parse_single_year(t: str) -> int | None:
+    match = _ERA_YEAR_RE.match(t)
+    if match:
+        name, offset = _era_token(match.group(1))
+        n = 1 if match.group(2) == "元" else int(match.group(2))
+        if n < 1:
+            return None
+        fy = offset + n
+        return fy if MIN_YEAR <= fy <= MAX_YEAR else None
+    match = _WESTERN_RE.match(t)
+    if match:
+        fy = int(match.group(1))
+        return fy if MIN_YEAR <= fy <= MAX_YEAR else None
+    return None
+
+
+def parse_fiscal_year(text: str) -> int | None:
+    """The fiscal year a label names, or ``None`` if it names none.
+
+    Accepts 令和5年度, 令和５年度, Ｒ５, R5, R5年度, 令和元年度, 平成31年度,
+    平成31年度（令和元年度）, H30, 2023年度, ２０２３年度, 2023, FY2023 and
+    令和5年度（2023）. A doubled form whose two halves disagree names nothing.
+    """
+    if not isinstance(text, str):
+        return None
+    t = normalize(text)
+    if not t:
+        return None
+    single = _parse_single_year(t)
+    if single is not None:
+        return single
+    match = _PAREN_RE.match(t)
+    if match:
+        first = _parse_single_year(match.group(1))
+        second = _parse_single_year(match.group(2))
+        if first is not None and (second is None and not match.group(2).strip() or second == first):
+            return first
+    return None
+
+
+_ERA_MONTH_RE = re.compile(rf"^({_ERA_TOKENS})\.?(元|\d{{1,2}})年(\d{{1,2}})月$", re.IGNORECASE)
+_WESTERN_MONTH_RE = re.compile(r"^(\d{4})[年/.\-](\d{1,2})月?$")
+
+
+def parse_era_month(text: str) -> int | None:
+    """A calendar month written as 令和6年7月, 平成31年4月, 2024年7月 or 2024/7.
+
+    Era boundaries are exact: 平成31年5月 and 令和元年4月 never existed and name nothing.
+    """
+    if not isinstance(text, str):
+        return None
+    t = normalize(text)
+    match = _ERA_MONTH_RE.match(t)
+    if match:
+        name, offset = _era_token(match.group(1))
+        n = 1 if match.group(2) == "元" else int(match.group(2))
+        month = int(match.group(3))
+        if n < 1 or not 1 <= month <= 12:
+            return None
+        year = offset + n  # calendar year of era year n (era years follow calendar years)
+        m = month_index(year, month)
+        start = month_index(*_ERA_START[name])
+        end = _ERA_END[name]
+        if m < start or (end is not None and m > month_index(*end)):
+            return None
+        return m
+    match = _WESTERN_MONTH_RE.match(t)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12:
+            return month_index(year, month)
+    return None
+
+
+@dataclass(frozen=True)
+class FiscalSpan:
+    """A run of months inside any fiscal year: ``first``/``last`` are 1 (April) … 12 (March)."""
+
+    first: int
+    last: int
+
+    def months(self, fy: int) -> tuple[int, int]:
+        """The first and last month index of this span inside fiscal year ``fy``."""
+        base = month_index(fy, 4)
+        return base + self.first - 1, base + self.last - 1
+
+
+def _fiscal_pos(calendar_month: int) -> int:
+    return (calendar_month - 4) % 12 + 1
+
+
+_MONTH_RE = re.compile(r"^(\d{1,2})月$")
+_MONTH_RANGE_RE = re.compile(r"^(\d{1,2})月?[-~〜～ー―‐－–—](\d{1,2})月$")
+_QUARTER_RE = re.compile(r"^(?:第([1-4])四半期|Q([1-4])|([1-4])Q|([1-4])四半期)$", re.IGNORECASE)
+_HALF = {"上期": (1, 6), "上半期": (1, 6), "前期": (1, 6), "下期": (7, 12), "下半期": (7, 12), "後期": (7, 12),
+         "H1": (1, 6), "H2": (7, 12), "1H": (1, 6), "2H": (7, 12)}
+
+
+def parse_month_span(text: str) -> FiscalSpan | None:
+    """A month, quarter or half label inside a fiscal year (4月, 第1四半期, 4～6月, Q1, 上期…)."""
+    if not isinstance(text, str):
+        return None
+    t = normalize(text).replace("〜", "~").replace("～", "~")
+    if not t:
+        return None
+    match = _MONTH_RE.match(t)
+    if match:
+        month = int(match.group(1))
+        if 1 <= month <= 12:
+            pos = _fiscal_pos(month)
+            return FiscalSpan(pos, pos)
+        return None
+    match = _MONTH_RANGE_RE.match(t)
+    if match:
+        a, b = int(match.group(1)), int(match.group(2))
+        if 1 <= a <= 12 and 1 <= b <= 12:
+            first, last = _fiscal_pos(a), _fiscal_pos(b)
+            if first <= last:
+                return FiscalSpan(first, last)
+        return None
+    match = _QUARTER_RE.match(t)
+    if match:
+        q = int(next(g for g in match.groups() if g))
+        return FiscalSpan(3 * q - 2, 3 * q)
+    half = _HALF.get(t.upper() if t.isascii() else t)
+    if half:
+        return FiscalSpan(*half)
+    return None
+
+
+def format_month(m: int, style: YearStyle = YearStyle.ERA) -> str:
+    """A month in the users' terms: 令和6年度 7月 (fiscal year, then calendar month)."""
+    _, month = year_month(m)
+    return f"{format_fiscal_year(fiscal_year_of(m), style)} {month}月"
+
+
+def format_span(start: int, end: int, style: YearStyle = YearStyle.ERA) -> str:
+    """A span of months: 令和6年度 7月 – 令和7年度 3月."""
+    return f"{format_month(start, style)} – {format_month(end, style)}"
