@@ -89,7 +89,7 @@ def format_fiscal_year(fy: int, style: YearStyle = YearStyle.ERA) -> str:
 
 
 _ERA_TOKENS = "|".join(sorted(_ERA_BY_TOKEN, key=len, reverse=True))
-_ERA_YEAR_RE = re.compile(rf"^(?:({_ERA_TOKENS})\.?(元|\d{{1,2}}))(?:年度|年)?$", re.IGNORECASE)
+_ERA_YEAR_RE = re.compile(rf"^(?:({_ERA_TOKENS})\.?(元|\d{{1,3}}))(?:年度|年)?$", re.IGNORECASE)
 _WESTERN_RE = re.compile(r"^(?:FY)?(\d{4})(?:年度|年)?$", re.IGNORECASE)
 _PAREN_RE = re.compile(r"^(.+?)[(\[](.+?)[)\]]$")
 
