@@ -1,0 +1,81 @@
+"""The command line as a batch job uses it: exit statuses, messages on stderr, no stray output files."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dxroadmap.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+GOOD = {"format": "dxroadmap-plan", "version": 1, "plan": {
+    "title": "計画", "organization": "町", "period": {"start_fy": 2023, "end_fy": 2027},
+    "pillars": [{"name": "柱", "initiatives": [{"name": "取組", "summary": "", "departments": ["総務課"],
+                                              "phases": [{"label": "検討", "start": "2023-04", "end": "2024-03"}],
+                                              "milestones": [], "children": []}]}]}}
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "dxroadmap.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=REPO, timeout=120, env={"PATH": "/usr/bin:/bin", "DXROADMAP_LANG": "en"})
+
+
+@pytest.fixture
+def good(tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(GOOD, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_convert_json_to_json(good, tmp_path):
+    out = tmp_path / "out.json"
+    assert main(["convert", str(good), str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["plan"]["pillars"][0]["initiatives"][0]["phases"][0]["end"] == "2024-03"
+
+
+def test_info(good, capsys):
+    assert main(["info", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "title: 計画" in out and "令和5年度〜令和9年度" in out and "initiatives: 1" in out and "phases: 1" in out
+
+
+@pytest.mark.parametrize("content, name, words", [
+    ('{"format": "dxroadmap-plan", "version": 1, "pla', "broken.json", "not valid JSON"),
+    ('{"format": "dxroadmap-plan", "version": 99, "plan": {}}', "newer.json", "newer dxroadmap"),
+    (None, "missing.json", "no file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old.xls", "save it as .xlsx"),
+])
+def test_unreadable_inputs_exit_3_with_a_sentence_and_no_output(tmp_path, content, name, words):
+    src = tmp_path / name
+    if isinstance(content, bytes):
+        src.write_bytes(content)
+    elif content is not None:
+        src.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.json"
+    result = run_cli("convert", src, out)
+    assert result.returncode == 3, result.stderr
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([name] if content is not None else [])
+
+
+def test_usage_errors_exit_2(good, tmp_path):
+    assert run_cli("convert", good).returncode == 2
+    result = run_cli("convert", good, tmp_path / "out.docx")
+    assert result.returncode == 2 and "cannot write" in result.stderr
+    assert not (tmp_path / "out.docx").exists()
+    assert run_cli("info").returncode == 2
+    assert run_cli("convert", good, tmp_path / "o.json", "--paper", "A5").returncode == 2
+
+
+def test_convert_to_json_does_not_import_qt(good, tmp_path):
+    code = ("import sys; from dxroadmap.cli import main; rc = main(['convert', sys.argv[1], sys.argv[2]]); "
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'openpyxl'))]; "
+            "print(rc, bad)")
+    result = subprocess.run([sys.executable, "-c", code, str(good), str(tmp_path / "o.json")], capture_output=True,
+                            text=True, cwd=REPO, timeout=60)
+    assert result.stdout.strip() == "0 []", result.stderr
