@@ -1,0 +1,431 @@
+"""Checks made on a workbook file before anything loads it, and safe access to its parts.
+
+``check_workbook(path)`` refuses, with a plain :class:`PlanReadError`, files that are not
+.xlsx workbooks (legacy .xls, password-protected packages, text, other zips), zip bombs and
+absurd sheet sizes — all decided from headers, the zip directory and a few bounded reads,
+never by decompressing a whole member. The package helpers here (bounded, DTD-refusing XML
+parsing of one part; the workbook's sheets with their part names) are shared with
+:mod:`dxroadmap.io.xlsx_drawing`.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as DET
+from defusedxml import DefusedXmlException
+
+from .errors import PlanReadError
+
+__all__ = [
+    "check_workbook", "sheet_names", "SheetRef", "workbook_sheets", "read_xml_part",
+    "resolve_target", "part_relationships", "MAX_TOTAL_UNCOMPRESSED", "MAX_MEMBERS", "MAX_CELLS",
+]
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+MAX_TOTAL_UNCOMPRESSED = 1 << 30        # 1 GiB of XML and media in all
+MAX_MEMBERS = 10_000                    # parts in the zip
+MAX_RATIO = 200                         # compression ratio refused on big members …
+RATIO_MIN_SIZE = 8 << 20                # … of more than 8 MiB uncompressed
+MAX_CELLS = 5_000_000                   # cells a sheet may declare in <dimension>
+MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's grid
+MAX_SMALL_PART = 64 << 20               # workbook.xml, rels, drawings, theme… parsed whole
+PROLOG_LIMIT = 64 << 10                 # bytes read to find the root element of any XML part
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_OFFICE_DOC = NS_REL + "/officeDocument"
+REL_WORKSHEET = NS_REL + "/worksheet"
+
+
+# ---------------------------------------------------------------- messages
+
+def _legacy(name: str) -> PlanReadError:
+    return PlanReadError(
+        "legacy-xls",
+        f"{name} is in the old Excel 97–2003 format (.xls); open it in Excel and save it as .xlsx, then try again.",
+        f"{name} は古い Excel 97–2003 形式（.xls）です。Excel で開いて .xlsx 形式で保存し直してから読み込んでください。")
+
+
+def _encrypted(name: str) -> PlanReadError:
+    return PlanReadError(
+        "encrypted",
+        f"{name} is password-protected. Remove the password in Excel (File › Info › Protect Workbook › "
+        "Encrypt with Password, clear it) and save it again.",
+        f"{name} はパスワードで保護されています。Excel の「ファイル › 情報 › ブックの保護 › パスワードを使用して暗号化」"
+        "でパスワードを消してから保存し直してください。")
+
+
+def _not_workbook(name: str, en_why: str, ja_why: str) -> PlanReadError:
+    return PlanReadError("not-a-workbook", f"{name} is not an Excel workbook (.xlsx): {en_why}",
+                         f"{name} は Excel ブック（.xlsx）ではありません。{ja_why}")
+
+
+def _too_large(name: str, en_why: str, ja_why: str) -> PlanReadError:
+    return PlanReadError("too-large", f"{name} is too large to open safely: {en_why}",
+                         f"{name} は大きすぎるため安全に開けません。{ja_why}")
+
+
+def _unsafe_xml(name: str, part: str) -> PlanReadError:
+    return _not_workbook(
+        name, f"its part {part} contains XML declarations (DTD or entities) that Excel never writes, "
+        "so it was refused for safety.",
+        f"内部の {part} に Excel が書かない XML 宣言（DTD・エンティティ）があるため、安全のため読み込みません。")
+
+
+# ---------------------------------------------------------------- OLE2 compound files
+
+class _OleError(Exception):
+    pass
+
+
+def _ole_stream_names(handle, file_size: int) -> list[str]:
+    """Names of the entries in an OLE2 compound file's directory (bounded, loop-safe)."""
+    handle.seek(0)
+    header = handle.read(512)
+    if len(header) < 512:
+        raise _OleError("short header")
+    sector_shift = struct.unpack_from("<H", header, 0x1E)[0]
+    if sector_shift not in (9, 12):
+        raise _OleError("bad sector size")
+    ssize = 1 << sector_shift
+    n_fat, first_dir = struct.unpack_from("<II", header, 0x2C)
+    first_difat, n_difat = struct.unpack_from("<II", header, 0x44)
+    n_sectors = max(0, (file_size - ssize) // ssize + 1)
+
+    def read_sector(index: int) -> bytes:
+        if index >= n_sectors:
+            raise _OleError("sector out of range")
+        handle.seek(ssize + index * ssize)
+        data = handle.read(ssize)
+        if len(data) < ssize:
+            data += b"\0" * (ssize - len(data))
+        return data
+
+    fat_sectors = [s for s in struct.unpack_from("<109I", header, 0x4C) if s < 0xFFFFFFFA]
+    seen = set()
+    difat = first_difat
+    per = ssize // 4 - 1
+    while difat < 0xFFFFFFFA and len(fat_sectors) < n_fat and difat not in seen:
+        seen.add(difat)
+        entries = struct.unpack(f"<{per + 1}I", read_sector(difat))
+        fat_sectors += [s for s in entries[:per] if s < 0xFFFFFFFA]
+        difat = entries[per]
+    fat_sectors = fat_sectors[:max(n_fat, 0)]
+    if len(fat_sectors) * (ssize // 4) > 64 * n_sectors + 1024:
+        raise _OleError("FAT larger than the file")
+
+    def next_sector(index: int) -> int:
+        per_fat = ssize // 4
+        which, offset = divmod(index, per_fat)
+        if which >= len(fat_sectors):
+            return 0xFFFFFFFE
+        handle.seek(ssize + fat_sectors[which] * ssize + offset * 4)
+        raw = handle.read(4)
+        return struct.unpack("<I", raw)[0] if len(raw) == 4 else 0xFFFFFFFE
+
+    names: list[str] = []
+    sector = first_dir
+    visited = set()
+    while sector < 0xFFFFFFFA and sector not in visited and len(visited) < n_sectors:
+        visited.add(sector)
+        data = read_sector(sector)
+        for pos in range(0, ssize, 128):
+            length = struct.unpack_from("<H", data, pos + 0x40)[0]
+            kind = data[pos + 0x42]
+            if kind == 0 or length < 2 or length > 64:
+                continue
+            names.append(data[pos:pos + length - 2].decode("utf-16-le", "replace"))
+        sector = next_sector(sector)
+    return names
+
+
+# ---------------------------------------------------------------- XML helpers
+
+_DECL_RE = re.compile(rb"<!(DOCTYPE|ENTITY)")
+
+
+def _prolog_is_safe(member: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Read an XML part up to its root element (bounded) and say whether it declares no DTD."""
+    buf = b""
+    with member.open(info) as handle:
+        while len(buf) < PROLOG_LIMIT:
+            chunk = handle.read(4096)
+            if not chunk:
+                break
+            buf += chunk
+            text = buf
+            if text.startswith(b"\xff\xfe") or text.startswith(b"\xfe\xff"):
+                try:
+                    text = buf.decode("utf-16", "ignore").encode("utf-8")
+                except UnicodeError:
+                    return False
+            # the root element is the first '<' followed by a name character
+            match = re.search(rb"<[A-Za-z_:]", text)
+            head = text if match is None else text[:match.start()]
+            if _DECL_RE.search(head):
+                return False
+            if match is not None:
+                return True
+    return len(buf) < PROLOG_LIMIT  # a part that is only a prolog (or empty) is harmless; a huge prolog is not
+
+
+def read_xml_part(zf: zipfile.ZipFile, name: str, *, limit: int = MAX_SMALL_PART,
+                  label: str | None = None) -> Element | None:
+    """Parse one (small) part with defusedxml; ``None`` when absent or not well-formed.
+
+    Raises :class:`PlanReadError` ("too-large") for a part above ``limit`` bytes and
+    ("not-a-workbook") for a part declaring a DTD or entities.
+    """
+    label = label or Path(zf.filename or "workbook").name
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > limit:
+        raise _too_large(label, f"its part {name} holds {info.file_size // (1 << 20)} MB.",
+                         f"内部の {name} が {info.file_size // (1 << 20)} MB あります。")
+    try:
+        with zf.open(info) as handle:
+            data = handle.read(limit + 1)
+        return DET.fromstring(data, forbid_dtd=True)
+    except (DefusedXmlException, ValueError) as exc:
+        if isinstance(exc, DefusedXmlException):
+            raise _unsafe_xml(label, name) from None
+        return None
+    except (DET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+        return None
+
+
+def resolve_target(source_part: str, target: str) -> str:
+    """The zip member name a relationship target points to, relative to ``source_part``."""
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    base = posixpath.dirname(source_part)
+    return posixpath.normpath(posixpath.join(base, target)).lstrip("/")
+
+
+def rels_name(part: str) -> str:
+    base, leaf = posixpath.split(part)
+    return posixpath.join(base, "_rels", leaf + ".rels")
+
+
+def part_relationships(zf: zipfile.ZipFile, part: str, label: str | None = None) -> dict[str, tuple[str, str]]:
+    """``{rId: (type, member name)}`` for a part's internal relationships."""
+    root = read_xml_part(zf, rels_name(part), label=label)
+    out: dict[str, tuple[str, str]] = {}
+    if root is None:
+        return out
+    for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
+        if rel.get("TargetMode", "").lower() == "external":
+            continue
+        rid, target = rel.get("Id"), rel.get("Target")
+        if rid and target:
+            out[rid] = (rel.get("Type", ""), resolve_target(part, target))
+    return out
+
+
+def workbook_part(zf: zipfile.ZipFile, label: str | None = None) -> str | None:
+    """The workbook part name, following _rels/.rels (falls back to xl/workbook.xml)."""
+    for rtype, target in part_relationships(zf, "", label).values():
+        if rtype.endswith("/officeDocument") and target in zf.NameToInfo:
+            return target
+    return "xl/workbook.xml" if "xl/workbook.xml" in zf.NameToInfo else None
+
+
+@dataclass(frozen=True)
+class SheetRef:
+    """A worksheet of the workbook: its tab title, visibility and zip member name."""
+
+    title: str
+    state: str   # "visible", "hidden" or "veryHidden"
+    part: str
+
+
+def workbook_sheets(zf: zipfile.ZipFile, label: str | None = None) -> list[SheetRef]:
+    """The workbook's worksheets in tab order (chart sheets and missing parts left out)."""
+    wb = workbook_part(zf, label)
+    if wb is None:
+        return []
+    root = read_xml_part(zf, wb, label=label)
+    if root is None:
+        return []
+    rels = part_relationships(zf, wb, label)
+    out = []
+    for sheet in root.iter(f"{{{NS_MAIN}}}sheet"):
+        rid = sheet.get(f"{{{NS_REL}}}id")
+        rel = rels.get(rid or "")
+        if rel is None or not rel[0].endswith("/worksheet") or rel[1] not in zf.NameToInfo:
+            continue
+        out.append(SheetRef(sheet.get("name", ""), sheet.get("state", "visible"), rel[1]))
+    return out
+
+
+def sheet_names(path: str | os.PathLike) -> list[str]:
+    """Titles of the workbook's worksheets in tab order (after :func:`check_workbook`)."""
+    check_workbook(path)
+    with zipfile.ZipFile(path) as zf:
+        return [s.title for s in workbook_sheets(zf, Path(path).name)]
+
+
+# ---------------------------------------------------------------- dimension
+
+_DIM_RE = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+_DATA_RE = re.compile(rb"<(?:\w+:)?sheetData\b")
+_CELL_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+
+
+def _cell_index(ref: str) -> tuple[int, int] | None:
+    match = _CELL_RE.match(ref.strip())
+    if not match:
+        return None
+    col = 0
+    for ch in match.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(match.group(2)), col
+
+
+def declared_dimension(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int] | None:
+    """(rows, cols) a sheet declares in ``<dimension ref>``, read from the part's head only."""
+    buf = b""
+    with zf.open(info) as handle:
+        while len(buf) < 1 << 20:
+            chunk = handle.read(16384)
+            if not chunk:
+                break
+            buf += chunk
+            match = _DIM_RE.search(buf)
+            if match:
+                ref = match.group(1).decode("ascii", "replace")
+                ends = [_cell_index(p) for p in ref.split(":")]
+                if not ends or any(e is None for e in ends):
+                    return None
+                r0, c0 = ends[0]
+                r1, c1 = ends[-1]
+                return abs(r1 - r0) + 1, abs(c1 - c0) + 1
+            if _DATA_RE.search(buf):
+                return None
+    return None
+
+
+# ---------------------------------------------------------------- the check
+
+def check_workbook(path: str | os.PathLike) -> None:
+    """Refuse, with a plain :class:`PlanReadError`, a file that is not a safe .xlsx workbook.
+
+    Bounded time and memory: reads the file header, the zip directory, the head of every XML
+    part and of every sheet; never decompresses a whole member.
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+            if head == OLE_MAGIC:
+                try:
+                    streams = _ole_stream_names(handle, size)
+                except (_OleError, struct.error, OSError):
+                    streams = []
+                lowered = {s.lower() for s in streams}
+                if "encryptedpackage" in lowered or "encryptioninfo" in lowered:
+                    raise _encrypted(name)
+                raise _legacy(name)
+    except FileNotFoundError:
+        raise PlanReadError("missing", f"There is no file {path}.", f"ファイル {path} がありません。") from None
+    except IsADirectoryError:
+        raise _not_workbook(name, "it is a folder.", "フォルダーです。") from None
+    except PermissionError:
+        raise PlanReadError("unreadable", f"{name} cannot be read (permission denied).",
+                            f"{name} を読む権限がありません。") from None
+    except OSError as exc:
+        raise PlanReadError("unreadable", f"{name} cannot be read: {exc.strerror or exc}.",
+                            f"{name} を読み込めません（{exc.strerror or exc}）。") from None
+
+    if size == 0:
+        raise _not_workbook(name, "the file is empty.", "ファイルが空です。")
+    if not head.startswith(b"PK"):
+        raise _not_workbook(name, "it looks like a text or other file that was given an .xlsx name.",
+                            "テキストなど別の種類のファイルに .xlsx の名前が付いているようです。")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError):
+        raise _not_workbook(name, "the file is damaged or incomplete (its zip directory cannot be read).",
+                            "ファイルが壊れているか途中で切れています（zip の目次が読めません）。") from None
+    with zf:
+        _check_package(zf, name)
+
+
+def _check_package(zf: zipfile.ZipFile, name: str) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise _too_large(name, f"it holds {len(infos)} parts.", f"内部に {len(infos)} 個の部品があります。")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise _too_large(
+                name, f"its part {info.filename} expands {info.file_size // max(info.compress_size, 1)} times "
+                "(a compression bomb).",
+                f"内部の {info.filename} が {info.file_size // max(info.compress_size, 1)} 倍に膨らみます（圧縮爆弾）。")
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise _too_large(name, f"it expands to {total / (1 << 30):.1f} GB.",
+                         f"展開すると {total / (1 << 30):.1f} GB になります。")
+
+    names = set(zf.NameToInfo)
+    if "mimetype" in names and any(n == "content.xml" for n in names):
+        raise _not_workbook(name, "it is an OpenDocument file; save it as .xlsx in your spreadsheet program.",
+                            "OpenDocument 形式のファイルです。表計算ソフトで .xlsx 形式で保存し直してください。")
+    if "[Content_Types].xml" not in names:
+        raise _not_workbook(name, "it is a zip archive, not a workbook.", "zip 圧縮ファイルで、Excel ブックではありません。")
+    if "xl/workbook.bin" in names:
+        raise _not_workbook(name, "it is a binary workbook (.xlsb); open it in Excel and save it as .xlsx.",
+                            "バイナリ形式（.xlsb）のブックです。Excel で開いて .xlsx 形式で保存し直してください。")
+
+    for info in infos:
+        lower = info.filename.lower()
+        if not lower.endswith((".xml", ".rels", ".vml")):
+            continue
+        try:
+            safe = _prolog_is_safe(zf, info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+            raise _not_workbook(name, f"the file is damaged (its part {info.filename} cannot be read).",
+                                f"ファイルが壊れています（内部の {info.filename} が読めません）。") from None
+        if not safe:
+            raise _unsafe_xml(name, info.filename)
+
+    if read_xml_part(zf, "[Content_Types].xml", label=name) is None:
+        raise _not_workbook(name, "its list of parts ([Content_Types].xml) is damaged.",
+                            "部品一覧（[Content_Types].xml）が壊れています。")
+    wb = workbook_part(zf, name)
+    if wb is None:
+        raise _not_workbook(name, "it is an Office file without a workbook (perhaps a Word or PowerPoint file).",
+                            "ブック部分のない Office ファイルです（Word や PowerPoint のファイルかもしれません）。")
+    if read_xml_part(zf, wb, label=name) is None:
+        raise _not_workbook(name, "its workbook part is damaged.", "ブックの部品が壊れています。")
+
+    for sheet in workbook_sheets(zf, name):
+        info = zf.NameToInfo[sheet.part]
+        try:
+            dim = declared_dimension(zf, info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+            raise _not_workbook(name, f"the file is damaged (sheet 「{sheet.title}」 cannot be read).",
+                                f"ファイルが壊れています（シート「{sheet.title}」が読めません）。") from None
+        if dim is None:
+            continue
+        rows, cols = dim
+        if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+            raise _too_large(
+                name, f"sheet 「{sheet.title}」 declares {rows:,} rows × {cols:,} columns.",
+                f"シート「{sheet.title}」が {rows:,} 行 × {cols:,} 列あると宣言しています。")
