@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,11 @@ __all__ = ["FORMAT", "VERSION", "plan_to_dict", "plan_from_dict", "dumps", "load
 
 FORMAT = "dxroadmap-plan"
 VERSION = 1
-MAX_JSON_BYTES = 256 * 1024 * 1024
+MAX_JSON_BYTES = 64 * 1024 * 1024  # a plan with thousands of initiatives is a few MB
+MAX_TEXT_CHARS = 1_000_000  # one name, summary or note; far beyond any real 概要
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_JSON_START = b'{[ \t\r\n"'  # bytes a JSON text starts with: with a NUL beside them it is UTF-16
 
 
 # ------------------------------------------------------------------ writing
@@ -77,10 +83,15 @@ def dumps(plan: Plan) -> str:
     return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2) + "\n"
 
 
-def write_plan_json(plan: Plan, path: str | os.PathLike) -> None:
-    """Save atomically; on failure the old file is left as it was."""
+def write_plan_json(plan: Plan, path: str | os.PathLike, *, backup: bool = False) -> None:
+    """Save atomically; on failure (:class:`PlanWriteError`) the old file is left as it was.
+
+    With ``backup=True`` the previous file is kept as ``plan.bak.json`` (see :mod:`.atomic`).
+    """
     try:
-        atomic_write_bytes(path, dumps(plan).encode("utf-8"))
+        atomic_write_bytes(path, dumps(plan).encode("utf-8"), backup=backup)
+    except PlanWriteError:
+        raise
     except OSError as exc:
         raise PlanWriteError("write-failed", f"Could not save {Path(path).name}: {exc.strerror or exc}.",
                              f"{Path(path).name} を保存できませんでした（{exc.strerror or exc}）。") from exc
@@ -90,9 +101,9 @@ def write_plan_json(plan: Plan, path: str | os.PathLike) -> None:
 
 
 class _Invalid(Exception):
-    def __init__(self, where: str, what: str) -> None:
+    def __init__(self, where: str, what: str, reason: str = "invalid") -> None:
         super().__init__(f"{where}: {what}")
-        self.where, self.what = where, what
+        self.where, self.what, self.reason = where, what, reason
 
 
 def _str(value: Any, where: str, *, optional: bool = False, default: str = "") -> str | None:
@@ -102,6 +113,10 @@ def _str(value: Any, where: str, *, optional: bool = False, default: str = "") -
         return default
     if not isinstance(value, str):
         raise _Invalid(where, "should be text")
+    if len(value) > MAX_TEXT_CHARS:
+        raise _Invalid(where, f"is {len(value):,} characters long, too long for a plan", "too-large")
+    if _SURROGATE_RE.search(value):
+        raise _Invalid(where, "contains an invalid character (a lone UTF-16 surrogate)")
     return value
 
 
@@ -132,7 +147,7 @@ def _phase_from(d: Any, where: str) -> Phase:
         kind = PhaseKind(kind_value) if kind_value else guess_kind(label)
     except ValueError:
         kind = guess_kind(label)
-    color = d.get("color") if isinstance(d.get("color"), str) else None
+    color = d.get("color") if isinstance(d.get("color"), str) and _COLOR_RE.match(d.get("color")) else None
     return Phase(start=start, end=end, label=label, kind=kind, color=color)
 
 
@@ -175,6 +190,9 @@ def plan_from_dict(doc: Any) -> Plan:
     if isinstance(version, bool) or not isinstance(version, int):
         raise PlanReadError("invalid", "The plan file has no valid version number.",
                             "計画ファイルのバージョン番号が正しくありません。")
+    if version < 1:
+        raise PlanReadError("invalid", f"The plan file has an impossible version number ({version}).",
+                            f"計画ファイルのバージョン番号（{version}）が正しくありません。")
     if version > VERSION:
         raise PlanReadError("newer-version",
                             f"This plan was saved by a newer dxroadmap (file version {version}); update dxroadmap to open it.",
@@ -200,14 +218,34 @@ def plan_from_dict(doc: Any) -> Plan:
         return Plan(title=_str(body.get("title"), "plan.title"), organization=_str(body.get("organization"), "plan.organization"),
                     start_fy=start_fy, end_fy=end_fy, pillars=pillars)
     except _Invalid as bad:
-        raise PlanReadError("invalid", f"The plan file is damaged: {bad.where} {bad.what}.",
+        raise PlanReadError(bad.reason, f"The plan file is damaged: {bad.where} {bad.what}.",
                             f"計画ファイルが壊れています（{bad.where}：{bad.what}）。") from None
 
 
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(f"it contains {name}, which JSON does not allow", f"JSON では使えない {name} が含まれています")
+
+
+class _NotJson(ValueError):
+    def __init__(self, en: str, ja: str) -> None:
+        super().__init__(en)
+        self.en, self.ja = en, ja
+
+
 def loads(text: str) -> Plan:
+    """A plan from JSON text; :class:`PlanReadError` for anything that is not a readable plan."""
+    if not text.strip():
+        raise PlanReadError("not-json", "The file is empty; it is not a plan.", "ファイルが空です。計画ファイルではありません。")
     try:
-        doc = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+        doc = json.loads(text, parse_constant=_refuse_constant)
+    except _NotJson as exc:
+        raise PlanReadError("not-json", f"The file is not valid JSON: {exc.en}.", f"ファイルが正しい JSON ではありません（{exc.ja}）。") from None
+    except RecursionError:
+        raise PlanReadError("not-json", "The file is not a plan: its JSON is nested too deeply.",
+                            "計画ファイルではありません（JSON の入れ子が深すぎます）。") from None
+    except MemoryError:
+        raise PlanReadError("too-large", "The file is too large to read as a plan.", "ファイルが大きすぎて計画として読み込めません。") from None
+    except ValueError as exc:  # JSONDecodeError, or an integer with thousands of digits
         line = getattr(exc, "lineno", None)
         where = f" (line {line})" if line else ""
         where_ja = f"（{line} 行目）" if line else ""
@@ -220,11 +258,19 @@ def read_plan_json(path: str | os.PathLike) -> Plan:
     """Read a plan file; every failure is a :class:`PlanReadError` with a plain reason."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(st.st_mode):  # a pipe or a device would never end
+            raise PlanReadError("unreadable", f"{path.name} is not an ordinary file.", f"{path.name} は通常のファイルではありません。")
+        size = st.st_size
         if size > MAX_JSON_BYTES:
             raise PlanReadError("too-large", f"{path.name} is too large to be a plan file ({size // 1_000_000} MB).",
                                 f"{path.name} は計画ファイルとしては大きすぎます（{size // 1_000_000} MB）。")
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_JSON_BYTES + 1)
+        if len(data) > MAX_JSON_BYTES:
+            raise PlanReadError("too-large", f"{path.name} is too large to be a plan file.", f"{path.name} は計画ファイルとしては大きすぎます。")
     except FileNotFoundError:
         raise PlanReadError("missing", f"There is no file {path}.", f"ファイル {path} がありません。") from None
     except IsADirectoryError:
@@ -232,6 +278,10 @@ def read_plan_json(path: str | os.PathLike) -> Plan:
     except OSError as exc:
         raise PlanReadError("unreadable", f"Could not read {path.name}: {exc.strerror or exc}.",
                             f"{path.name} を読み込めませんでした（{exc.strerror or exc}）。") from None
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) >= 2 and (
+            (data[1] == 0 and data[0] in _JSON_START) or (data[0] == 0 and data[1] in _JSON_START))):
+        raise PlanReadError("not-json", f"{path.name} is saved as UTF-16 text; plan files are UTF-8, so save it again as UTF-8.",
+                            f"{path.name} は UTF-16 で保存されています。計画ファイルは UTF-8 なので、UTF-8 で保存し直してください。")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
