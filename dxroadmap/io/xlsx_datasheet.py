@@ -1,0 +1,415 @@
+"""The hidden data sheet ``dxroadmap_data``: the whole plan as a plain table, so an xlsx reopens losslessly.
+
+The roadmap sheet is for people and rounds dates to its columns; this sheet keeps every
+field exactly. Layout (row numbers as Excel shows them):
+
+* row 1 — the format marker ``dxroadmap-data`` in A1, the version number in B1, a note in C1;
+* row 2 — the header: one column name per field (see :data:`COLUMNS`); readers find columns by
+  name, so columns may be reordered or added later;
+* row 3 on — one record per row: the ``plan`` (title, organization, period), then each
+  ``pillar`` followed by its ``initiative`` rows (depth first, sub-actions after their parent),
+  each followed by its ``phase`` and ``milestone`` rows. ``id`` names pillars (P1…) and
+  initiatives (I1…); ``parent`` points at the owner's id; ``order`` is the position among
+  siblings; ``depth`` is 0 for an initiative, 1 for its sub-actions…
+
+Text is stored as written, except for a reversible escape that keeps it intact through
+XML and Excel: ``\\`` for a backslash, ``\\uXXXX`` for characters XML cannot hold (control
+characters, CR, U+FFFE/U+FFFF, lone surrogates) and for the ``_`` of an ``_xHHHH_`` sequence
+(which Excel would otherwise decode), and a cell holding exactly ``\\e`` for an empty string
+where empty and missing differ (labels). Lists (departments, priority items) are JSON arrays.
+Every text cell is written as a string (never a formula), with Excel's quote prefix when
+it starts with ``= + - @``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from typing import Any, Iterable
+
+from ..model.fiscal import format_ym, month_index, parse_ym
+from ..model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
+from .errors import PlanReadError, PlanWriteError
+
+__all__ = [
+    "SHEET_NAME",
+    "MARKER",
+    "VERSION",
+    "COLUMNS",
+    "MAX_CELL_CHARS",
+    "encode_text",
+    "decode_text",
+    "put_text",
+    "write_data_sheet",
+    "read_plan_from_data_sheet",
+]
+
+SHEET_NAME = "dxroadmap_data"
+MARKER = "dxroadmap-data"
+VERSION = 1
+MAX_CELL_CHARS = 32767  # Excel's limit for the text of one cell
+MAX_DEPTH = 50
+
+COLUMNS: tuple[str, ...] = (
+    "record", "id", "parent", "depth", "order",
+    "name", "label", "start", "end", "date", "kind", "color",
+    "summary", "departments", "priority_items", "kpi", "status", "notes",
+    "description", "organization", "start_fy", "end_fy",
+)
+_WIDTHS = {"record": 11, "id": 7, "parent": 7, "depth": 6, "order": 6, "name": 30, "label": 16, "start": 9,
+           "end": 9, "date": 9, "kind": 10, "color": 9, "summary": 40, "departments": 24, "priority_items": 24,
+           "kpi": 20, "status": 12, "notes": 24, "description": 24, "organization": 16, "start_fy": 9, "end_fy": 9}
+
+_NOTE = "dxroadmap が計画を読み戻すためのデータです。編集しないでください。 / Data dxroadmap reads back; please do not edit."
+_EMPTY = "\\e"
+
+# Characters that XML 1.0 cannot carry, or that it would not give back as written (CR).
+_NEEDS_ESCAPE = re.compile("[\\\\\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_ESCAPE_SEQ = re.compile(r"\\(\\|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+# ------------------------------------------------------------------ text encoding
+
+
+def encode_text(text: str) -> str:
+    """The reversible cell form of ``text`` (see the module docstring)."""
+    out = _NEEDS_ESCAPE.sub(lambda m: "\\\\" if m.group() == "\\" else f"\\u{ord(m.group()):04X}", text)
+    return _EXCEL_ESCAPE.sub(r"\\u005F", out)
+
+
+def decode_text(cell: str) -> str:
+    """The text :func:`encode_text` encoded (a stray backslash is kept as it is)."""
+    if "\\" not in cell:
+        return cell
+
+    def one(m: re.Match) -> str:
+        seq = m.group(1)
+        return "\\" if seq == "\\" else chr(int(seq[1:], 16))
+
+    return _ESCAPE_SEQ.sub(one, cell)
+
+
+def put_text(cell: Any, text: str) -> None:
+    """Store ``text`` in an openpyxl cell as a string, never as a formula."""
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(_FORMULA_START):
+        cell.quotePrefix = True
+
+
+# ------------------------------------------------------------------ writing
+
+
+class _Writer:
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.col = {name: k + 1 for k, name in enumerate(COLUMNS)}
+        self.row = 2
+
+    def text(self, value: str | None, *, optional: bool = False) -> str | None:
+        if value is None:
+            return None
+        if value == "":
+            return _EMPTY if optional else None
+        encoded = encode_text(value)
+        if len(encoded) > MAX_CELL_CHARS:
+            raise PlanWriteError(
+                "too-long",
+                f"A text of {len(value):,} characters is too long for an Excel cell (at most {MAX_CELL_CHARS:,}); "
+                f"shorten it (it begins “{value[:20]}”) or save as .json.",
+                f"Excel のセルに入らない長さ（{len(value):,} 文字）の文があります（上限 {MAX_CELL_CHARS:,} 文字）。"
+                f"「{value[:20]}」で始まる文を短くするか、.json で保存してください。")
+        return encoded
+
+    def add(self, record: str, **fields: Any) -> None:
+        self.row += 1
+        ws = self.ws
+        put_text(ws.cell(self.row, self.col["record"]), record)
+        for name, value in fields.items():
+            if value is None:
+                continue
+            cell = ws.cell(self.row, self.col[name])
+            if isinstance(value, str):
+                put_text(cell, value)
+            else:
+                cell.value = value
+
+
+def _list_text(items: Iterable[str]) -> str | None:
+    items = list(items)
+    return json.dumps(items, ensure_ascii=False) if items else None
+
+
+def write_data_sheet(wb: Any, plan: Plan) -> None:
+    """Add the hidden ``dxroadmap_data`` sheet holding all of ``plan`` to openpyxl workbook ``wb``.
+
+    Raises :class:`PlanWriteError` (``too-long``) when a text cannot fit in an Excel cell.
+    """
+    if SHEET_NAME in wb.sheetnames:
+        del wb[SHEET_NAME]
+    ws = wb.create_sheet(SHEET_NAME)
+    ws.sheet_state = "hidden"
+    put_text(ws.cell(1, 1), MARKER)
+    ws.cell(1, 2).value = VERSION
+    put_text(ws.cell(1, 3), _NOTE)
+    for k, name in enumerate(COLUMNS, start=1):
+        put_text(ws.cell(2, k), name)
+        ws.column_dimensions[ws.cell(2, k).column_letter].width = _WIDTHS.get(name, 10)
+    ws.freeze_panes = "A3"
+
+    w = _Writer(ws)
+    t = w.text
+    w.add("plan", name=t(plan.title), organization=t(plan.organization), start_fy=plan.start_fy, end_fy=plan.end_fy)
+    counter = 0
+
+    def add_initiative(init: Initiative, parent: str, depth: int, order: int) -> None:
+        nonlocal counter
+        counter += 1
+        my_id = f"I{counter}"
+        w.add("initiative", id=my_id, parent=parent, depth=depth, order=order, name=t(init.name),
+              summary=t(init.summary), departments=t(_list_text(init.departments)),
+              priority_items=t(_list_text(init.priority_items)), kpi=t(init.kpi), status=t(init.status),
+              notes=t(init.notes))
+        for k, phase in enumerate(init.phases):
+            w.add("phase", parent=my_id, order=k, label=t(phase.label, optional=True), start=format_ym(phase.start),
+                  end=format_ym(phase.end), kind=phase.kind.value, color=t(phase.color, optional=True))
+        for k, ms in enumerate(init.milestones):
+            w.add("milestone", parent=my_id, order=k, label=t(ms.label, optional=True), date=format_ym(ms.month))
+        for k, child in enumerate(init.children):
+            add_initiative(child, my_id, depth + 1, k)
+
+    for p, pillar in enumerate(plan.pillars):
+        pid = f"P{p + 1}"
+        w.add("pillar", id=pid, order=p, name=t(pillar.name), description=t(pillar.description))
+        for k, init in enumerate(pillar.initiatives):
+            add_initiative(init, pid, 0, k)
+
+
+# ------------------------------------------------------------------ reading
+
+
+class _Damaged(Exception):
+    def __init__(self, row: int | None, en: str, ja: str) -> None:
+        super().__init__(en)
+        self.row, self.en, self.ja = row, en, ja
+
+
+def _damaged_error(bad: _Damaged) -> PlanReadError:
+    where_en = f" (row {bad.row})" if bad.row else ""
+    where_ja = f"（{bad.row} 行目）" if bad.row else ""
+    return PlanReadError(
+        "invalid",
+        f"The dxroadmap data sheet in this workbook is damaged{where_en}: {bad.en}.",
+        f"このブックの dxroadmap データシートが壊れています{where_ja}：{bad.ja}。")
+
+
+class _Row:
+    """One record with typed accessors that raise :class:`_Damaged` naming the row and column."""
+
+    def __init__(self, number: int, values: tuple, col: dict[str, int]) -> None:
+        self.number, self.values, self.col = number, values, col
+
+    def raw(self, name: str) -> Any:
+        k = self.col.get(name)
+        if k is None or k >= len(self.values):
+            return None
+        return self.values[k]
+
+    def fail(self, name: str, en: str, ja: str) -> _Damaged:
+        return _Damaged(self.number, f"{name} {en}", f"{name} {ja}")
+
+    def text(self, name: str, *, optional: bool = False) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return None if optional else ""
+        if isinstance(value, bool):
+            raise self.fail(name, "should be text", "は文字列のはずです")
+        if isinstance(value, (int, float)):
+            value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        if not isinstance(value, str):
+            raise self.fail(name, "should be text", "は文字列のはずです")
+        if value == _EMPTY:
+            return ""
+        return decode_text(value)
+
+    def integer(self, name: str, *, default: int | None = None) -> int:
+        value = self.raw(name)
+        if value is None and default is not None:
+            return default
+        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+            value = int(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(name, f"should be a whole number, not {value!r}", f"は整数のはずです（{value!r}）")
+        return value
+
+    def month(self, name: str) -> int:
+        value = self.raw(name)
+        if isinstance(value, (_dt.datetime, _dt.date)):
+            return month_index(value.year, value.month)
+        try:
+            return parse_ym(value)
+        except ValueError:
+            raise self.fail(name, f"should be a month written YYYY-MM, not {value!r}",
+                            f"は YYYY-MM 形式の年月のはずです（{value!r}）") from None
+
+    def string_list(self, name: str) -> list[str]:
+        text = self.text(name)
+        if not text:
+            return []
+        try:
+            items = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            items = None
+        if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+            raise self.fail(name, "should be a list of texts", "はテキストの一覧のはずです")
+        return items
+
+
+def _find_sheet(wb: Any) -> Any | None:
+    for name in wb.sheetnames:
+        if name == SHEET_NAME:
+            return wb[name]
+    return None
+
+
+def read_plan_from_data_sheet(wb: Any) -> Plan | None:
+    """The plan kept in ``wb``'s ``dxroadmap_data`` sheet; ``None`` when the workbook has none.
+
+    ``wb`` is an openpyxl workbook (normal or read-only mode, ``data_only=True``). A sheet that
+    is there but cannot be read raises :class:`PlanReadError` with reason ``invalid``; one
+    written by a newer dxroadmap raises ``newer-version``.
+    """
+    ws = _find_sheet(wb)
+    if ws is None:
+        return None
+    try:
+        return _read(ws)
+    except _Damaged as bad:
+        raise _damaged_error(bad) from None
+
+
+def _read(ws: Any) -> Plan:
+    rows = ws.iter_rows(values_only=True)
+    first = next(rows, None) or ()
+    if not first or first[0] != MARKER:
+        raise _Damaged(1, f"the format marker {MARKER} is missing from A1", f"A1 に形式の印 {MARKER} がありません")
+    version = _Row(1, first, {"version": 1}).integer("version") if len(first) > 1 else None
+    if version is None or version < 1:
+        raise _Damaged(1, "the version number in B1 is missing", "B1 の形式バージョン番号がありません")
+    if version > VERSION:
+        raise PlanReadError(
+            "newer-version",
+            f"This workbook was saved by a newer dxroadmap (data version {version}); update dxroadmap to open it.",
+            f"このブックは新しい dxroadmap で保存されています（データ形式 {version}）。dxroadmap を更新してから開いてください。")
+    header = next(rows, None) or ()
+    col: dict[str, int] = {}
+    for k, name in enumerate(header):
+        if isinstance(name, str) and name.strip() and name.strip() not in col:
+            col[name.strip()] = k
+    missing = [name for name in ("record", "id", "parent", "order") if name not in col]
+    if missing:
+        raise _Damaged(2, f"the header lacks the column {missing[0]}", f"見出し行に列 {missing[0]} がありません")
+
+    plan: Plan | None = None
+    pillars: list[tuple[int, int, Pillar]] = []  # (order, row, pillar)
+    by_id: dict[str, tuple[str, Any]] = {}
+    links: list[tuple[_Row, str, Any]] = []  # (row, parent id, object) for initiatives, phases, milestones
+
+    for number, values in enumerate(rows, start=3):
+        if values is None or all(v is None for v in values):
+            continue
+        row = _Row(number, values, col)
+        record = row.raw("record")
+        if record == "plan":
+            if plan is not None:
+                raise _Damaged(number, "a second plan record", "plan の行が二つあります")
+            plan = Plan(title=row.text("name"), organization=row.text("organization"),
+                        start_fy=row.integer("start_fy"), end_fy=row.integer("end_fy"))
+        elif record == "pillar":
+            pillar = Pillar(name=row.text("name"), description=row.text("description"))
+            _register(by_id, row, "pillar", pillar)
+            pillars.append((row.integer("order", default=len(pillars)), number, pillar))
+        elif record == "initiative":
+            init = Initiative(name=row.text("name"), summary=row.text("summary"),
+                              departments=row.string_list("departments"),
+                              priority_items=row.string_list("priority_items"), kpi=row.text("kpi"),
+                              status=row.text("status"), notes=row.text("notes"))
+            _register(by_id, row, "initiative", init)
+            links.append((row, _parent_id(row), init))
+        elif record == "phase":
+            label = row.text("label", optional=True)
+            kind_value = row.raw("kind")
+            try:
+                kind = PhaseKind(kind_value) if kind_value else guess_kind(label)
+            except ValueError:
+                raise row.fail("kind", f"is not a phase kind: {kind_value!r}", f"が段階の種類ではありません（{kind_value!r}）") from None
+            phase = Phase(start=row.month("start"), end=row.month("end"), label=label, kind=kind,
+                          color=row.text("color", optional=True))
+            links.append((row, _parent_id(row), phase))
+        elif record == "milestone":
+            links.append((row, _parent_id(row), Milestone(month=row.month("date"), label=row.text("label", optional=True))))
+        else:
+            raise _Damaged(number, f"unknown record type {record!r}", f"不明な行の種類 {record!r}")
+    if plan is None:
+        raise _Damaged(None, "the plan record is missing", "plan の行がありません")
+
+    # Attach everything to its owner in sibling order (rows may have been sorted by hand).
+    owned: dict[int, list[tuple[int, int, Any]]] = {}
+    owner_of: dict[int, Any] = {}
+    for row, parent, obj in links:
+        kind, owner = by_id.get(parent, (None, None))
+        if owner is None:
+            raise row.fail("parent", f"names no pillar or initiative ({parent!r})", f"が基本方針・取組を指していません（{parent!r}）")
+        if isinstance(obj, Initiative):
+            owner_of[id(obj)] = owner
+        elif kind != "initiative":
+            raise row.fail("parent", f"should name an initiative ({parent!r})", f"は取組を指すはずです（{parent!r}）")
+        owned.setdefault(id(owner), []).append((row.integer("order", default=row.number), row.number, obj))
+    for owner_kind, owner in by_id.values():
+        items = sorted(owned.get(id(owner), []), key=lambda t: (t[0], t[1]))
+        objs = [obj for _, _, obj in items]
+        if owner_kind == "pillar":
+            owner.initiatives = objs
+        else:
+            owner.phases = [o for o in objs if isinstance(o, Phase)]
+            owner.milestones = [o for o in objs if isinstance(o, Milestone)]
+            owner.children = [o for o in objs if isinstance(o, Initiative)]
+    _check_tree(by_id, owner_of)
+    plan.pillars = [p for _, _, p in sorted(pillars, key=lambda t: (t[0], t[1]))]
+    return plan
+
+
+def _parent_id(row: _Row) -> str:
+    value = row.raw("parent")
+    if not isinstance(value, str) or not value:
+        raise row.fail("parent", "is missing", "がありません")
+    return value
+
+
+def _register(by_id: dict[str, tuple[str, Any]], row: _Row, kind: str, obj: Any) -> None:
+    value = row.raw("id")
+    if not isinstance(value, str) or not value:
+        raise row.fail("id", "is missing", "がありません")
+    if value in by_id:
+        raise row.fail("id", f"{value} is used twice", f"{value} が重複しています")
+    by_id[value] = (kind, obj)
+
+
+def _check_tree(by_id: dict[str, tuple[str, Any]], owner_of: dict[int, Any]) -> None:
+    """Every initiative hangs under a pillar, without loops, at most MAX_DEPTH levels deep."""
+    for kind, obj in by_id.values():
+        if kind != "initiative":
+            continue
+        seen, node, depth = set(), obj, 0
+        while isinstance(node, Initiative):
+            if id(node) in seen or depth > MAX_DEPTH:
+                raise _Damaged(None, f"the sub-actions of “{obj.name}” loop or nest too deeply",
+                               f"「{obj.name}」の小項目が循環しているか、入れ子が深すぎます")
+            seen.add(id(node))
+            node = owner_of.get(id(node))
+            depth += 1

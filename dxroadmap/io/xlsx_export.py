@@ -1,0 +1,501 @@
+"""Save a plan as the Excel roadmap workbook town offices circulate.
+
+The first sheet, ``ロードマップ``, is laid out the way offices draw roadmaps: title,
+organization and period rows; a header with each fiscal year (令和5年度（2023）) merged
+over its month / quarter / half-year columns; the columns 取組内容 / 概要 / 関係部門;
+a filled row per pillar; each phase as a filled, merged cell carrying its label; each
+milestone as ◆label; a legend (凡例) of the phase kinds used. Print settings (paper,
+orientation, fit to one page wide, repeated header rows, print area, page x / y footer)
+and frozen panes live in the workbook itself.
+
+Coarse columns round dates: a phase fills every column it covers at least half of (and
+at least the one column it covers most). The exact months, and every field the sheet
+does not show, go to the hidden data sheet (:mod:`dxroadmap.io.xlsx_datasheet`), from
+which dxroadmap reopens the file losslessly.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from ..model.fiscal import fy_first_month, year_month
+from ..model.plan import Initiative, PhaseKind, Plan
+from ..model.wareki import YearStyle, format_fiscal_year
+from .atomic import atomic_path
+from .errors import PlanWriteError
+from .xlsx_datasheet import put_text, write_data_sheet
+
+__all__ = ["SHEET_NAME", "PAPER_SIZES", "RESOLUTIONS", "build_workbook", "write_workbook"]
+
+SHEET_NAME = "ロードマップ"
+FONT_NAME = "游ゴシック"
+PAPER_SIZES = {"A3": 8, "A4": 9, "B4": 12}  # openpyxl / Excel paperSize codes
+ORIENTATIONS = ("landscape", "portrait")
+RESOLUTIONS = {"year": 12, "half": 6, "quarter": 3, "month": 1}  # months per column
+_TIME_WIDTH = {"year": 16.0, "half": 9.0, "quarter": 6.0, "month": 4.0}
+_LEGEND_SPAN = {"year": 1, "half": 1, "quarter": 2, "month": 3}
+_RESOLUTION_JA = {"year": "年度", "half": "半期", "quarter": "四半期", "month": "月"}
+
+LABEL_COLUMNS = ("取組内容", "概要", "関係部門")
+FIRST_TIME_COL = len(LABEL_COLUMNS) + 1
+MAX_COLUMNS = 16384
+MAX_CELL_CHARS = 32767
+
+# Rows of the sheet head.
+TITLE_ROW, ORG_ROW, PERIOD_ROW, HEADER_ROW = 1, 2, 3, 5
+
+_HEADER_FILL = "D9D9D9"
+_PILLAR_FILL = "DDEBF7"
+_MILESTONE_COLOR = "C00000"
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_NO_BORDER = Border()
+
+# Characters an Excel cell cannot hold; dropped on the roadmap sheet (the data sheet escapes them).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_COLOR_RE = re.compile(r"^#?([0-9A-Fa-f]{6})$")
+
+_LINE_PT = 15.0  # height of one line of 10 pt text, in points
+_ROW_PAD_PT = 5.0
+_MIN_ROW_PT = 20.0
+
+
+@dataclass
+class _Placed:
+    """A phase or milestone placed on the grid: lane (0 = the initiative's first row), columns, text."""
+
+    lane: int
+    first: int
+    last: int
+    text: str
+    color: str | None  # fill for phases; None for milestones
+
+
+# ------------------------------------------------------------------ text helpers
+
+
+def sheet_text(text: str | None) -> str:
+    """``text`` as a roadmap-sheet cell shows it: illegal characters dropped, CR folded, Excel-escaped."""
+    if not text:
+        return ""
+    text = _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _EXCEL_ESCAPE.sub("_x005F", text)[:MAX_CELL_CHARS]
+
+
+def _display_width(text: str) -> float:
+    """Width in Excel column units (about one half-width character each)."""
+    return sum(1.9 if unicodedata.east_asian_width(ch) in "WFA" else 1.0 for ch in text)
+
+
+def _lines_needed(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` units wide."""
+    usable = max(width - 1.2, 1.5)
+    return sum(max(1, math.ceil(_display_width(line) / usable)) for line in text.split("\n")) if text else 1
+
+
+def _safe_year_label(fy: int) -> str:
+    try:
+        return format_fiscal_year(fy, YearStyle.ERA_WESTERN)
+    except ValueError:
+        return f"{fy}年度"
+
+
+def _safe_year(fy: int) -> str:
+    try:
+        return format_fiscal_year(fy, YearStyle.ERA)
+    except ValueError:
+        return f"{fy}年度"
+
+
+def _fill_color(color: str | None, fallback: str) -> str:
+    match = _COLOR_RE.match(color or "")
+    if match:
+        return match.group(1).upper()
+    return _COLOR_RE.match(fallback).group(1).upper()
+
+
+def _is_dark(rgb: str) -> bool:
+    r, g, b = (int(rgb[k:k + 2], 16) for k in (0, 2, 4))
+    return 0.299 * r + 0.587 * g + 0.114 * b < 140
+
+
+# ------------------------------------------------------------------ time columns
+
+
+def _sub_header(first_month: int, step: int) -> str | None:
+    month = year_month(first_month)[1]
+    if step == 1:
+        return f"{month}月"
+    if step == 3:
+        return f"{month}-{(month + 1) % 12 + 1}月"
+    if step == 6:
+        return "上期" if month == 4 else "下期"
+    return None
+
+
+def _columns_for(plan: Plan, resolution: str) -> list[tuple[int, int]]:
+    """(first month, last month) of each time column, in order."""
+    step = RESOLUTIONS[resolution]
+    out = []
+    for fy in range(plan.start_fy, plan.end_fy + 1):
+        first = fy_first_month(fy)
+        out.extend((first + k, first + k + step - 1) for k in range(0, 12, step))
+    return out
+
+
+def _phase_columns(start: int, end: int, columns: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Column indexes a phase over months start..end fills, or None when it lies outside the grid."""
+    if end < start:
+        start, end = end, start
+    covered = []
+    for k, (c0, c1) in enumerate(columns):
+        overlap = min(end, c1) - max(start, c0) + 1
+        if overlap > 0:
+            covered.append((k, overlap, c1 - c0 + 1))
+    if not covered:
+        return None
+    mostly = [k for k, overlap, width in covered if 2 * overlap >= width]
+    if mostly:
+        return mostly[0], mostly[-1]
+    best = max(covered, key=lambda t: (t[1], -t[0]))[0]
+    return best, best
+
+
+def _month_column(month: int, columns: list[tuple[int, int]]) -> int | None:
+    for k, (c0, c1) in enumerate(columns):
+        if c0 <= month <= c1:
+            return k
+    return None
+
+
+def _place(init: Initiative, columns: list[tuple[int, int]]) -> list[_Placed]:
+    """Phases then milestones, each on the first lane where its columns are free."""
+    lanes: list[set[int]] = []
+    placed: list[_Placed] = []
+
+    def put(first: int, last: int, text: str, color: str | None) -> None:
+        span = set(range(first, last + 1))
+        for lane, used in enumerate(lanes):
+            if not used & span:
+                used |= span
+                break
+        else:
+            lanes.append(span)
+            lane = len(lanes) - 1
+        placed.append(_Placed(lane, first, last, text, color))
+
+    for phase in init.phases:
+        cols = _phase_columns(phase.start, phase.end, columns)
+        if cols is not None:
+            put(cols[0], cols[1], sheet_text(phase.label), _fill_color(phase.color, phase.kind.default_color))
+    for ms in init.milestones:
+        col = _month_column(ms.month, columns)
+        if col is not None:
+            put(col, col, "◆" + sheet_text(ms.label), None)
+    return placed
+
+
+# ------------------------------------------------------------------ the workbook
+
+
+def _check_options(paper: str, orientation: str, columns: str) -> None:
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"paper must be one of {', '.join(PAPER_SIZES)}, not {paper!r}")
+    if orientation not in ORIENTATIONS:
+        raise ValueError(f"orientation must be one of {', '.join(ORIENTATIONS)}, not {orientation!r}")
+    if columns not in RESOLUTIONS:
+        raise ValueError(f"columns must be one of {', '.join(RESOLUTIONS)}, not {columns!r}")
+
+
+class _Sheet:
+    """Writes the roadmap sheet cell by cell, remembering the row heights it needs."""
+
+    def __init__(self, ws: Any, plan: Plan, resolution: str) -> None:
+        self.ws = ws
+        self.plan = plan
+        self.resolution = resolution
+        self.columns = _columns_for(plan, resolution)
+        self.last_col = FIRST_TIME_COL + len(self.columns) - 1 if self.columns else FIRST_TIME_COL
+        self.heights: dict[int, float] = {}
+        self.widths: dict[int, float] = {}
+        self.font = Font(name=FONT_NAME, size=10)
+        self.small = Font(name=FONT_NAME, size=9)
+        self.bold = Font(name=FONT_NAME, size=10, bold=True)
+        self.wrap_left = Alignment(wrap_text=True, vertical="center", horizontal="left")
+        self.wrap_center = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        self._fills: dict[str, PatternFill] = {}
+
+    def fill(self, rgb: str) -> PatternFill:
+        if rgb not in self._fills:
+            self._fills[rgb] = PatternFill("solid", fgColor=rgb)
+        return self._fills[rgb]
+
+    def need(self, row: int, points: float) -> None:
+        self.heights[row] = max(self.heights.get(row, _MIN_ROW_PT), points)
+
+    def text(self, row: int, col: int, text: str, *, font: Font | None = None,
+             align: Alignment | None = None, border: Border | None = _BORDER, fill: str | None = None) -> Any:
+        cell = self.ws.cell(row, col)
+        if text:
+            put_text(cell, text)
+        cell.font = font or self.font
+        cell.alignment = align or self.wrap_left
+        if border is not None:
+            cell.border = border
+        if fill:
+            cell.fill = self.fill(fill)
+        return cell
+
+    def box(self, r0: int, c0: int, r1: int, c1: int, *, fill: str | None) -> None:
+        """Border (and fill) every cell of a block, then merge it if it is more than one cell."""
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                cell = self.ws.cell(r, c)
+                cell.border = _BORDER
+                if fill:
+                    cell.fill = self.fill(fill)
+        if r0 != r1 or c0 != c1:
+            self.ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
+
+    def width_of(self, c0: int, c1: int) -> float:
+        return sum(self.widths[c] for c in range(c0, c1 + 1))
+
+    # -------------------------------------------------------------- parts
+
+    def set_widths(self) -> None:
+        names = [sheet_text(i.name) for _, i in self.plan.walk()]
+        name_w = max((_display_width(line) for n in names for line in n.split("\n")), default=10)
+        depts = [sheet_text(d) for _, i in self.plan.walk() for d in i.departments]
+        dept_w = max((_display_width(line) for d in depts for line in d.split("\n")), default=8)
+        has_summary = any(i.summary for _, i in self.plan.walk())
+        self.widths[1] = min(max(name_w + 3, 20.0), 34.0)
+        self.widths[2] = 44.0 if has_summary else 14.0
+        self.widths[3] = min(max(dept_w + 2, 11.0), 18.0)
+        for c in range(FIRST_TIME_COL, self.last_col + 1):
+            self.widths[c] = _TIME_WIDTH[self.resolution]
+        for c, w in self.widths.items():
+            self.ws.column_dimensions[get_column_letter(c)].width = w
+
+    def head(self) -> int:
+        """Title, organization, period and the column header; returns the first data row."""
+        plan = self.plan
+        self.text(TITLE_ROW, 1, sheet_text(plan.title) or "ロードマップ", font=Font(name=FONT_NAME, size=16, bold=True),
+                  align=Alignment(vertical="center"), border=None)
+        self.need(TITLE_ROW, 28)
+        if plan.organization:
+            self.text(ORG_ROW, 1, sheet_text(plan.organization), font=Font(name=FONT_NAME, size=11),
+                      align=Alignment(vertical="center"), border=None)
+        years = plan.end_fy - plan.start_fy + 1
+        period = f"計画期間：{_safe_year(plan.start_fy)}〜{_safe_year(plan.end_fy)}"
+        if years > 0:
+            period += f"（{years}年間）"
+        self.text(PERIOD_ROW, 1, period, font=Font(name=FONT_NAME, size=11), align=Alignment(vertical="center"),
+                  border=None)
+        self.ws.row_dimensions[4].height = 8
+
+        step = RESOLUTIONS[self.resolution]
+        sub = step < 12
+        last_head = HEADER_ROW + (1 if sub else 0)
+        head_align = self.wrap_center
+        for c, name in enumerate(LABEL_COLUMNS, start=1):
+            self.text(HEADER_ROW, c, name, font=self.bold, align=head_align, fill=_HEADER_FILL)
+            self.box(HEADER_ROW, c, last_head, c, fill=_HEADER_FILL)
+        per_year = 12 // step
+        for y, fy in enumerate(range(plan.start_fy, plan.end_fy + 1)):
+            c0 = FIRST_TIME_COL + y * per_year
+            self.text(HEADER_ROW, c0, _safe_year_label(fy), font=self.bold, align=head_align, fill=_HEADER_FILL)
+            self.box(HEADER_ROW, c0, HEADER_ROW, c0 + per_year - 1, fill=_HEADER_FILL)
+            need = _lines_needed(_safe_year_label(fy), self.width_of(c0, c0 + per_year - 1) / 1.1)
+            self.need(HEADER_ROW, need * _LINE_PT + _ROW_PAD_PT)
+            if sub:
+                for k in range(per_year):
+                    label = _sub_header(self.columns[y * per_year + k][0], step)
+                    self.text(last_head, c0 + k, label, font=self.small, align=head_align, fill=_HEADER_FILL)
+                    self.need(last_head, _lines_needed(label, self.widths[c0 + k]) * _LINE_PT * 0.9 + _ROW_PAD_PT)
+        return last_head + 1
+
+    def pillar_row(self, row: int, pillar_name: str) -> None:
+        text = sheet_text(pillar_name)
+        self.text(row, 1, text, font=self.bold, align=Alignment(vertical="center", wrap_text=True), fill=_PILLAR_FILL)
+        self.box(row, 1, row, self.last_col, fill=_PILLAR_FILL)
+        self.need(row, _lines_needed(text, self.width_of(1, self.last_col)) * _LINE_PT + _ROW_PAD_PT)
+
+    def initiative_rows(self, row: int, init: Initiative, depth: int) -> int:
+        """Write one initiative over as many rows as its bars need; returns the next free row."""
+        placed = _place(init, self.columns)
+        lanes = max((p.lane for p in placed), default=0) + 1
+        last = row + lanes - 1
+        indent = Alignment(wrap_text=True, vertical="center", horizontal="left", indent=min(depth * 2, 15))
+        texts = (sheet_text(init.name), sheet_text(init.summary), "\n".join(sheet_text(d) for d in init.departments))
+        fonts = (self.bold if depth == 0 else self.font, self.small, self.small)
+        label_lines = 1
+        for c, (text, font) in enumerate(zip(texts, fonts), start=1):
+            self.text(row, c, text, font=font, align=indent if c == 1 else self.wrap_left)
+            self.box(row, c, last, c, fill=None)
+            width = self.widths[c] - (depth * 2 if c == 1 else 0)
+            label_lines = max(label_lines, _lines_needed(text, width))
+        for r in range(row, last + 1):
+            for c in range(FIRST_TIME_COL, self.last_col + 1):
+                self.ws.cell(r, c).border = _BORDER
+        lane_pt = [_MIN_ROW_PT] * lanes
+        for p in placed:
+            r = row + p.lane
+            c0, c1 = FIRST_TIME_COL + p.first, FIRST_TIME_COL + p.last
+            if p.color is None:  # milestone: text may run on into the empty cells to its right
+                cell = self.text(r, c0, p.text, font=Font(name=FONT_NAME, size=9, bold=True, color=_MILESTONE_COLOR),
+                                 align=Alignment(vertical="center", horizontal="left"))
+                lane_pt[p.lane] = max(lane_pt[p.lane], _LINE_PT * max(1, p.text.count("\n") + 1) + _ROW_PAD_PT)
+                continue
+            font = Font(name=FONT_NAME, size=9, color="FFFFFF" if _is_dark(p.color) else "000000")
+            self.text(r, c0, p.text, font=font, align=self.wrap_center, fill=p.color)
+            self.box(r, c0, r, c1, fill=p.color)
+            lines = _lines_needed(p.text, self.width_of(c0, c1) * 1.05) if p.text else 1
+            lane_pt[p.lane] = max(lane_pt[p.lane], lines * _LINE_PT * 0.92 + _ROW_PAD_PT)
+        # The label cells span all lanes: spread any extra height they need over the lanes.
+        extra = label_lines * _LINE_PT + _ROW_PAD_PT - sum(lane_pt)
+        if extra > 0:
+            lane_pt = [h + extra / lanes for h in lane_pt]
+        for k, h in enumerate(lane_pt):
+            self.need(row + k, h)
+        return last + 1
+
+    def legend(self, row: int) -> int:
+        """凡例: one filled sample per phase kind (and colour) used, ◆ for milestones."""
+        entries: list[tuple[str, str]] = []
+        has_milestones = False
+        for kind in PhaseKind:
+            seen: list[str] = []
+            for _, init in self.plan.walk():
+                for phase in init.phases:
+                    if phase.kind is kind:
+                        rgb = _fill_color(phase.color, kind.default_color)
+                        if rgb not in seen:
+                            seen.append(rgb)
+            entries.extend((kind.label_ja, rgb) for rgb in seen)
+        has_milestones = any(init.milestones for _, init in self.plan.walk())
+        if not entries and not has_milestones:
+            return row
+        row += 1  # a blank row between the table and the legend
+        self.text(row, 1, "凡例", font=self.bold, align=Alignment(vertical="center", horizontal="right"), border=None)
+        span = _LEGEND_SPAN[self.resolution]
+        available = max(self.last_col - FIRST_TIME_COL + 1, span)
+        c = FIRST_TIME_COL
+        items: list[tuple[str, str | None]] = list(entries) + ([("◆ マイルストーン", None)] if has_milestones else [])
+        for label, rgb in items:
+            width = span if rgb else max(span, 2 if self.resolution != "year" else 1)
+            if c + width - 1 > FIRST_TIME_COL + available - 1 and c > FIRST_TIME_COL:
+                row += 1
+                c = FIRST_TIME_COL
+            c1 = min(c + width - 1, self.last_col)
+            if rgb:
+                font = Font(name=FONT_NAME, size=9, color="FFFFFF" if _is_dark(rgb) else "000000")
+                self.text(row, c, label, font=font, align=self.wrap_center, fill=rgb)
+                self.box(row, c, row, c1, fill=rgb)
+            else:
+                self.text(row, c, label, font=Font(name=FONT_NAME, size=9, bold=True, color=_MILESTONE_COLOR),
+                          align=Alignment(vertical="center", horizontal="left"), border=None)
+            self.need(row, _MIN_ROW_PT)
+            c = c1 + 2 if c1 + 2 <= self.last_col else c1 + 1
+        if self.resolution != "month":
+            row += 1
+            note = (f"※ 各段階は{_RESOLUTION_JA[self.resolution]}単位で表示しています（半分以上を占める列を塗っています）。"
+                    "正確な開始・終了月は dxroadmap で開くと確認できます。")
+            self.text(row, 1, note, font=self.small, align=Alignment(vertical="center"), border=None)
+        return row
+
+    def print_setup(self, paper: str, orientation: str, header_rows: tuple[int, int], first_data_row: int,
+                    last_row: int) -> None:
+        ws = self.ws
+        ws.page_setup.paperSize = PAPER_SIZES[paper]
+        ws.page_setup.orientation = orientation
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = 0.5
+        ws.page_margins.bottom = 0.6
+        ws.page_margins.header = 0.25
+        ws.page_margins.footer = 0.25
+        ws.print_title_rows = f"{header_rows[0]}:{header_rows[1]}"
+        ws.print_area = f"A1:{get_column_letter(self.last_col)}{last_row}"
+        ws.freeze_panes = ws.cell(first_data_row, FIRST_TIME_COL).coordinate
+        ws.oddFooter.center.text = "&P / &N"
+        ws.oddFooter.center.size = 9
+        ws.evenFooter.center.text = "&P / &N"
+        ws.sheet_view.zoomScale = 85
+
+
+def build_workbook(plan: Plan, *, paper: str = "A3", orientation: str = "landscape",
+                   columns: str = "quarter") -> Workbook:
+    """The openpyxl workbook :func:`write_workbook` saves (roadmap sheet + hidden data sheet)."""
+    _check_options(paper, orientation, columns)
+    n_columns = max(plan.end_fy - plan.start_fy + 1, 0) * (12 // RESOLUTIONS[columns])
+    if FIRST_TIME_COL - 1 + n_columns > MAX_COLUMNS:
+        raise PlanWriteError(
+            "too-wide",
+            f"The plan period has too many {columns} columns for an Excel sheet; choose a coarser column setting.",
+            f"計画期間が長すぎて Excel のシートに収まりません。列の単位（年度・半期など）を粗くしてください。")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_NAME
+    wb.properties.title = sheet_text(plan.title)[:255] or None
+    wb.properties.creator = "dxroadmap"
+    # The data sheet first: it refuses texts Excel cannot hold before any layout work is done.
+    write_data_sheet(wb, plan)
+
+    sheet = _Sheet(ws, plan, columns)
+    sheet.set_widths()
+    first_data_row = sheet.head()
+    header_rows = (HEADER_ROW, first_data_row - 1)
+    row = first_data_row
+    for pillar in plan.pillars:
+        sheet.pillar_row(row, pillar.name)
+        row += 1
+
+        def walk(items: list[Initiative], depth: int) -> None:
+            nonlocal row
+            for init in items:
+                row = sheet.initiative_rows(row, init, depth)
+                walk(init.children, depth + 1)
+
+        walk(pillar.initiatives, 0)
+    last_table_row = row - 1
+    last_row = sheet.legend(last_table_row + 1)
+    for r, h in sheet.heights.items():
+        ws.row_dimensions[r].height = round(min(h, 409.0), 1)
+    sheet.print_setup(paper, orientation, header_rows, first_data_row, max(last_row, last_table_row))
+    return wb
+
+
+def write_workbook(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orientation: str = "landscape",
+                   columns: str = "quarter", dpi: int | None = None) -> None:
+    """Save ``plan`` as an .xlsx roadmap workbook at ``path``, atomically.
+
+    ``paper`` is A3 / A4 / B4, ``orientation`` landscape / portrait, ``columns`` the time
+    resolution of the roadmap sheet (year / half / quarter / month); ``dpi`` is accepted for
+    a uniform writer signature and ignored. On failure (:class:`PlanWriteError`) an existing
+    file at ``path`` is left exactly as it was.
+    """
+    del dpi
+    wb = build_workbook(plan, paper=paper, orientation=orientation, columns=columns)
+    name = Path(path).name
+    try:
+        with atomic_path(path) as tmp:
+            wb.save(tmp)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise PlanWriteError("write-failed", f"Could not save {name}: {reason}.",
+                             f"{name} を保存できませんでした（{reason}）。") from exc
