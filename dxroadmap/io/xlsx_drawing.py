@@ -1,0 +1,663 @@
+"""Autoshapes, connectors, text boxes and pictures of each worksheet, placed on the cell grid.
+
+openpyxl drops drawings when it loads a workbook, so this module reads the DrawingML parts
+itself: workbook.xml → its relationships → each sheet part → the sheet's relationships →
+its drawing part(s). Every object is placed in fractional 0-based columns and rows (3.25 =
+a quarter into column D) using the sheet's own column widths and row heights, the way Excel
+lays them out (pixel width = trunc(((256·w + trunc(128/7))/256)·7), 1 px = 9525 EMU,
+1 pt = 12700 EMU, hidden columns and rows have no size).
+
+All XML goes through defusedxml; sheet parts are streamed and only their column and row
+attributes are kept; shapes per drawing are capped. Call
+:func:`dxroadmap.io.xlsx_safety.check_workbook` first: this module assumes a sane package.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import io
+import math
+import os
+import zipfile
+import zlib
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as DET
+from defusedxml import DefusedXmlException
+
+from .errors import PlanReadError
+from .xlsx_safety import (MAX_COLS, MAX_ROWS, MAX_SMALL_PART, NS_MAIN, part_relationships, read_xml_part,
+                          workbook_part, workbook_sheets)
+
+__all__ = ["Shape", "read_sheet_shapes", "MAX_SHAPES_PER_DRAWING"]
+
+MAX_SHAPES_PER_DRAWING = 20_000
+MAX_GROUP_DEPTH = 32
+EMU_PER_PX = 9525
+EMU_PER_PT = 12700
+MAX_DIGIT_WIDTH = 7          # px, Calibri 11 (the README's "7·chars + 5")
+DEFAULT_ROW_PT = 15.0
+
+NS_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+NS_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+REL_DRAWING = "/drawing"
+REL_THEME = "/theme"
+
+# Namespaces whose mc:Choice content we understand (everything else takes mc:Fallback).
+_KNOWN_NS = {
+    NS_XDR, NS_A, NS_MC,
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://schemas.microsoft.com/office/drawing/2010/main",          # a14
+    "http://schemas.microsoft.com/office/drawing/2014/main",          # a16
+}
+
+_X = f"{{{NS_XDR}}}"
+_A = f"{{{NS_A}}}"
+_MC = f"{{{NS_MC}}}"
+_LINE_PRESETS = {"line", "straightConnector1"} | {f"{k}Connector{n}" for k in ("bent", "curved") for n in range(2, 6)}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One drawing object of a sheet, placed on the grid.
+
+    ``col0 <= col1`` and ``row0 <= row1`` always (flips and rotation already applied).
+    For lines and connectors ``head_end`` is an arrowhead at the end that lies at the left
+    (``col0``; the top for a vertical line) and ``tail_end`` one at the other end, whatever
+    the flips and rotation in the file.
+    """
+
+    kind: str        # DrawingML prst geometry ("rect", "rightArrow", "line"…); "textbox", "picture",
+                     # "custom" (custGeom), "graphicFrame" (charts and other frames)
+    text: str        # all paragraphs' text joined with "\n", stripped
+    col0: float      # 0-based fractional column of the left edge (3.25 = ¼ into column D)
+    col1: float      # right edge
+    row0: float      # top edge (0-based fractional row)
+    row1: float      # bottom edge
+    fill: str | None  # "#RRGGBB"; schemeClr resolved via the theme; None for no fill
+    head_end: bool   # arrowhead at the line's head (see the class docstring)
+    tail_end: bool
+    in_group: bool
+    hidden: bool     # cNvPr hidden="1" (or inside a hidden group)
+    line: str | None = None  # outline / line colour "#RRGGBB", None when there is none
+
+
+# ---------------------------------------------------------------- sheet grid
+
+def column_pixels(width: float) -> int:
+    """Excel's pixel width of a column ``width`` characters wide (Calibri 11)."""
+    mdw = MAX_DIGIT_WIDTH
+    return max(0, math.trunc(((256 * width + math.trunc(128 / mdw)) / 256) * mdw))
+
+
+class _Axis:
+    """Sizes (EMU) of columns or rows with lazily built prefix sums, for index ↔ EMU conversion."""
+
+    def __init__(self, default: int, sizes: dict[int, int], limit: int) -> None:
+        self.default = default
+        self.sizes = sizes
+        self.limit = limit
+        self.prefix = [0]   # prefix[i] = EMU of the start of index i
+
+    def _extend_to(self, index: int) -> None:
+        index = min(index, self.limit)
+        prefix, sizes, default = self.prefix, self.sizes, self.default
+        while len(prefix) <= index:
+            i = len(prefix) - 1
+            prefix.append(prefix[-1] + sizes.get(i, default))
+
+    def start(self, index: int) -> int:
+        index = max(0, min(int(index), self.limit))
+        self._extend_to(index)
+        return self.prefix[index]
+
+    def emu(self, index: int, offset: int) -> int:
+        return self.start(index) + offset
+
+    def frac(self, emu: float) -> float:
+        """Fractional index of an EMU position (zero-size indexes are skipped over)."""
+        if emu <= 0:
+            return 0.0
+        prefix = self.prefix
+        if prefix[-1] <= emu:
+            # grow in chunks until past emu or at the grid's end
+            while prefix[-1] <= emu and len(prefix) <= self.limit:
+                self._extend_to(min(self.limit, len(prefix) * 2 + 64))
+                if len(prefix) > self.limit:
+                    break
+        i = bisect_right(prefix, emu) - 1          # last start <= emu
+        if i >= len(prefix) - 1:                   # beyond the grid
+            i = len(prefix) - 1
+            size = self.sizes.get(i, self.default) or 1
+            return i + (emu - prefix[i]) / size
+        size = prefix[i + 1] - prefix[i]
+        return i + ((emu - prefix[i]) / size if size else 0.0)
+
+
+@dataclass
+class _Grid:
+    cols: _Axis
+    rows: _Axis
+
+
+def _float(text: str | None, default: float | None = None) -> float | None:
+    try:
+        return float(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _read_grid(zf: zipfile.ZipFile, part: str, max_row: int | None) -> _Grid:
+    """Column widths and row heights of a sheet part, streamed; rows read up to ``max_row`` (0-based)."""
+    col_sizes: dict[int, int] = {}
+    row_sizes: dict[int, int] = {}
+    default_col_px = 64
+    default_row_pt = DEFAULT_ROW_PT
+    rows_hidden_by_default = False
+    col_ranges: list[tuple[int, int, int]] = []
+    tag_row, tag_col, tag_fmt, tag_data = (f"{{{NS_MAIN}}}{t}" for t in ("row", "col", "sheetFormatPr", "sheetData"))
+    try:
+        with zf.open(part) as handle:
+            data_elem: Element | None = None
+            next_row = 0
+            for event, elem in DET.iterparse(handle, events=("start", "end"), forbid_dtd=True):
+                tag = elem.tag
+                if event == "start":
+                    if tag == tag_data:
+                        data_elem = elem
+                    elif tag == tag_row:
+                        r = _float(elem.get("r"))
+                        index = int(r) - 1 if r else next_row
+                        next_row = index + 1
+                        if max_row is not None and index > max_row:
+                            break
+                        hidden = elem.get("hidden") in ("1", "true")
+                        ht = _float(elem.get("ht"))
+                        if hidden:
+                            row_sizes[index] = 0
+                        elif ht is not None:
+                            row_sizes[index] = round(ht * EMU_PER_PT)
+                        elif rows_hidden_by_default:
+                            row_sizes[index] = round(default_row_pt * EMU_PER_PT)
+                    continue
+                # end events
+                if tag == tag_fmt:
+                    base = _float(elem.get("baseColWidth"), 8.0) or 8.0
+                    dcw = _float(elem.get("defaultColWidth"))
+                    if dcw is not None:
+                        default_col_px = column_pixels(dcw)
+                    else:
+                        default_col_px = math.ceil((base * MAX_DIGIT_WIDTH + 5) / 8) * 8
+                    default_row_pt = _float(elem.get("defaultRowHeight"), DEFAULT_ROW_PT) or DEFAULT_ROW_PT
+                    rows_hidden_by_default = elem.get("zeroHeight") in ("1", "true")
+                elif tag == tag_col:
+                    lo = int(_float(elem.get("min"), 1) or 1)
+                    hi = int(_float(elem.get("max"), lo) or lo)
+                    lo, hi = max(1, lo), min(MAX_COLS, max(lo, hi))
+                    if elem.get("hidden") in ("1", "true"):
+                        px = 0
+                    else:
+                        width = _float(elem.get("width"))
+                        px = column_pixels(width) if width is not None else -1
+                    col_ranges.append((lo, hi, px))
+                elif tag == tag_row:
+                    if data_elem is not None:
+                        data_elem.clear()
+                    else:
+                        elem.clear()
+                elif tag == tag_data:
+                    break
+    except (DefusedXmlException, DET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError):
+        pass  # keep what was read: a damaged tail changes nothing above it
+    default_col = default_col_px * EMU_PER_PX
+    for lo, hi, px in col_ranges:
+        size = default_col if px < 0 else px * EMU_PER_PX
+        if size == default_col:
+            continue
+        for c in range(lo - 1, hi):
+            col_sizes[c] = size
+    default_row = 0 if rows_hidden_by_default else round(default_row_pt * EMU_PER_PT)
+    return _Grid(_Axis(default_col, col_sizes, MAX_COLS), _Axis(default_row, row_sizes, MAX_ROWS))
+
+
+# ---------------------------------------------------------------- colours
+
+_SCHEME_ALIAS = {"tx1": "dk1", "bg1": "lt1", "tx2": "dk2", "bg2": "lt2"}
+_PRESET = {"black": "000000", "white": "FFFFFF", "red": "FF0000", "green": "008000", "blue": "0000FF",
+           "yellow": "FFFF00", "gray": "808080", "grey": "808080", "orange": "FFA500", "cyan": "00FFFF",
+           "magenta": "FF00FF", "lime": "00FF00", "navy": "000080", "silver": "C0C0C0"}
+
+
+def _theme_colours(zf: zipfile.ZipFile, label: str) -> dict[str, str]:
+    wb = workbook_part(zf, label)
+    if wb is None:
+        return {}
+    theme = next((t for ty, t in part_relationships(zf, wb, label).values() if ty.endswith(REL_THEME)), None)
+    root = read_xml_part(zf, theme, label=label) if theme else None
+    out: dict[str, str] = {}
+    if root is None:
+        return out
+    scheme = root.find(f".//{_A}clrScheme")
+    if scheme is None:
+        return out
+    for slot in scheme:
+        name = slot.tag.rsplit("}", 1)[-1]
+        for c in slot:
+            val = c.get("lastClr") if c.tag == f"{_A}sysClr" else c.get("val")
+            if val and len(val) == 6:
+                out[name] = val.upper()
+            break
+    return out
+
+
+def _apply_mods(rgb: tuple[float, float, float], mods: Element) -> tuple[float, float, float]:
+    r, g, b = rgb
+    for mod in mods:
+        name = mod.tag.rsplit("}", 1)[-1]
+        val = (_float(mod.get("val"), 100000) or 0) / 100000
+        if name in ("lumMod", "lumOff"):
+            h, l, s = colorsys.rgb_to_hls(r, g, b)
+            l = l * val if name == "lumMod" else l + val
+            r, g, b = colorsys.hls_to_rgb(h, min(max(l, 0.0), 1.0), s)
+        elif name == "shade":
+            r, g, b = r * val, g * val, b * val
+        elif name == "tint":
+            r, g, b = (c + (1 - c) * (1 - val) for c in (r, g, b))
+    return tuple(min(max(c, 0.0), 1.0) for c in (r, g, b))  # type: ignore[return-value]
+
+
+def _colour(parent: Element | None, theme: dict[str, str], placeholder: str | None = None) -> str | None:
+    """The "#RRGGBB" of the first colour element under ``parent`` (None if there is none)."""
+    if parent is None:
+        return None
+    for c in parent:
+        name = c.tag.rsplit("}", 1)[-1]
+        hexval: str | None = None
+        if name == "srgbClr":
+            hexval = c.get("val")
+        elif name == "sysClr":
+            hexval = c.get("lastClr") or {"windowText": "000000", "window": "FFFFFF"}.get(c.get("val", ""))
+        elif name == "schemeClr":
+            val = c.get("val", "")
+            if val == "phClr":
+                hexval = placeholder.lstrip("#") if placeholder else None
+            else:
+                hexval = theme.get(_SCHEME_ALIAS.get(val, val))
+        elif name == "prstClr":
+            hexval = _PRESET.get(c.get("val", ""))
+        elif name == "scrgbClr":
+            parts = [(_float(c.get(k), 0) or 0) / 100000 for k in ("r", "g", "b")]
+            hexval = "".join(f"{round(min(max(p, 0), 1) ** (1 / 2.2) * 255):02X}" for p in parts)
+        else:
+            continue
+        if not hexval or len(hexval) != 6:
+            return None
+        try:
+            rgb = tuple(int(hexval[i:i + 2], 16) / 255 for i in (0, 2, 4))
+        except ValueError:
+            return None
+        r, g, b = _apply_mods(rgb, c)  # type: ignore[arg-type]
+        return "#{:02X}{:02X}{:02X}".format(*(round(v * 255) for v in (r, g, b)))
+    return None
+
+
+def _fill_of(props: Element | None, style: Element | None, theme: dict[str, str],
+             group_fill: str | None) -> str | None:
+    if props is not None:
+        for child in props:
+            name = child.tag.rsplit("}", 1)[-1]
+            if name == "noFill":
+                return None
+            if name == "solidFill":
+                return _colour(child, theme)
+            if name == "gradFill":
+                stops = sorted(child.iter(f"{_A}gs"), key=lambda gs: _float(gs.get("pos"), 0) or 0)
+                return _colour(stops[0], theme) if stops else None
+            if name == "pattFill":
+                return _colour(child.find(f"{_A}fgClr"), theme)
+            if name == "grpFill":
+                return group_fill
+            if name == "blipFill":
+                return None
+    if style is not None:
+        ref = style.find(f"{_A}fillRef")
+        if ref is not None and (_float(ref.get("idx"), 0) or 0) > 0:
+            return _colour(ref, theme)
+    return None
+
+
+def _line_of(props: Element | None, style: Element | None, theme: dict[str, str]) -> str | None:
+    ln = props.find(f"{_A}ln") if props is not None else None
+    if ln is not None:
+        if ln.find(f"{_A}noFill") is not None:
+            return None
+        solid = ln.find(f"{_A}solidFill")
+        if solid is not None:
+            return _colour(solid, theme)
+        grad = ln.find(f"{_A}gradFill")
+        if grad is not None:
+            stop = next(iter(grad.iter(f"{_A}gs")), None)
+            return _colour(stop, theme)
+    if style is not None:
+        ref = style.find(f"{_A}lnRef")
+        if ref is not None and (_float(ref.get("idx"), 0) or 0) > 0:
+            return _colour(ref, theme)
+    return None
+
+
+# ---------------------------------------------------------------- drawing parts
+
+def _parse_drawing(zf: zipfile.ZipFile, part: str, label: str) -> tuple[Element | None, dict[str, str]]:
+    """The drawing's root and every namespace prefix it declares (for mc:Choice Requires)."""
+    info = zf.NameToInfo.get(part)
+    if info is None:
+        return None, {}
+    if info.file_size > MAX_SMALL_PART:
+        raise PlanReadError("too-large", f"{label} is too large to open safely: its drawing {part} is too big.",
+                            f"{label} は大きすぎるため安全に開けません（図形の部品 {part} が大きすぎます）。")
+    prefixes: dict[str, str] = {}
+    root = None
+    try:
+        with zf.open(info) as handle:
+            data = handle.read(MAX_SMALL_PART + 1)
+        for event, item in DET.iterparse(io.BytesIO(data), events=("start-ns", "start"), forbid_dtd=True):
+            if event == "start-ns":
+                prefix, uri = item
+                prefixes.setdefault(prefix, uri)
+            elif root is None:
+                root = item
+        # iterparse leaves the full tree under the first element
+    except DefusedXmlException:
+        raise PlanReadError(
+            "not-a-workbook",
+            f"{label} is not an Excel workbook (.xlsx): its part {part} contains XML declarations (DTD or "
+            "entities) that Excel never writes, so it was refused for safety.",
+            f"{label} は Excel ブック（.xlsx）ではありません。内部の {part} に Excel が書かない XML 宣言"
+            "（DTD・エンティティ）があるため、安全のため読み込みません。") from None
+    except (DET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        return None, {}
+    return root, prefixes
+
+
+def _expand(children, prefixes: dict[str, str]):
+    """Children with mc:AlternateContent replaced by its understood Choice (or its Fallback)."""
+    for child in children:
+        if child.tag != f"{_MC}AlternateContent":
+            yield child
+            continue
+        chosen = None
+        for branch in child:
+            if branch.tag == f"{_MC}Choice":
+                needs = (branch.get("Requires") or "").split()
+                if all(prefixes.get(p) in _KNOWN_NS for p in needs):
+                    chosen = branch
+                    break
+            elif branch.tag == f"{_MC}Fallback":
+                chosen = branch
+                break
+        if chosen is not None:
+            yield from _expand(list(chosen), prefixes)
+
+
+def _int(elem: Element | None, default: int = 0) -> int:
+    if elem is None or elem.text is None:
+        return default
+    try:
+        return int(float(elem.text.strip()))
+    except ValueError:
+        return default
+
+
+def _attr_int(elem: Element | None, name: str, default: int = 0) -> int:
+    if elem is None:
+        return default
+    try:
+        return int(float(elem.get(name, default)))
+    except (TypeError, ValueError):
+        return default
+
+
+def _marker(grid: _Grid, elem: Element | None) -> tuple[int, int] | None:
+    """Sheet EMU (x, y) of an xdr:from / xdr:to marker."""
+    if elem is None:
+        return None
+    col = _int(elem.find(f"{_X}col"))
+    row = _int(elem.find(f"{_X}row"))
+    return (grid.cols.emu(col, _int(elem.find(f"{_X}colOff"))),
+            grid.rows.emu(row, _int(elem.find(f"{_X}rowOff"))))
+
+
+def _anchor_box(grid: _Grid, anchor: Element) -> tuple[float, float, float, float] | None:
+    name = anchor.tag.rsplit("}", 1)[-1]
+    if name == "twoCellAnchor":
+        a = _marker(grid, anchor.find(f"{_X}from"))
+        b = _marker(grid, anchor.find(f"{_X}to"))
+        if a is None or b is None:
+            return None
+        return a[0], a[1], b[0], b[1]
+    ext = anchor.find(f"{_X}ext")
+    cx, cy = _attr_int(ext, "cx"), _attr_int(ext, "cy")
+    if name == "oneCellAnchor":
+        a = _marker(grid, anchor.find(f"{_X}from"))
+        if a is None:
+            return None
+        return a[0], a[1], a[0] + cx, a[1] + cy
+    if name == "absoluteAnchor":
+        pos = anchor.find(f"{_X}pos")
+        x, y = _attr_int(pos, "x"), _attr_int(pos, "y")
+        return x, y, x + cx, y + cy
+    return None
+
+
+def _xfrm(props: Element | None, group: bool = False):
+    """(off, ext, chOff, chExt, rot°, flipH, flipV) of a shape's or group's a:xfrm."""
+    xfrm = props.find(f"{_A}xfrm") if props is not None else None
+    if xfrm is None:
+        return None
+    off, ext = xfrm.find(f"{_A}off"), xfrm.find(f"{_A}ext")
+    ch_off, ch_ext = xfrm.find(f"{_A}chOff"), xfrm.find(f"{_A}chExt")
+    return ((_attr_int(off, "x"), _attr_int(off, "y")), (_attr_int(ext, "cx"), _attr_int(ext, "cy")),
+            (_attr_int(ch_off, "x"), _attr_int(ch_off, "y")) if ch_off is not None else None,
+            (_attr_int(ch_ext, "cx"), _attr_int(ch_ext, "cy")) if ch_ext is not None else None,
+            _attr_int(xfrm, "rot") / 60000.0,
+            xfrm.get("flipH") in ("1", "true"), xfrm.get("flipV") in ("1", "true"))
+
+
+def _text_of(body: Element | None) -> str:
+    if body is None:
+        return ""
+    paragraphs = []
+    for p in body.iter(f"{_A}p"):
+        parts = []
+        for item in p:
+            name = item.tag.rsplit("}", 1)[-1]
+            if name in ("r", "fld"):
+                t = item.find(f"{_A}t")
+                if t is not None and t.text:
+                    parts.append(t.text)
+            elif name == "br":
+                parts.append("\n")
+        paragraphs.append("".join(parts))
+    return "\n".join(paragraphs).strip()
+
+
+class _Reader:
+    """Turns one drawing part into :class:`Shape` objects (bounded)."""
+
+    def __init__(self, grid: _Grid, theme: dict[str, str], prefixes: dict[str, str]) -> None:
+        self.grid = grid
+        self.theme = theme
+        self.prefixes = prefixes
+        self.shapes: list[Shape] = []
+
+    def full(self) -> bool:
+        return len(self.shapes) >= MAX_SHAPES_PER_DRAWING
+
+    def anchor(self, anchor: Element) -> None:
+        box = _anchor_box(self.grid, anchor)
+        if box is None:
+            return
+        for obj in _expand(list(anchor), self.prefixes):
+            name = obj.tag.rsplit("}", 1)[-1]
+            if name in ("sp", "cxnSp", "pic", "graphicFrame", "grpSp"):
+                self.object(obj, box, None, 0, False, None)
+                return
+
+    def object(self, obj: Element, box, transform, depth: int, hidden_parent: bool,
+               group_fill: str | None) -> None:
+        """``box``: sheet-EMU box of a top-level object; ``transform``: child-space → sheet EMU for group children."""
+        if self.full() or depth > MAX_GROUP_DEPTH:
+            return
+        name = obj.tag.rsplit("}", 1)[-1]
+        nv = next((c for c in obj if c.tag.startswith(_X) and c.tag.endswith("Pr") and c.tag[len(_X):].startswith("nv")),
+                  None)
+        c_nv = nv.find(f"{_X}cNvPr") if nv is not None else None
+        hidden = hidden_parent or (c_nv is not None and c_nv.get("hidden") in ("1", "true"))
+        props_tag = {"grpSp": "grpSpPr", "graphicFrame": "xfrm"}.get(name, "spPr")
+        props = obj.find(f"{_X}{props_tag}")
+        if name == "graphicFrame":
+            xf = None
+            frame = obj.find(f"{_X}xfrm")
+            if frame is not None:
+                holder = Element("holder")
+                holder.append(Element(f"{_A}xfrm", frame.attrib))
+                holder[0].extend(list(frame))
+                xf = _xfrm(holder)
+        else:
+            xf = _xfrm(props)
+
+        # where the object sits, in sheet EMU, before rotation/flip
+        if transform is None:
+            x0, y0, x1, y1 = box
+        else:
+            if xf is None:
+                return
+            (ox, oy), (cx, cy) = xf[0], xf[1]
+            ax, bx, ay, by = transform
+            x0, y0, x1, y1 = ax * ox + bx, ay * oy + by, ax * (ox + cx) + bx, ay * (oy + cy) + by
+
+        if name == "grpSp":
+            if xf is None:
+                return
+            (ox, oy), (cx, cy), ch_off, ch_ext = xf[0], xf[1], xf[2] or xf[0], xf[3] or xf[1]
+            # child space → this group's box in sheet EMU
+            sx = (x1 - x0) / ch_ext[0] if ch_ext[0] else 1.0
+            sy = (y1 - y0) / ch_ext[1] if ch_ext[1] else 1.0
+            child_transform = (sx, x0 - ch_off[0] * sx, sy, y0 - ch_off[1] * sy)
+            gfill = _fill_of(props, None, self.theme, group_fill)
+            for child in _expand(list(obj), self.prefixes):
+                cname = child.tag.rsplit("}", 1)[-1]
+                if cname in ("sp", "cxnSp", "pic", "graphicFrame", "grpSp"):
+                    self.object(child, None, child_transform, depth + 1, hidden, gfill)
+                    if self.full():
+                        return
+            return
+
+        rot, flip_h, flip_v = (xf[4], xf[5], xf[6]) if xf is not None else (0.0, False, False)
+        geom = props.find(f"{_A}prstGeom") if props is not None else None
+        style = obj.find(f"{_X}style")
+        if name == "pic":
+            kind = "picture"
+        elif name == "graphicFrame":
+            kind = "graphicFrame"
+        elif name == "sp" and nv is not None and nv.find(f"{_X}cNvSpPr") is not None \
+                and nv.find(f"{_X}cNvSpPr").get("txBox") in ("1", "true"):
+            kind = "textbox"
+        elif geom is not None:
+            kind = geom.get("prst") or "custom"
+        elif props is not None and props.find(f"{_A}custGeom") is not None:
+            kind = "custom"
+        else:
+            kind = "line" if name == "cxnSp" else "rect"
+        is_line = name == "cxnSp" or kind in _LINE_PRESETS
+
+        ln = props.find(f"{_A}ln") if props is not None else None
+
+        def has_end(tag: str) -> bool:
+            end = ln.find(f"{_A}{tag}") if ln is not None else None
+            return end is not None and end.get("type", "none") != "none"
+
+        head, tail = has_end("headEnd"), has_end("tailEnd")
+        cxm, cym = (x0 + x1) / 2, (y0 + y1) / 2
+        if is_line:
+            sx0, sx1 = (x1, x0) if flip_h else (x0, x1)
+            sy0, sy1 = (y1, y0) if flip_v else (y0, y1)
+            start, end = (sx0, sy0), (sx1, sy1)
+            if rot % 360:
+                start, end = _rotate(start, cxm, cym, rot), _rotate(end, cxm, cym, rot)
+            if (start[0] > end[0] + 0.5) or (abs(start[0] - end[0]) <= 0.5 and start[1] > end[1]):
+                start, end, head, tail = end, start, tail, head
+            x0, x1 = sorted((start[0], end[0]))
+            y0, y1 = sorted((start[1], end[1]))
+        else:
+            if 45 <= rot % 180 < 135:
+                hw, hh = abs(x1 - x0) / 2, abs(y1 - y0) / 2
+                x0, x1, y0, y1 = cxm - hh, cxm + hh, cym - hw, cym + hw
+            x0, x1 = sorted((x0, x1))
+            y0, y1 = sorted((y0, y1))
+            if flip_h:
+                head, tail = tail, head
+        body = obj.find(f"{_X}txBody")
+        cols, rows = self.grid.cols, self.grid.rows
+        fill = None if is_line or name in ("pic", "graphicFrame") else _fill_of(props, style, self.theme, group_fill)
+        line = _line_of(props, style, self.theme) if name != "graphicFrame" else None
+        self.shapes.append(Shape(
+            kind=kind, text=_text_of(body),
+            col0=cols.frac(x0), col1=cols.frac(x1), row0=rows.frac(y0), row1=rows.frac(y1),
+            fill=fill, head_end=head, tail_end=tail, in_group=transform is not None, hidden=hidden, line=line))
+
+
+def _rotate(point: tuple[float, float], cx: float, cy: float, degrees: float) -> tuple[float, float]:
+    t = math.radians(degrees)   # DrawingML rotates clockwise with y pointing down
+    dx, dy = point[0] - cx, point[1] - cy
+    return cx + dx * math.cos(t) - dy * math.sin(t), cy + dx * math.sin(t) + dy * math.cos(t)
+
+
+def _max_anchor_row(root: Element, prefixes: dict[str, str]) -> int | None:
+    """Last row a twoCell/oneCell anchor mentions; None when some anchor needs every row height."""
+    last = 0
+    for anchor in _expand(list(root), prefixes):
+        name = anchor.tag.rsplit("}", 1)[-1]
+        if name == "twoCellAnchor":
+            for marker in ("from", "to"):
+                last = max(last, _int(anchor.find(f"{_X}{marker}/{_X}row")))
+        elif name in ("oneCellAnchor", "absoluteAnchor"):
+            return None
+    return last + 1
+
+
+def read_sheet_shapes(path: str | os.PathLike) -> dict[str, list[Shape]]:
+    """Every drawing object of every worksheet, keyed by worksheet title (sheets without any left out).
+
+    Objects come in document order (their z-order, back to front). Pictures, text boxes, charts
+    and hidden objects are included and marked; a drawing holds at most
+    :data:`MAX_SHAPES_PER_DRAWING` objects. Raises :class:`PlanReadError` only for unsafe or
+    oversized parts; a damaged drawing yields no shapes for its sheet.
+    """
+    path = Path(path)
+    label = path.name
+    out: dict[str, list[Shape]] = {}
+    with zipfile.ZipFile(path) as zf:
+        theme = _theme_colours(zf, label)
+        for sheet in workbook_sheets(zf, label):
+            drawings = [target for rtype, target in part_relationships(zf, sheet.part, label).values()
+                        if rtype.endswith(REL_DRAWING)]
+            shapes: list[Shape] = []
+            for drawing in drawings:
+                root, prefixes = _parse_drawing(zf, drawing, label)
+                if root is None:
+                    continue
+                grid = _read_grid(zf, sheet.part, _max_anchor_row(root, prefixes))
+                reader = _Reader(grid, theme, prefixes)
+                for anchor in _expand(list(root), prefixes):
+                    reader.anchor(anchor)
+                    if reader.full():
+                        break
+                shapes.extend(reader.shapes)
+            if shapes:
+                out[sheet.title] = shapes
+    return out
