@@ -1,0 +1,180 @@
+"""Export a plan's roadmap sheet as PDF (vector), PNG (choose the resolution) or SVG.
+
+Every file goes through :func:`dxroadmap.io.atomic.atomic_path`, so a failed export
+never leaves a half-written file under the real name.
+
+Images and pages: a PDF holds every page. A PNG or SVG holds one page: when the sheet
+has one page it is written to ``path`` itself; when it has several, page *k* is written
+to ``name-k.png`` (``name-k.svg``) beside ``path`` and ``path`` itself is not written.
+The functions return the paths written, in page order. Use ``pillar_per_page`` in the
+page setup to get one image per pillar for a plan document, or ``fit="page"`` for one
+image of the whole roadmap.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSize
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPageLayout, QPainter, QPdfWriter
+
+from ..io.atomic import atomic_path
+from ..io.errors import PlanWriteError
+from ..model.plan import Plan
+from .layout import SheetLayout, layout_sheet
+from .page_setup import PageSetup
+from .painter import paint_page
+
+__all__ = ["ensure_app", "sheet_for", "write_pdf", "write_png", "write_svg", "page_paths", "CREATOR"]
+
+CREATOR = "dxroadmap"
+_app = None
+
+
+def ensure_app() -> QGuiApplication:
+    """The running QGuiApplication, creating an offscreen one when there is none.
+
+    A process without a display (a batch ``dxroadmap convert`` over SSH) gets the
+    offscreen platform, so exporting never needs a screen.
+    """
+    global _app
+    app = QGuiApplication.instance()
+    if app is not None:
+        if not isinstance(app, QGuiApplication):
+            raise RuntimeError("drawing a roadmap needs a QGuiApplication, but a QCoreApplication is running")
+        return app
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    _app = QGuiApplication(["dxroadmap"])
+    return _app
+
+
+def _setup(paper: str | None, orientation: str | None, setup: PageSetup | None) -> PageSetup:
+    if setup is not None:
+        return setup
+    return PageSetup(paper=paper or "A3", orientation=orientation or "landscape")
+
+
+def sheet_for(plan: Plan, setup: PageSetup | None = None, today: _dt.date | None = None) -> SheetLayout:
+    """Lay ``plan`` out (creating a QGuiApplication when needed)."""
+    ensure_app()
+    return layout_sheet(plan, setup or PageSetup(), today=today)
+
+
+def page_paths(path: str | os.PathLike, pages: int) -> list[Path]:
+    """Where the pages of an image export go: ``path`` for one page, else ``name-1.ext`` …"""
+    path = Path(path)
+    if pages <= 1:
+        return [path]
+    return [path.with_name(f"{path.stem}-{k}{path.suffix}") for k in range(1, pages + 1)]
+
+
+def write_pdf(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orientation: str = "landscape",
+              dpi: int | None = None, setup: PageSetup | None = None, today: _dt.date | None = None) -> list[Path]:
+    """Write the roadmap sheet of ``plan`` as a vector PDF with embedded fonts."""
+    setup = _setup(paper, orientation, setup)
+    sheet = sheet_for(plan, setup, today)
+    with atomic_path(path) as tmp:
+        writer = QPdfWriter(str(tmp))
+        writer.setResolution(dpi or 1200)
+        writer.setTitle(plan.title or "DX推進計画 ロードマップ")
+        writer.setCreator(CREATOR)
+        writer.setPageLayout(setup.page_layout())
+        writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+        painter = QPainter()
+        if not painter.begin(writer):
+            raise PlanWriteError("unwritable", f"Could not start writing {Path(path).name}.",
+                                 f"{Path(path).name} に書き込めませんでした。")
+        try:
+            per_unit = writer.resolution() / 720.0
+            for i in range(len(sheet.pages)):
+                if i:
+                    writer.newPage()
+                paint_page(painter, sheet, i, per_unit)
+        finally:
+            painter.end()
+        del writer
+    return [Path(path)]
+
+
+def _write_pages(sheet: SheetLayout, path: str | os.PathLike, write_one) -> list[Path]:
+    targets = page_paths(path, len(sheet.pages))
+    done: list[Path] = []
+    try:
+        for i, target in enumerate(targets):
+            with atomic_path(target) as tmp:
+                write_one(i, tmp)
+            done.append(target)
+    except BaseException:
+        for target in done:  # all pages or none
+            try:
+                target.unlink()
+            except OSError:
+                pass
+        raise
+    return done
+
+
+def write_png(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orientation: str = "landscape",
+              dpi: int | None = 150, setup: PageSetup | None = None, today: _dt.date | None = None) -> list[Path]:
+    """Write the sheet as PNG at ``dpi`` (one file per page, see the module notes)."""
+    setup = _setup(paper, orientation, setup)
+    dpi = dpi or 150
+    if not 30 <= dpi <= 1200:
+        raise ValueError("dpi must be between 30 and 1200")
+    sheet = sheet_for(plan, setup, today)
+    w_mm, h_mm = setup.size_mm
+    size = QSize(round(w_mm / 25.4 * dpi), round(h_mm / 25.4 * dpi))
+
+    def one(i: int, tmp: Path) -> None:
+        image = QImage(size, QImage.Format.Format_RGB32)
+        if image.isNull():
+            raise PlanWriteError("too-large", "The image is too large at this resolution; choose a lower one.",
+                                 "この解像度では画像が大きすぎます。解像度を下げてください。")
+        dots_per_metre = round(dpi / 0.0254)
+        image.setDotsPerMeterX(dots_per_metre)
+        image.setDotsPerMeterY(dots_per_metre)
+        image.fill(QColor("#FFFFFF"))
+        painter = QPainter(image)
+        try:
+            paint_page(painter, sheet, i, dpi / 720.0)
+        finally:
+            painter.end()
+        if not image.save(str(tmp), "PNG"):
+            raise PlanWriteError("unwritable", f"Could not write {Path(path).name}.",
+                                 f"{Path(path).name} に書き込めませんでした。")
+
+    return _write_pages(sheet, path, one)
+
+
+def write_svg(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orientation: str = "landscape",
+              dpi: int | None = None, setup: PageSetup | None = None, today: _dt.date | None = None) -> list[Path]:
+    """Write the sheet as SVG with real text (one file per page, see the module notes)."""
+    from PySide6.QtSvg import QSvgGenerator
+
+    setup = _setup(paper, orientation, setup)
+    sheet = sheet_for(plan, setup, today)
+    paper_w, paper_h = sheet.paper_size  # decipoints
+
+    def one(i: int, tmp: Path) -> None:
+        gen = QSvgGenerator()
+        gen.setFileName(str(tmp))
+        gen.setTitle(plan.title or "DX推進計画 ロードマップ")
+        gen.setDescription(f"{CREATOR}: {plan.organization} {sheet.page_text(sheet.pages[i])}")
+        gen.setResolution(720)
+        gen.setSize(QSize(round(paper_w), round(paper_h)))
+        gen.setViewBox(QRectF(0, 0, paper_w, paper_h))
+        painter = QPainter()
+        if not painter.begin(gen):
+            raise PlanWriteError("unwritable", f"Could not write {Path(path).name}.",
+                                 f"{Path(path).name} に書き込めませんでした。")
+        try:
+            painter.fillRect(QRectF(0, 0, paper_w, paper_h), QColor("#FFFFFF"))
+            paint_page(painter, sheet, i, 1.0)
+        finally:
+            painter.end()
+
+    return _write_pages(sheet, path, one)
+
