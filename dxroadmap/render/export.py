@@ -26,11 +26,13 @@ from ..model.plan import Plan
 from .layout import SheetLayout, layout_sheet
 from .page_setup import PageSetup
 from .painter import paint_page
+from .pdf_text import preferred_code_points, repair_to_unicode
 
 __all__ = ["ensure_app", "sheet_for", "write_pdf", "write_png", "write_svg", "page_paths", "CREATOR"]
 
 CREATOR = "dxroadmap"
 _app = None
+_fixes: dict[str, dict[int, int]] = {}
 
 
 def ensure_app() -> QGuiApplication:
@@ -96,6 +98,9 @@ def write_pdf(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orienta
         finally:
             painter.end()
         del writer
+        if sheet.family not in _fixes:
+            _fixes[sheet.family] = preferred_code_points(sheet.fonts["name"])
+        repair_to_unicode(tmp, _fixes[sheet.family])
     return [Path(path)]
 
 
