@@ -270,8 +270,9 @@ def _apply_mods(rgb: tuple[float, float, float], mods: Element) -> tuple[float, 
     return tuple(min(max(c, 0.0), 1.0) for c in (r, g, b))  # type: ignore[return-value]
 
 
-def _colour(parent: Element | None, theme: dict[str, str], placeholder: str | None = None) -> str | None:
-    """The "#RRGGBB" of the first colour element under ``parent`` (None if there is none)."""
+def _rgb(parent: Element | None, theme: dict[str, str],
+         placeholder: str | None = None) -> tuple[float, float, float] | None:
+    """RGB (0..1) of the first colour element under ``parent`` (None if there is none)."""
     if parent is None:
         return None
     for c in parent:
@@ -300,9 +301,35 @@ def _colour(parent: Element | None, theme: dict[str, str], placeholder: str | No
             rgb = tuple(int(hexval[i:i + 2], 16) / 255 for i in (0, 2, 4))
         except ValueError:
             return None
-        r, g, b = _apply_mods(rgb, c)  # type: ignore[arg-type]
-        return "#{:02X}{:02X}{:02X}".format(*(round(v * 255) for v in (r, g, b)))
+        return _apply_mods(rgb, c)  # type: ignore[arg-type]
     return None
+
+
+def _hex(rgb: tuple[float, float, float] | None) -> str | None:
+    return None if rgb is None else "#{:02X}{:02X}{:02X}".format(*(round(v * 255) for v in rgb))
+
+
+def _colour(parent: Element | None, theme: dict[str, str], placeholder: str | None = None) -> str | None:
+    """The "#RRGGBB" of the first colour element under ``parent`` (None if there is none)."""
+    return _hex(_rgb(parent, theme, placeholder))
+
+
+def _gradient_colour(grad: Element, theme: dict[str, str]) -> str | None:
+    """The average colour a gradient shows (stops weighted by the length they cover)."""
+    stops = []
+    for gs in grad.iter(f"{_A}gs"):
+        rgb = _rgb(gs, theme)
+        if rgb is not None:
+            stops.append((min(max((_float(gs.get("pos"), 0) or 0) / 100000, 0.0), 1.0), rgb))
+    if not stops:
+        return None
+    stops.sort(key=lambda s: s[0])
+    stops = [(0.0, stops[0][1])] + stops + [(1.0, stops[-1][1])]
+    total = [0.0, 0.0, 0.0]
+    for (p0, c0), (p1, c1) in zip(stops, stops[1:]):
+        for i in range(3):
+            total[i] += (p1 - p0) * (c0[i] + c1[i]) / 2
+    return _hex((total[0], total[1], total[2]))
 
 
 def _fill_of(props: Element | None, style: Element | None, theme: dict[str, str],
@@ -315,8 +342,7 @@ def _fill_of(props: Element | None, style: Element | None, theme: dict[str, str]
             if name == "solidFill":
                 return _colour(child, theme)
             if name == "gradFill":
-                stops = sorted(child.iter(f"{_A}gs"), key=lambda gs: _float(gs.get("pos"), 0) or 0)
-                return _colour(stops[0], theme) if stops else None
+                return _gradient_colour(child, theme)
             if name == "pattFill":
                 return _colour(child.find(f"{_A}fgClr"), theme)
             if name == "grpFill":
@@ -340,8 +366,7 @@ def _line_of(props: Element | None, style: Element | None, theme: dict[str, str]
             return _colour(solid, theme)
         grad = ln.find(f"{_A}gradFill")
         if grad is not None:
-            stop = next(iter(grad.iter(f"{_A}gs")), None)
-            return _colour(stop, theme)
+            return _gradient_colour(grad, theme)
     if style is not None:
         ref = style.find(f"{_A}lnRef")
         if ref is not None and (_float(ref.get("idx"), 0) or 0) > 0:
