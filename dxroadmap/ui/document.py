@@ -17,6 +17,7 @@ Signals:
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -28,21 +29,32 @@ from ..model.plan import Initiative, Milestone, Phase, Pillar, Plan
 __all__ = ["Document", "PlanCommand"]
 
 
+Action = Callable[["Document"], None]
+
+
 class PlanCommand(QUndoCommand):
-    """An undoable edit given as two closures; ``merge_key`` lets successive edits of one field merge."""
+    """An undoable edit given as two functions of the document; ``merge_key`` merges successive edits.
 
-    _next_id = 1000
+    The command holds its document weakly: the document owns the undo stack that owns
+    the command, and a strong reference back would make a cycle through Qt's ownership
+    that Python's garbage collector may tear down in the wrong order (a crash at exit).
+    """
 
-    def __init__(self, text: str, do: Callable[[], None], undo: Callable[[], None], merge_key: Any = None) -> None:
+    def __init__(self, doc: "Document", text: str, do: Action, undo: Action, merge_key: Any = None) -> None:
         super().__init__(text)
+        self._doc = weakref.ref(doc)
         self._do, self._undo = do, undo
         self.merge_key = merge_key
 
     def redo(self) -> None:
-        self._do()
+        doc = self._doc()
+        if doc is not None:
+            self._do(doc)
 
     def undo(self) -> None:
-        self._undo()
+        doc = self._doc()
+        if doc is not None:
+            self._undo(doc)
 
     def id(self) -> int:
         return 1 if self.merge_key is not None else -1
@@ -99,8 +111,8 @@ class Document(QObject):
     def owner_of(self, item: Phase | Milestone) -> Initiative:
         return edits.owner_of(self.plan, item)
 
-    def _push(self, text: str, do: Callable[[], None], undo: Callable[[], None], merge_key: Any = None) -> None:
-        self.undo_stack.push(PlanCommand(text, do, undo, merge_key))
+    def _push(self, text: str, do: Action, undo: Action, merge_key: Any = None) -> None:
+        self.undo_stack.push(PlanCommand(self, text, do, undo, merge_key))
 
     # ------------------------------------------------------------ fields
 
@@ -113,19 +125,19 @@ class Document(QObject):
         old = {k: list(v) if isinstance(v, list) else v for k, v in old.items()}
         new = {k: list(v) if isinstance(v, list) else v for k, v in values.items()}
 
-        def apply(vals: dict) -> Callable[[], None]:
-            def run() -> None:
+        def apply(vals: dict) -> Action:
+            def run(doc: Document) -> None:
                 for k, v in vals.items():
                     setattr(obj, k, list(v) if isinstance(v, list) else v)
                 if isinstance(obj, Plan):
                     if "start_fy" in vals or "end_fy" in vals:
-                        self.structureChanged.emit()
-                    self.itemChanged.emit(obj)
+                        doc.structureChanged.emit()
+                    doc.itemChanged.emit(obj)
                 elif isinstance(obj, (Phase, Milestone)):
-                    self.itemChanged.emit(obj)
-                    self.scheduleChanged.emit(self.owner_of(obj))
+                    doc.itemChanged.emit(obj)
+                    doc.scheduleChanged.emit(doc.owner_of(obj))
                 else:
-                    self.itemChanged.emit(obj)
+                    doc.itemChanged.emit(obj)
             return run
 
         key = (obj.uid, tuple(sorted(values))) if merge else None
@@ -142,11 +154,11 @@ class Document(QObject):
             return
         owner = self.owner_of(phase)
 
-        def apply(span: tuple[int, int]) -> Callable[[], None]:
-            def run() -> None:
+        def apply(span: tuple[int, int]) -> Action:
+            def run(doc: Document) -> None:
                 edits.set_phase_span(phase, *span)
-                self.itemChanged.emit(phase)
-                self.scheduleChanged.emit(owner)
+                doc.itemChanged.emit(phase)
+                doc.scheduleChanged.emit(owner)
             return run
 
         self._push(text, apply((start, end)), apply(old))
@@ -157,11 +169,11 @@ class Document(QObject):
             return
         owner = self.owner_of(milestone)
 
-        def apply(m: int) -> Callable[[], None]:
-            def run() -> None:
+        def apply(m: int) -> Action:
+            def run(doc: Document) -> None:
                 edits.move_milestone(milestone, m)
-                self.itemChanged.emit(milestone)
-                self.scheduleChanged.emit(owner)
+                doc.itemChanged.emit(milestone)
+                doc.scheduleChanged.emit(owner)
             return run
 
         self._push(text, apply(month), apply(old))
@@ -171,18 +183,18 @@ class Document(QObject):
         if not add:
             position = next(i for i, x in enumerate(items) if x is item)
 
-        def insert() -> None:
+        def insert(doc: Document) -> None:
             items.insert(min(position, len(items)), item)
-            self.scheduleChanged.emit(owner)
+            doc.scheduleChanged.emit(owner)
 
-        def remove() -> None:
+        def remove(doc: Document) -> None:
             for i, x in enumerate(items):
                 if x is item:
                     del items[i]
                     break
-            if self.selection is item:
-                self.select(None)
-            self.scheduleChanged.emit(owner)
+            if doc.selection is item:
+                doc.select(None)
+            doc.scheduleChanged.emit(owner)
 
         self._push(text, insert if add else remove, remove if add else insert)
 
@@ -202,26 +214,26 @@ class Document(QObject):
 
     # ------------------------------------------------------------ structure
 
-    def _structure(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:
-        def wrap(fn: Callable[[], None]) -> Callable[[], None]:
-            def run() -> None:
-                fn()
-                if self.selection is not None and self.plan.find(getattr(self.selection, "uid", "")) is None:
-                    self.select(None)
-                self.structureChanged.emit()
+    def _structure(self, text: str, do: Action, undo: Action) -> None:
+        def wrap(fn: Action) -> Action:
+            def run(doc: Document) -> None:
+                fn(doc)
+                if doc.selection is not None and doc.plan.find(getattr(doc.selection, "uid", "")) is None:
+                    doc.select(None)
+                doc.structureChanged.emit()
             return run
 
         self._push(text, wrap(do), wrap(undo))
 
     def insert_initiative(self, owner: Pillar | Initiative, index: int, initiative: Initiative) -> None:
         """Add a 取組 to a pillar, or a sub-action to an initiative, at ``index``."""
-        self._structure("取組の追加", lambda: edits.insert_initiative(owner, index, initiative),
-                        lambda: edits.remove_initiative(self.plan, initiative))
+        self._structure("取組の追加", lambda d: edits.insert_initiative(owner, index, initiative),
+                        lambda d: edits.remove_initiative(d.plan, initiative))
 
     def remove_initiative(self, initiative: Initiative) -> None:
         loc = edits.locate(self.plan, initiative)
-        self._structure("取組の削除", lambda: edits.remove_initiative(self.plan, initiative),
-                        lambda: edits.insert_initiative(loc.owner, loc.index, initiative))
+        self._structure("取組の削除", lambda d: edits.remove_initiative(d.plan, initiative),
+                        lambda d: edits.insert_initiative(loc.owner, loc.index, initiative))
 
     def move_initiative(self, initiative: Initiative, owner: Pillar | Initiative, index: int) -> None:
         """Move to ``owner`` at ``index`` (counted after removal). Raises ValueError for a move into itself."""
@@ -230,24 +242,24 @@ class Document(QObject):
         loc = edits.locate(self.plan, initiative)
         if loc.owner is owner and loc.index == index:
             return
-        self._structure("取組の移動", lambda: edits.move_initiative(self.plan, initiative, owner, index),
-                        lambda: edits.move_initiative(self.plan, initiative, loc.owner, loc.index))
+        self._structure("取組の移動", lambda d: edits.move_initiative(d.plan, initiative, owner, index),
+                        lambda d: edits.move_initiative(d.plan, initiative, loc.owner, loc.index))
 
     def insert_pillar(self, index: int, pillar: Pillar) -> None:
-        self._structure("基本方針の追加", lambda: edits.insert_pillar(self.plan, index, pillar),
-                        lambda: edits.remove_pillar(self.plan, pillar))
+        self._structure("基本方針の追加", lambda d: edits.insert_pillar(d.plan, index, pillar),
+                        lambda d: edits.remove_pillar(d.plan, pillar))
 
     def remove_pillar(self, pillar: Pillar) -> None:
         index = self.plan.pillars.index(pillar)
-        self._structure("基本方針の削除", lambda: edits.remove_pillar(self.plan, pillar),
-                        lambda: edits.insert_pillar(self.plan, index, pillar))
+        self._structure("基本方針の削除", lambda d: edits.remove_pillar(d.plan, pillar),
+                        lambda d: edits.insert_pillar(d.plan, index, pillar))
 
     def move_pillar(self, pillar: Pillar, index: int) -> None:
         old = self.plan.pillars.index(pillar)
         if old == index:
             return
-        self._structure("基本方針の移動", lambda: edits.move_pillar(self.plan, pillar, index),
-                        lambda: edits.move_pillar(self.plan, pillar, old))
+        self._structure("基本方針の移動", lambda d: edits.move_pillar(d.plan, pillar, index),
+                        lambda d: edits.move_pillar(d.plan, pillar, old))
 
     def set_period(self, start_fy: int, end_fy: int) -> None:
         if end_fy < start_fy:
@@ -255,5 +267,5 @@ class Document(QObject):
         old = (self.plan.start_fy, self.plan.end_fy)
         if old == (start_fy, end_fy):
             return
-        self._structure("計画期間の変更", lambda: edits.set_period(self.plan, start_fy, end_fy),
-                        lambda: edits.set_period(self.plan, *old))
+        self._structure("計画期間の変更", lambda d: edits.set_period(d.plan, start_fy, end_fy),
+                        lambda d: edits.set_period(d.plan, *old))

@@ -90,3 +90,22 @@ def test_invalid_edits_are_refused(doc):
         doc.move_initiative(a, a.children[0], 0)
     with pytest.raises(ValueError):
         doc.set_period(2027, 2023)
+
+
+def test_document_is_freed_without_the_garbage_collector(qapp):
+    """A reference cycle through the undo stack crashed the interpreter at exit (GC tearing down Qt objects)."""
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        a = Initiative("A", phases=[Phase(0, 5, "検討")])
+        doc = Document(Plan(pillars=[Pillar("P", [a])]))
+        doc.set_phase_span(a.phases[0], 1, 6)
+        doc.set_fields(a, name="B", merge=True)
+        doc.insert_initiative(doc.plan.pillars[0], 0, Initiative("C"))
+        ref = weakref.ref(doc)
+        del doc
+        assert ref() is None
+    finally:
+        gc.enable()
