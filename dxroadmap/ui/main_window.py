@@ -1,0 +1,862 @@
+"""The main window: the tree of initiatives beside the timeline, the inspector, menus, files and undo.
+
+The tree (left) and the timeline (right) show the same rows — both read
+:func:`dxroadmap.model.rows.flatten_rows` with the tree's expanded state — with the
+same row height and header height, and they scroll together.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QLabel,
+                               QMainWindow, QMenu, QMessageBox, QSplitter, QToolButton, QTreeView, QWidget)
+
+from ..io.errors import PlanReadError, PlanWriteError
+from ..model.plan import Initiative, Milestone, Phase, Pillar, Plan
+from ..model.rows import Row, flatten_rows
+from ..model.validation import validate
+from ..model.wareki import format_span
+from .context_menus import (add_initiative_near, add_milestone_at, add_phase_at, add_pillar_after, add_subaction,
+                            build_context_menu, delete_object)
+from .document import Document
+from .inspector import Inspector
+from .preferences import (Preferences, PreferencesDialog, add_recent_file, clear_recent_files, load_preferences,
+                          recent_files, save_preferences, settings)
+from .strings import language, set_language, tr, tr_command
+from .timeline import TimelineView
+from .tree_model import COL_DEPARTMENTS, COL_NAME, COL_SUMMARY, PlanTreeModel
+
+__all__ = ["MainWindow", "new_plan", "written_by_dxroadmap", "OPEN_EXTENSIONS", "SAVE_EXTENSIONS"]
+
+OPEN_EXTENSIONS = (".json", ".xlsx", ".xlsm", ".xls")
+SAVE_EXTENSIONS = (".xlsx", ".json")
+_CREATOR_RE = re.compile(rb"<dc:creator>\s*dxroadmap\s*</dc:creator>")
+
+
+def new_plan() -> Plan:
+    """A new plan over 令和5–9年度 with one pillar and one initiative to start from."""
+    return Plan(title="", start_fy=2023, end_fy=2027,
+                pillars=[Pillar(tr("new.pillar"), [Initiative(tr("new.initiative"))])])
+
+
+def written_by_dxroadmap(path: str | Path) -> bool:
+    """True for a workbook dxroadmap saved (its core properties name dxroadmap as the creator)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "docProps/core.xml" in archive.namelist():
+                return bool(_CREATOR_RE.search(archive.read("docProps/core.xml")[:65536]))
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError):
+        return False
+    return False
+
+
+def _module_available(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class PlanTree(QTreeView):
+    """The tree of pillars › initiatives › sub-actions: uniform rows, F2 renames, drag reorders."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setUniformRowHeights(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setAllColumnsShowFocus(True)
+        self.setIndentation(16)
+        self.setAnimated(False)
+        self.setExpandsOnDoubleClick(False)
+        self.setTabKeyNavigation(False)
+
+
+class MainWindow(QMainWindow):
+    """The editor window for one Document."""
+
+    def __init__(self, document: Document | None = None, prefs: Preferences | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.prefs = prefs or load_preferences()
+        self.document = document or Document(new_plan())
+        self.document.setParent(self)
+        self._foreign_workbook = False  # the open .xlsx was not written by dxroadmap
+        self._collapsed: set[str] = set()
+        self._syncing = False
+        self._rows: list[Row] = []
+        self._texts: list[tuple[Callable[[str], None], str]] = []
+        self.setAcceptDrops(True)
+        self.setObjectName("MainWindow")
+
+        self.timeline = TimelineView(self.document)
+        self.model = PlanTreeModel(self.document, TimelineView.ROW_HEIGHT, self)
+        self.tree = PlanTree()
+        self.tree.setModel(self.model)
+        self.tree.setObjectName("planTree")
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        header.setMinimumSectionSize(40)
+        self.tree.setColumnWidth(COL_NAME, 300)
+        self.tree.setColumnWidth(COL_DEPARTMENTS, 120)
+        self.tree.setColumnWidth(COL_SUMMARY, 240)
+        self.tree.setColumnHidden(COL_SUMMARY, True)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.timeline)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([460, 1000])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.inspector = Inspector(self.document)
+        self.inspector_dock = QDockWidget(tr("insp.title"), self)
+        self.inspector_dock.setObjectName("inspectorDock")
+        self.inspector_dock.setWidget(self.inspector)
+        self.inspector_dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
+        self.resizeDocks([self.inspector_dock], [320], Qt.Orientation.Horizontal)
+
+        self._build_status_bar()
+        self._build_actions()
+        self._build_menus()
+        self._connect()
+        self.apply_preferences(self.prefs, save=False)
+        self._on_structure()
+        self._update_title()
+        self._restore_window_state()
+        self.setTabOrder(self.tree, self.timeline)
+        self.setTabOrder(self.timeline, self.inspector)
+
+    # ------------------------------------------------------------ building
+
+    def _text(self, setter: Callable[[str], None], key: str) -> None:
+        setter(tr(key))
+        self._texts.append((setter, key))
+
+    def _action(self, key: str, slot: Callable[[], object], shortcut=None, checkable: bool = False) -> QAction:
+        action = QAction(self)
+        self._text(action.setText, key)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        if checkable:
+            action.toggled.connect(lambda on: slot(on))
+        else:
+            action.triggered.connect(lambda *_: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self.act_new = self._action("act.new", self.new_file, K.New)
+        self.act_open = self._action("act.open", self.open_dialog, K.Open)
+        self.act_save = self._action("act.save", self.save, K.Save)
+        self.act_save_as = self._action("act.save_as", self.save_as, K.SaveAs)
+        self.act_print = self._action("act.print", lambda: self._print_call("print_preview"), K.Print)
+        self.act_export_pdf = self._action("act.export_pdf", lambda: self._print_call("export_pdf"), "Ctrl+Shift+E")
+        self.act_export_image = self._action("act.export_image", lambda: self._print_call("export_image"))
+        self.act_preferences = self._action("act.preferences", self.show_preferences, K.Preferences)
+        self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.act_quit = self._action("act.quit", self.close, K.Quit)
+        self.act_undo = self._action("act.undo", self.document.undo_stack.undo, K.Undo)
+        self.act_redo = self._action("act.redo", self.document.undo_stack.redo, K.Redo)
+        self.act_delete = self._action("act.delete", self.delete_selection, K.Delete)
+        self.act_rename = self._action("act.rename", lambda: self.rename(self._row_object()), "F2")
+        self.act_rename.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the tree's own F2 does the work
+        self.act_add_initiative = self._action("act.add_initiative", self.add_initiative, "Ctrl+Return")
+        self.act_add_subaction = self._action("act.add_subaction", self.add_subaction, "Ctrl+Shift+Return")
+        self.act_add_pillar = self._action("act.add_pillar", self.add_pillar, "Ctrl+Shift+P")
+        self.act_add_phase = self._action("act.add_phase", self.add_phase, "Ctrl+B")
+        self.act_add_milestone = self._action("act.add_milestone", self.add_milestone, "Ctrl+M")
+        self.act_zoom_in = self._action("act.zoom_in", lambda: self._zoom("zoom_in"), K.ZoomIn)
+        self.act_zoom_out = self._action("act.zoom_out", lambda: self._zoom("zoom_out"), K.ZoomOut)
+        self.act_zoom_fit = self._action("act.zoom_fit", lambda: self._zoom("zoom_fit"), "Ctrl+0")
+        self.act_show_summary = self._action("act.show_summary", self._show_summary, checkable=True)
+        self.act_focus_tree = self._action("act.focus_tree", lambda: self.tree.setFocus(), "Alt+1")
+        self.act_focus_timeline = self._action("act.focus_timeline", lambda: self.timeline.setFocus(), "Alt+2")
+        self.act_focus_inspector = self._action("act.focus_inspector", self.focus_inspector, "Alt+3")
+        self.act_about = self._action("act.about", self._about)
+        self.act_undo.setEnabled(False)
+        self.act_redo.setEnabled(False)
+        available = _module_available("dxroadmap.ui.print_dialog")
+        for action in (self.act_print, self.act_export_pdf, self.act_export_image):
+            action.setEnabled(available)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.menu_file = bar.addMenu("")
+        self._text(self.menu_file.setTitle, "menu.file")
+        self.menu_file.addActions([self.act_new, self.act_open])
+        self.menu_recent = self.menu_file.addMenu("")
+        self._text(self.menu_recent.setTitle, "menu.recent")
+        self.menu_recent.aboutToShow.connect(self._fill_recent_menu)
+        self.menu_file.addSeparator()
+        self.menu_file.addActions([self.act_save, self.act_save_as])
+        self.menu_file.addSeparator()
+        self.menu_file.addActions([self.act_print, self.act_export_pdf, self.act_export_image])
+        self.menu_file.addSeparator()
+        self.menu_file.addActions([self.act_preferences])
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_quit)
+
+        self.menu_edit = bar.addMenu("")
+        self._text(self.menu_edit.setTitle, "menu.edit")
+        self.menu_edit.addActions([self.act_undo, self.act_redo])
+        self.menu_edit.addSeparator()
+        self.menu_edit.addActions([self.act_add_pillar, self.act_add_initiative, self.act_add_subaction,
+                                   self.act_add_phase, self.act_add_milestone])
+        self.menu_edit.addSeparator()
+        self.menu_edit.addActions([self.act_rename, self.act_delete])
+
+        self.menu_view = bar.addMenu("")
+        self._text(self.menu_view.setTitle, "menu.view")
+        self.menu_view.addActions([self.act_zoom_in, self.act_zoom_out, self.act_zoom_fit])
+        self.menu_view.addSeparator()
+        self.act_show_inspector = self.inspector_dock.toggleViewAction()
+        self._text(self.act_show_inspector.setText, "act.show_inspector")
+        self.act_show_inspector.setShortcut(QKeySequence("Ctrl+I"))
+        self.menu_view.addActions([self.act_show_inspector, self.act_show_summary])
+        self.menu_view.addSeparator()
+        self.menu_view.addActions([self.act_focus_tree, self.act_focus_timeline, self.act_focus_inspector])
+
+        self.menu_help = bar.addMenu("")
+        self._text(self.menu_help.setTitle, "menu.help")
+        self.menu_help.addAction(self.act_about)
+
+        self.toolbar = self.addToolBar("")
+        self.toolbar.setObjectName("mainToolbar")
+        self._text(self.toolbar.setWindowTitle, "toolbar.main")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setMovable(False)
+        self.toolbar.addActions([self.act_new, self.act_open, self.act_save])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.act_undo, self.act_redo])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.act_add_initiative, self.act_add_phase, self.act_add_milestone, self.act_delete])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.act_zoom_in, self.act_zoom_out, self.act_zoom_fit])
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.act_print)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.selection_label = QLabel()
+        self.problems_button = QToolButton()
+        self.problems_button.setAutoRaise(True)
+        self.problems_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.problems_menu = QMenu(self.problems_button)
+        self.problems_button.setMenu(self.problems_menu)
+        bar.addPermanentWidget(self.selection_label)
+        bar.addPermanentWidget(self.problems_button)
+        self._validate_timer = QTimer(self)
+        self._validate_timer.setSingleShot(True)
+        self._validate_timer.setInterval(250)
+        self._validate_timer.timeout.connect(self.update_problems)
+        self.problems: list = []
+
+    def _connect(self) -> None:
+        doc = self.document
+        doc.structureChanged.connect(self._on_structure)
+        doc.selectionChanged.connect(self._on_document_selection)
+        doc.itemChanged.connect(lambda *_: self._changed())
+        doc.scheduleChanged.connect(lambda *_: self._changed())
+        doc.planChanged.connect(self._on_plan_changed)
+        stack = doc.undo_stack
+        stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        stack.canUndoChanged.connect(self.act_undo.setEnabled)
+        stack.canRedoChanged.connect(self.act_redo.setEnabled)
+        stack.undoTextChanged.connect(lambda *_: self._update_undo_texts())
+        stack.redoTextChanged.connect(lambda *_: self._update_undo_texts())
+        stack.indexChanged.connect(lambda *_: self._update_title())
+        self.tree.selectionModel().currentChanged.connect(self._on_tree_current)
+        self.tree.expanded.connect(lambda index: self._set_expanded(index, True))
+        self.tree.collapsed.connect(lambda index: self._set_expanded(index, False))
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        self.tree.verticalScrollBar().valueChanged.connect(lambda v: self.timeline.set_scroll_y(float(v)))
+        self.timeline.scrolledY.connect(self._timeline_scrolled)
+        self.timeline.contextMenuRequested.connect(self._timeline_menu)
+
+    # ------------------------------------------------------------ rows, scrolling, selection
+
+    def _is_expanded(self, obj: object) -> bool:
+        return getattr(obj, "uid", None) not in self._collapsed
+
+    def rows(self) -> list[Row]:
+        """The rows the tree and the timeline show now."""
+        return self._rows
+
+    def _update_rows(self) -> None:
+        self._rows = flatten_rows(self.document.plan, self._is_expanded)
+        self.timeline.set_rows(self._rows)
+        self._sync_geometry()
+
+    def _sync_geometry(self) -> None:
+        header_height = int(self.timeline.header_height())
+        if self.tree.header().height() != header_height:
+            self.tree.header().setFixedHeight(header_height)
+        self.timeline.set_scroll_y(float(self.tree.verticalScrollBar().value()))
+
+    def _restore_expansion(self) -> None:
+        self._syncing = True
+        try:
+            self.tree.expandAll()
+            plan_uids = set()
+            for pillar in self.document.plan.pillars:
+                plan_uids.add(pillar.uid)
+                if pillar.uid in self._collapsed:
+                    self.tree.collapse(self.model.index_of(pillar))
+                for init in pillar.walk():
+                    plan_uids.add(init.uid)
+                    if init.uid in self._collapsed and init.children:
+                        self.tree.collapse(self.model.index_of(init))
+            self._collapsed &= plan_uids
+            root = QModelIndex()
+            for row in range(len(self.document.plan.pillars)):
+                self.tree.setFirstColumnSpanned(row, root, True)
+        finally:
+            self._syncing = False
+
+    def _on_structure(self) -> None:
+        self._restore_expansion()
+        self._update_rows()
+        self._on_document_selection(self.document.selection)
+        self._changed()
+
+    def _on_plan_changed(self) -> None:
+        self._collapsed.clear()
+        self._update_title()
+
+    def _set_expanded(self, index: QModelIndex, expanded: bool) -> None:
+        if self._syncing:
+            return
+        obj = self.model.object_at(index)
+        if obj is None:
+            return
+        if expanded:
+            self._collapsed.discard(obj.uid)
+        else:
+            self._collapsed.add(obj.uid)
+        self._update_rows()
+
+    def _timeline_scrolled(self, px: float) -> None:
+        self.tree.verticalScrollBar().setValue(int(round(px)))
+
+    def _on_tree_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._syncing:
+            return
+        obj = self.model.object_at(current)
+        if obj is not None:
+            sel = self.document.selection
+            if isinstance(sel, (Phase, Milestone)):
+                try:
+                    if self.document.owner_of(sel) is obj:
+                        return  # the tree follows a bar's row; keep the bar selected
+                except LookupError:
+                    pass
+            self.document.select(obj)
+
+    def _row_object(self) -> Pillar | Initiative | None:
+        """The pillar or initiative whose row is current (the owner of a selected bar)."""
+        sel = self.document.selection
+        if isinstance(sel, (Phase, Milestone)):
+            try:
+                return self.document.owner_of(sel)
+            except LookupError:
+                return None
+        return sel if isinstance(sel, (Pillar, Initiative)) else None
+
+    def _on_document_selection(self, obj: object) -> None:
+        row_obj = self._row_object()
+        self._syncing = True
+        try:
+            if row_obj is None:
+                self.tree.selectionModel().clearSelection()
+                self.tree.selectionModel().setCurrentIndex(QModelIndex(), self.tree.selectionModel().SelectionFlag.Clear)
+            else:
+                index = self.model.index_of(row_obj)
+                if index.isValid():
+                    flags = self.tree.selectionModel().SelectionFlag
+                    self.tree.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+                    self.tree.scrollTo(index)
+        finally:
+            self._syncing = False
+        self._update_selection_label()
+
+    def _update_selection_label(self) -> None:
+        obj = self.document.selection
+        text = ""
+        style = self.prefs.year_style
+        try:
+            if isinstance(obj, Phase):
+                text = f"{tr('insp.phase')}: {obj.label or ''}  {format_span(obj.start, obj.end, style)}"
+            elif isinstance(obj, Milestone):
+                text = f"{tr('insp.milestone')}: {obj.label or ''}  {format_span(obj.month, obj.month, style).split(' – ')[0]}"
+            elif isinstance(obj, (Pillar, Initiative)):
+                kind = tr("insp.pillar") if isinstance(obj, Pillar) else tr("insp.initiative")
+                text = f"{kind}: {obj.name}"
+        except ValueError:
+            text = ""
+        self.selection_label.setText(text)
+
+    # ------------------------------------------------------------ context menus
+
+    def _tree_menu(self, pos: QPoint) -> None:
+        index = self.tree.indexAt(pos)
+        obj = self.model.object_at(index)
+        if obj is not None:
+            self.document.select(obj)
+        menu = build_context_menu(self, None, obj, None, self)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def _timeline_menu(self, clicked: object, row_obj: object, month: int, global_pos: QPoint) -> None:
+        if clicked is not None:
+            self.document.select(clicked)
+        elif row_obj is not None:
+            self.document.select(row_obj)
+        menu = build_context_menu(self, clicked, row_obj, month, self)
+        menu.exec(global_pos)
+
+    def _header_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.act_show_summary)
+        menu.exec(self.tree.header().mapToGlobal(pos))
+
+    def _show_summary(self, on: bool) -> None:
+        self.tree.setColumnHidden(COL_SUMMARY, not on)
+
+    # ------------------------------------------------------------ edit commands (menu handler)
+
+    def created(self, obj: object, rename: bool = False) -> None:
+        """Select a newly added object; start renaming it in the tree when asked."""
+        self.document.select(obj)
+        if rename and isinstance(obj, (Pillar, Initiative)):
+            self.rename(obj)
+
+    def rename(self, obj: object) -> None:
+        """Start editing ``obj``'s name in the tree (F2)."""
+        if not isinstance(obj, (Pillar, Initiative)):
+            return
+        index = self.model.index_of(obj, COL_NAME)
+        if index.isValid():
+            self.tree.scrollTo(index)
+            self.tree.setCurrentIndex(index)
+            self.tree.setFocus()
+            self.tree.edit(index)
+
+    def focus_inspector(self) -> None:
+        self.inspector_dock.show()
+        self.inspector_dock.raise_()
+        self.inspector.stack.currentWidget().focusNextChild()
+        widget = self.inspector.stack.currentWidget()
+        first = widget.form.itemAt(0, widget.form.ItemRole.FieldRole)
+        if first is not None and first.widget() is not None:
+            first.widget().setFocus()
+
+    def delete_selection(self) -> None:
+        obj = self.document.selection
+        if obj is not None:
+            delete_object(self.document, obj)
+
+    def add_initiative(self) -> None:
+        self.created(add_initiative_near(self.document, self._row_object()), rename=True)
+
+    def add_subaction(self) -> None:
+        row = self._row_object()
+        if isinstance(row, Initiative):
+            self.created(add_subaction(self.document, row), rename=True)
+        else:
+            self.add_initiative()
+
+    def add_pillar(self) -> None:
+        self.created(add_pillar_after(self.document, self._row_object()), rename=True)
+
+    def add_phase(self) -> None:
+        row = self._row_object()
+        if isinstance(row, Initiative):
+            self.created(add_phase_at(self.document, row))
+
+    def add_milestone(self) -> None:
+        row = self._row_object()
+        if isinstance(row, Initiative):
+            self.created(add_milestone_at(self.document, row))
+
+    def _zoom(self, name: str) -> None:
+        getattr(self.timeline, name)()
+        self._sync_geometry()
+
+    def _update_undo_texts(self) -> None:
+        stack = self.document.undo_stack
+        undo, redo = stack.undoText(), stack.redoText()
+        self.act_undo.setText(tr("act.undo_text", text=tr_command(undo)) if undo else tr("act.undo"))
+        self.act_redo.setText(tr("act.redo_text", text=tr_command(redo)) if redo else tr("act.redo"))
+
+    # ------------------------------------------------------------ validation
+
+    def _changed(self) -> None:
+        self._validate_timer.start()
+        self._update_selection_label()
+
+    def update_problems(self) -> None:
+        """Re-run validation and show the count in the status bar (the list in its menu)."""
+        self.problems = validate(self.document.plan)
+        lang = language()
+        n = len(self.problems)
+        self.problems_button.setText(tr("problems.count", n=n) if n else tr("problems.none"))
+        self.problems_button.setToolTip(tr("problems.tooltip"))
+        errors = any(p.severity == "error" for p in self.problems)
+        color = "#C00000" if errors else ("#B26B00" if n else "#2E7D32")
+        self.problems_button.setStyleSheet(f"QToolButton {{ color: {color}; }}")
+        self.problems_menu.clear()
+        for problem in self.problems[:50]:
+            action = self.problems_menu.addAction(problem.message(lang))
+            subject = problem.subject
+            action.triggered.connect(lambda *_, s=subject: self._select_problem(s))
+        self.problems_button.setEnabled(bool(n))
+
+    def _select_problem(self, subject: object) -> None:
+        if isinstance(subject, Plan):
+            self.document.select(None)
+            self.focus_inspector()
+        else:
+            self.document.select(subject)
+
+    # ------------------------------------------------------------ title and language
+
+    def display_name(self) -> str:
+        if self.document.path:
+            return Path(self.document.path).name
+        return self.document.plan.title or tr("untitled")
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.display_name()}[*] — dxroadmap")
+        self.setWindowModified(self.document.modified)
+
+    def retranslate(self) -> None:
+        """Re-read every UI text (after a language switch)."""
+        for setter, key in self._texts:
+            setter(tr(key))
+        self.inspector_dock.setWindowTitle(tr("insp.title"))
+        self.model.retranslate()
+        self.inspector.retranslate()
+        self.timeline.set_language(language())
+        self._update_undo_texts()
+        self._update_title()
+        self.update_problems()
+        self._update_selection_label()
+
+    def apply_preferences(self, prefs: Preferences, save: bool = True) -> None:
+        """Use ``prefs`` now (language, year style, snapping) and store them."""
+        language_changed = prefs.language != language()
+        self.prefs = prefs
+        set_language(prefs.language)
+        self.timeline.set_year_style(prefs.year_style)
+        self.timeline.set_snap(prefs.snap)
+        self.timeline.set_language(prefs.language)
+        self.inspector.set_year_style(prefs.year_style)
+        if language_changed:
+            self.retranslate()
+        else:
+            self.update_problems()
+        if save:
+            save_preferences(prefs)
+        self._sync_geometry()
+
+    def show_preferences(self) -> None:
+        dialog = PreferencesDialog(self.prefs, self)
+        if dialog.exec():
+            self.apply_preferences(dialog.preferences())
+
+    def _about(self) -> None:
+        QMessageBox.about(self, tr("act.about"), tr("about.text"))
+
+    # ------------------------------------------------------------ printing (another module)
+
+    def _print_call(self, name: str) -> None:
+        try:
+            module = importlib.import_module("dxroadmap.ui.print_dialog")
+            func = getattr(module, name)
+        except (ImportError, AttributeError):
+            for action in (self.act_print, self.act_export_pdf, self.act_export_image):
+                action.setEnabled(False)
+            return
+        try:
+            func(self, self.document.plan)
+        except (PlanWriteError, OSError) as exc:
+            self._error(tr("file.write_error_title"), self._write_message(exc, ""))
+
+    # ------------------------------------------------------------ files
+
+    def _error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self, title, text)
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes (保存 / 破棄 / キャンセル); True when it is fine to go on."""
+        if not self.document.modified:
+            return True
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(tr("file.unsaved_title"))
+        box.setText(tr("file.unsaved_text", name=self.display_name()))
+        box.setInformativeText(tr("file.unsaved_info"))
+        B = QMessageBox.StandardButton
+        box.setStandardButtons(B.Save | B.Discard | B.Cancel)
+        box.button(B.Save).setText(tr("btn.save"))
+        box.button(B.Discard).setText(tr("btn.discard"))
+        box.button(B.Cancel).setText(tr("btn.cancel"))
+        box.setDefaultButton(B.Save)
+        box.setEscapeButton(B.Cancel)
+        answer = B(box.exec())
+        if answer == B.Save:
+            return self.save()
+        return answer == B.Discard
+
+    def new_file(self) -> None:
+        if self.maybe_save():
+            self._collapsed.clear()
+            self._foreign_workbook = False
+            self.document.set_plan(new_plan(), None)
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        start = str(Path(self.document.path).parent) if self.document.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, tr("file.open_title"), start, tr("file.filter.open"))
+        if path:
+            self.load_file(path)
+
+    def open_file(self, path: str) -> bool:
+        """Open ``path`` after asking about unsaved changes; errors go to a dialog."""
+        if not self.maybe_save():
+            return False
+        return self.load_file(path)
+
+    def _read(self, path: Path):
+        """(plan, warnings) or None when the user cancelled the import dialog."""
+        if path.suffix.lower() in (".xlsx", ".xlsm") and path.exists() \
+                and _module_available("dxroadmap.ui.import_dialog"):
+            module = importlib.import_module("dxroadmap.ui.import_dialog")
+            runner = getattr(module, "run_import_dialog", None)
+            if runner is not None:
+                result = runner(self, str(path))
+                if result is None:
+                    return None
+                if isinstance(result, Plan):
+                    return result, []
+                return result.plan, list(getattr(result, "warnings", []) or [])
+        from ..io.formats import read_any
+
+        result = read_any(path)
+        return result.plan, list(result.warnings)
+
+    def load_file(self, path: str | Path) -> bool:
+        """Read ``path`` into the document without asking; False (after a dialog) if it cannot be read."""
+        path = Path(path)
+        try:
+            read = self._read(path)
+        except PlanReadError as exc:
+            self._error(tr("file.read_error_title"), exc.message(language()))
+            return False
+        except OSError as exc:
+            self._error(tr("file.read_error_title"), tr("file.os_error_read", name=path.name, error=exc.strerror or exc))
+            return False
+        except MemoryError:
+            self._error(tr("file.read_error_title"), tr("file.read_error_generic", name=path.name, error="MemoryError"))
+            return False
+        except Exception as exc:  # a reader bug must still end in a sentence, not a traceback
+            self._error(tr("file.read_error_title"), tr("file.read_error_generic", name=path.name,
+                                                        error=type(exc).__name__))
+            return False
+        if read is None:
+            return False
+        plan, warnings = read
+        self._collapsed.clear()
+        self._foreign_workbook = path.suffix.lower() in (".xlsx", ".xlsm") and not written_by_dxroadmap(path)
+        self.document.set_plan(plan, str(path))
+        add_recent_file(str(path.resolve()))
+        self.statusBar().showMessage(tr("file.opened", name=path.name), 5000)
+        if warnings:
+            self._show_warnings(path.name, warnings)
+        QTimer.singleShot(0, lambda: self._zoom("zoom_fit"))
+        return True
+
+    def _show_warnings(self, name: str, warnings: list[str]) -> None:
+        shown = warnings[:15]
+        more = len(warnings) - len(shown)
+        text = "\n".join(f"・{w}" for w in shown) + (f"\n… (+{more})" if more > 0 else "")
+        box = QMessageBox(QMessageBox.Icon.Information, tr("file.warnings_title"),
+                          tr("file.warnings_text", name=name), QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText(text)
+        box.exec()
+
+    def save(self) -> bool:
+        """Save to the current file (asking before overwriting an office's original workbook)."""
+        path = self.document.path
+        if not path or Path(path).suffix.lower() not in SAVE_EXTENSIONS:
+            return self.save_as()
+        if self._foreign_workbook:
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle(tr("file.foreign_title"))
+            box.setText(tr("file.foreign_text", name=Path(path).name))
+            box.setInformativeText(tr("file.foreign_info"))
+            B = QMessageBox.StandardButton
+            box.setStandardButtons(B.Save | B.Yes | B.Cancel)
+            box.button(B.Save).setText(tr("btn.save_as"))
+            box.button(B.Yes).setText(tr("btn.overwrite"))
+            box.button(B.Cancel).setText(tr("btn.cancel"))
+            box.setDefaultButton(B.Save)
+            box.setEscapeButton(B.Cancel)
+            answer = B(box.exec())
+            if answer == B.Save:
+                return self.save_as()
+            if answer != B.Yes:
+                return False
+        return self.write_to(path)
+
+    def _save_filters(self) -> list[str]:
+        filters = [tr("file.filter.xlsx"), tr("file.filter.json")]
+        if not _module_available("dxroadmap.io.xlsx_export"):
+            filters.reverse()
+        return filters
+
+    def save_as(self) -> bool:
+        filters = self._save_filters()
+        current = Path(self.document.path) if self.document.path else None
+        ext = ".xlsx" if "xlsx" in filters[0] else ".json"
+        if current is not None:
+            default = str(current.with_suffix(ext if current.suffix.lower() not in SAVE_EXTENSIONS else current.suffix))
+        else:
+            default = (self.document.plan.title or tr("untitled")) + ext
+        selected = filters[1] if current is not None and current.suffix.lower() == ".json" else filters[0]
+        path, chosen = QFileDialog.getSaveFileName(self, tr("file.save_title"), default, ";;".join(filters), selected)
+        if not path:
+            return False
+        target = Path(path)
+        if target.suffix.lower() not in SAVE_EXTENSIONS:
+            target = target.with_name(target.name + (".json" if "json" in (chosen or "") else ".xlsx"))
+        return self.write_to(str(target))
+
+    def _write_message(self, exc: BaseException, name: str) -> str:
+        if isinstance(exc, PlanWriteError):
+            return exc.message(language())
+        if isinstance(exc, OSError):
+            return tr("file.os_error_write", name=name, error=exc.strerror or exc)
+        return tr("file.read_error_generic", name=name, error=type(exc).__name__)
+
+    def write_to(self, path: str) -> bool:
+        """Write the plan to ``path`` (format from the extension, atomically); a dialog on failure."""
+        from ..io.formats import write_any
+
+        target = Path(path)
+        try:
+            write_any(self.document.plan, target)
+        except ImportError:
+            self._error(tr("file.write_error_title"), tr("file.write_unavailable", ext=target.suffix))
+            return False
+        except ValueError:
+            self._error(tr("file.write_error_title"), tr("file.write_unsupported", ext=target.suffix or target.name))
+            return False
+        except (PlanWriteError, OSError) as exc:
+            self._error(tr("file.write_error_title"), self._write_message(exc, target.name))
+            return False
+        except Exception as exc:  # a writer bug must still end in a sentence
+            self._error(tr("file.write_error_title"), self._write_message(exc, target.name))
+            return False
+        self._foreign_workbook = False
+        self.document.mark_saved(str(target))
+        add_recent_file(str(target.resolve()))
+        self._update_title()
+        self.statusBar().showMessage(tr("file.saved", name=target.name), 5000)
+        return True
+
+    def _fill_recent_menu(self) -> None:
+        self.menu_recent.clear()
+        files = recent_files()
+        for n, path in enumerate(files, 1):
+            label = f"&{n % 10} {Path(path).name}"
+            action = self.menu_recent.addAction(label)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda *_, p=path: self.open_file(p))
+        if not files:
+            self.menu_recent.addAction(tr("menu.recent.empty")).setEnabled(False)
+        else:
+            self.menu_recent.addSeparator()
+            self.menu_recent.addAction(tr("menu.recent.clear")).triggered.connect(lambda *_: clear_recent_files())
+
+    # ------------------------------------------------------------ window events
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self._dropped_path(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if self._dropped_path(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        path = self._dropped_path(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Open after the drop returns, so the file manager is not blocked by a dialog.
+        QTimer.singleShot(0, lambda: self.open_file(path))
+
+    @staticmethod
+    def _dropped_path(event) -> str | None:
+        data = event.mimeData()
+        if data is None or not data.hasUrls():
+            return None
+        for url in data.urls():
+            if url.isLocalFile():
+                return url.toLocalFile()
+        return None
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.maybe_save():
+            event.ignore()
+            return
+        s = settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/treeHeader", self.tree.header().saveState())
+        event.accept()
+
+    def _restore_window_state(self) -> None:
+        s = settings()
+        for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState),
+                             ("window/splitter", self.splitter.restoreState),
+                             ("window/treeHeader", self.tree.header().restoreState)):
+            value = s.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                restore(value)
+        self.act_show_summary.setChecked(not self.tree.isColumnHidden(COL_SUMMARY))
+
