@@ -296,8 +296,11 @@ def _cell_index(ref: str) -> tuple[int, int] | None:
     return int(match.group(2)), col
 
 
-def declared_dimension(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int] | None:
-    """(rows, cols) a sheet declares in ``<dimension ref>``, read from the part's head only."""
+def declared_dimension(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, int, int] | None:
+    """(first row, first col, last row, last col), 1-based, a sheet declares in ``<dimension ref>``.
+
+    Read from the part's head only (at most 1 MiB); None when the sheet declares none.
+    """
     buf = b""
     with zf.open(info) as handle:
         while len(buf) < 1 << 20:
@@ -311,9 +314,8 @@ def declared_dimension(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int,
                 ends = [_cell_index(p) for p in ref.split(":")]
                 if not ends or any(e is None for e in ends):
                     return None
-                r0, c0 = ends[0]
-                r1, c1 = ends[-1]
-                return abs(r1 - r0) + 1, abs(c1 - c0) + 1
+                (r0, c0), (r1, c1) = ends[0], ends[-1]
+                return min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)
             if _DATA_RE.search(buf):
                 return None
     return None
@@ -424,8 +426,8 @@ def _check_package(zf: zipfile.ZipFile, name: str) -> None:
                                 f"ファイルが壊れています（シート「{sheet.title}」が読めません）。") from None
         if dim is None:
             continue
-        rows, cols = dim
-        if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+        rows, cols = dim[2] - dim[0] + 1, dim[3] - dim[1] + 1
+        if dim[2] > MAX_ROWS or dim[3] > MAX_COLS or rows * cols > MAX_CELLS:
             raise _too_large(
                 name, f"sheet 「{sheet.title}」 declares {rows:,} rows × {cols:,} columns.",
                 f"シート「{sheet.title}」が {rows:,} 行 × {cols:,} 列あると宣言しています。")
