@@ -6,9 +6,10 @@ never leaves a half-written file under the real name.
 Images and pages: a PDF holds every page. A PNG or SVG holds one page: when the sheet
 has one page it is written to ``path`` itself; when it has several, page *k* is written
 to ``name-k.png`` (``name-k.svg``) beside ``path`` and ``path`` itself is not written.
-The functions return the paths written, in page order. Use ``pillar_per_page`` in the
-page setup to get one image per pillar for a plan document, or ``fit="page"`` for one
-image of the whole roadmap.
+The functions return the paths written, in page order. Without an explicit ``setup``
+(the command line) an image is the whole roadmap fitted on one page, so ``path`` is
+exactly the file written; a setup with ``pillar_per_page`` gives one image per pillar
+(the way plans print a roadmap per 基本方針), ``fit="width"`` one image per page.
 """
 
 from __future__ import annotations
@@ -53,10 +54,10 @@ def ensure_app() -> QGuiApplication:
     return _app
 
 
-def _setup(paper: str | None, orientation: str | None, setup: PageSetup | None) -> PageSetup:
+def _setup(paper: str | None, orientation: str | None, setup: PageSetup | None, fit: str = "width") -> PageSetup:
     if setup is not None:
         return setup
-    return PageSetup(paper=paper or "A3", orientation=orientation or "landscape")
+    return PageSetup(paper=paper or "A3", orientation=orientation or "landscape", fit=fit)
 
 
 def sheet_for(plan: Plan, setup: PageSetup | None = None, today: _dt.date | None = None) -> SheetLayout:
@@ -125,7 +126,7 @@ def _write_pages(sheet: SheetLayout, path: str | os.PathLike, write_one) -> list
 def write_png(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orientation: str = "landscape",
               dpi: int | None = 150, setup: PageSetup | None = None, today: _dt.date | None = None) -> list[Path]:
     """Write the sheet as PNG at ``dpi`` (one file per page, see the module notes)."""
-    setup = _setup(paper, orientation, setup)
+    setup = _setup(paper, orientation, setup, fit="page")
     dpi = dpi or 150
     if not 30 <= dpi <= 1200:
         raise ValueError("dpi must be between 30 and 1200")
@@ -159,7 +160,7 @@ def write_svg(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orienta
     """Write the sheet as SVG with real text (one file per page, see the module notes)."""
     from PySide6.QtSvg import QSvgGenerator
 
-    setup = _setup(paper, orientation, setup)
+    setup = _setup(paper, orientation, setup, fit="page")
     sheet = sheet_for(plan, setup, today)
     paper_w, paper_h = sheet.paper_size  # decipoints
 
