@@ -62,7 +62,7 @@ from typing import Any
 from .errors import PlanWriteError
 
 __all__ = ["LockInfo", "Lock", "LockHeld", "acquire", "take_over", "read_lock", "lock_path_for",
-           "process_alive", "default_user", "default_host", "STALE_AFTER", "HEARTBEAT_INTERVAL"]
+           "process_alive", "process_marker", "default_user", "default_host", "STALE_AFTER", "HEARTBEAT_INTERVAL"]
 
 LOCK_PREFIX = "~$"
 LOCK_SUFFIX = ".lock"
@@ -94,10 +94,35 @@ def default_host() -> str:
         return "unknown"
 
 
-def process_alive(pid: int) -> bool:
-    """True when a process with this id runs on this machine (or we cannot tell)."""
+def process_marker(pid: int) -> str | None:
+    """Something that tells this process apart from a later one given the same pid.
+
+    On Linux: the boot id and the process start time; ``None`` elsewhere or when the
+    process does not exist. Stored in lock and recovery files so that a pid reused
+    after a reboot or a crash is not taken for the original program.
+    """
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
+            boot = handle.read().strip()
+        with open(f"/proc/{int(pid)}/stat", encoding="utf-8", errors="replace") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return f"{boot}:{fields[19]}"
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def process_alive(pid: int, marker: str | None = None) -> bool:
+    """True when a process with this id runs on this machine (or we cannot tell).
+
+    With the ``marker`` recorded when the process was seen (:func:`process_marker`), a
+    different process that now has the same pid does not count.
+    """
     if pid <= 0:
         return False
+    if marker is not None and not _IS_WINDOWS:
+        now = process_marker(pid)
+        if now is not None and now != marker:
+            return False
     if _IS_WINDOWS:  # pragma: no cover - exercised on Windows only
         import ctypes
 
@@ -139,10 +164,13 @@ class LockInfo:
     token: str
     file: str = ""
     app: str = "dxroadmap"
+    proc: str | None = None  # process_marker(pid) when known
 
     def to_bytes(self) -> bytes:
         doc = {"app": self.app, "file": self.file, "user": self.user, "host": self.host, "pid": self.pid,
                "since": self.since, "heartbeat": self.heartbeat, "token": self.token}
+        if self.proc:
+            doc["proc"] = self.proc
         return (json.dumps(doc, ensure_ascii=False) + "\n").encode("utf-8")
 
     @classmethod
@@ -162,7 +190,9 @@ class LockInfo:
             return None
         file = doc.get("file") if isinstance(doc.get("file"), str) else ""
         app = doc.get("app") if isinstance(doc.get("app"), str) else ""
-        return cls(user=user, host=host, pid=pid, since=float(since), heartbeat=float(beat), token=token, file=file, app=app)
+        proc = doc.get("proc") if isinstance(doc.get("proc"), str) else None
+        return cls(user=user, host=host, pid=pid, since=float(since), heartbeat=float(beat), token=token, file=file,
+                   app=app, proc=proc)
 
 
 def _fmt_time(epoch: float, lang: str) -> str:
@@ -239,7 +269,7 @@ def _held(path: Path, lock_path: Path, data: bytes, stale_after: float) -> LockH
     if info is None:
         stale = now - mtime > stale_after
         return LockHeld(path, lock_path, None, stale, "expired" if stale else None, data)
-    if _same_host(info.host, default_host()) and not process_alive(info.pid):
+    if _same_host(info.host, default_host()) and not process_alive(info.pid, info.proc):
         return LockHeld(path, lock_path, info, True, "dead-process", data)
     if now - max(info.heartbeat, mtime) > stale_after:
         return LockHeld(path, lock_path, info, True, "expired", data)
@@ -346,7 +376,7 @@ def _create(path: Path, lock_path: Path, user: str, host: str) -> Lock | None:
     """Create the lock file atomically; ``None`` if one already exists."""
     now = time.time()
     info = LockInfo(user=user, host=host, pid=os.getpid(), since=now, heartbeat=now,
-                    token=uuid.uuid4().hex, file=path.name)
+                    token=uuid.uuid4().hex, file=path.name, proc=process_marker(os.getpid()))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(lock_path, flags, 0o644)

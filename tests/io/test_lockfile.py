@@ -86,6 +86,19 @@ def test_lock_of_a_dead_process_on_this_machine_is_stale(plan):
     lock.release()
 
 
+def test_reused_pid_does_not_keep_a_dead_lock_alive(plan):
+    marker = lockfile.process_marker(os.getpid())
+    if marker is None:
+        pytest.skip("process start times are only read on Linux")
+    info = LockInfo(user="佐藤", host=lockfile.default_host(), pid=os.getpid(), since=time.time(),
+                    heartbeat=time.time(), token="x" * 32, proc=marker[:-1] + "9" if not marker.endswith("9") else marker[:-1] + "8")
+    lock_path_for(plan).write_bytes(info.to_bytes())  # "our" pid, but recorded for an older process
+    held = read_lock(plan)
+    assert held.stale and held.why_stale == "dead-process"
+    lock_path_for(plan).write_bytes(LockInfo(**{**info.__dict__, "proc": marker}).to_bytes())
+    assert not read_lock(plan).stale
+
+
 def test_own_crashed_lock_is_taken_over_silently(plan):
     me = lockfile.default_user()
     write_lock(plan, user=me, host=lockfile.default_host(), pid=dead_pid())
