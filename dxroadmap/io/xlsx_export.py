@@ -91,7 +91,7 @@ def sheet_text(text: str | None) -> str:
     if not text:
         return ""
     text = _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _EXCEL_ESCAPE.sub("_x005F", text)[:MAX_CELL_CHARS]
+    return _EXCEL_ESCAPE.sub("_x005F_", text)[:MAX_CELL_CHARS]
 
 
 def _display_width(text: str) -> float:
@@ -388,7 +388,8 @@ class _Sheet:
         if not entries and not has_milestones:
             return row
         row += 1  # a blank row between the table and the legend
-        self.text(row, 1, "凡例", font=self.bold, align=Alignment(vertical="center", horizontal="right"), border=None)
+        self.text(row, FIRST_TIME_COL - 1, "凡例", font=self.bold, align=Alignment(vertical="center", horizontal="right"),
+                  border=None)
         span = _LEGEND_SPAN[self.resolution]
         available = max(self.last_col - FIRST_TIME_COL + 1, span)
         c = FIRST_TIME_COL
@@ -407,7 +408,8 @@ class _Sheet:
                 self.text(row, c, label, font=Font(name=FONT_NAME, size=9, bold=True, color=_MILESTONE_COLOR),
                           align=Alignment(vertical="center", horizontal="left"), border=None)
             self.need(row, _MIN_ROW_PT)
-            c = c1 + 2 if c1 + 2 <= self.last_col else c1 + 1
+            gap = 1 if span > 1 else 0
+            c = c1 + 1 + gap
         if self.resolution != "month":
             row += 1
             note = (f"※ 各段階は{_RESOLUTION_JA[self.resolution]}単位で表示しています（半分以上を占める列を塗っています）。"
@@ -481,21 +483,24 @@ def build_workbook(plan: Plan, *, paper: str = "A3", orientation: str = "landsca
 
 
 def write_workbook(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orientation: str = "landscape",
-                   columns: str = "quarter", dpi: int | None = None) -> None:
+                   columns: str = "quarter", dpi: int | None = None, backup: bool = False) -> None:
     """Save ``plan`` as an .xlsx roadmap workbook at ``path``, atomically.
 
     ``paper`` is A3 / A4 / B4, ``orientation`` landscape / portrait, ``columns`` the time
     resolution of the roadmap sheet (year / half / quarter / month); ``dpi`` is accepted for
-    a uniform writer signature and ignored. On failure (:class:`PlanWriteError`) an existing
-    file at ``path`` is left exactly as it was.
+    a uniform writer signature and ignored; ``backup=True`` keeps the previous file as
+    ``name.bak.xlsx`` (see :mod:`dxroadmap.io.atomic`). On failure (:class:`PlanWriteError`)
+    an existing file at ``path`` is left exactly as it was.
     """
     del dpi
     wb = build_workbook(plan, paper=paper, orientation=orientation, columns=columns)
-    name = Path(path).name
     try:
-        with atomic_path(path) as tmp:
+        with atomic_path(path, backup=backup) as tmp:
             wb.save(tmp)
-    except OSError as exc:
+    except PlanWriteError:
+        raise
+    except OSError as exc:  # atomic_path turns OSErrors into SaveErrors; this is a safety net
+        name = Path(path).name
         reason = exc.strerror or str(exc)
-        raise PlanWriteError("write-failed", f"Could not save {name}: {reason}.",
-                             f"{name} を保存できませんでした（{reason}）。") from exc
+        raise PlanWriteError("write-failed", f"Could not save {name} ({reason}); the previous file is unchanged.",
+                             f"{name} を保存できませんでした（{reason}）。以前のファイルはそのまま残っています。") from exc
