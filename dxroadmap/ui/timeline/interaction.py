@@ -1,0 +1,270 @@
+"""Hit testing and the mouse drag state machine of the timeline.
+
+A drag previews in the view only (``TimelineState.preview_*``, repainting just the
+dragged row) and commits one ``Document`` edit on release, so one drag is one undo
+step and a drag that ends where it started pushes nothing.
+
+Snapping: whole months; hold Shift while dragging to snap to fiscal quarters
+(April, July, October, January).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QToolTip
+
+from ...model.edits import Snap, snap_month
+from ...model.fiscal import fiscal_year_of, fy_first_month
+from ...model.plan import Initiative, Milestone, Phase, PhaseKind
+from . import style, texts
+from .layers import Mapper, bar_pixel_rect
+from .state import TimelineState
+
+if TYPE_CHECKING:
+    from .view import TimelineView
+
+__all__ = ["Hit", "hit_test", "drag_result", "new_phase_at", "Controller"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What lies under a point: a phase (``part`` "move" | "start" | "end") or a milestone."""
+
+    item: Phase | Milestone
+    part: str
+    row: int
+
+
+def hit_test(state: TimelineState, m: Mapper, x: float, y: float) -> Hit | None:
+    """The phase or milestone under view point (x months, y rows), given the pixel mapping ``m``."""
+    idx = state.index
+    row = int(math.floor(y))
+    if not 0 <= row < len(idx.rows):
+        return None
+    px, py = m.x(x), m.y(y)
+    # Milestones sit on top of bars: test them first.
+    half = min(style.MILESTONE_SIZE, m.sy - 6) / 2 + 3
+    for k in reversed(idx.row_milestone_range(row)):
+        ms = idx.m_items[k]
+        cx, cy = m.x(state.month_of(ms) + 0.5), m.y(row + 0.5)
+        if abs(px - cx) + abs(py - cy) <= half + 2:
+            return Hit(ms, "move", row)
+    lanes = int(idx.row_lanes[row])
+    for k in reversed(idx.row_phase_range(row)):
+        phase = idx.p_items[k]
+        s, e = state.span_of(phase)
+        rect = bar_pixel_rect(m, row, int(idx.p_lane[k]), lanes, s, e)
+        tol = min(style.EDGE_GRAB_PX, rect.width() / 3)
+        grow = 2 if lanes == 1 else 0.5
+        if not (rect.top() - grow <= py <= rect.bottom() + grow):
+            continue
+        if not (rect.left() - tol <= px <= rect.right() + tol):
+            continue
+        if abs(px - rect.left()) <= tol:
+            return Hit(phase, "start", row)
+        if abs(px - rect.right()) <= tol:
+            return Hit(phase, "end", row)
+        return Hit(phase, "move", row)
+    return None
+
+
+def drag_result(part: str, orig: tuple[int, int], dx: float, snap: Snap) -> tuple[int, int]:
+    """The span (phase) or (month, month) (milestone) after dragging by ``dx`` months.
+
+    Moving keeps the length; with quarter snapping the start lands on a quarter start.
+    Resizing keeps at least one month.
+    """
+    s, e = orig
+    if part == "move":
+        new_s = snap_month(s + dx, snap)
+        return new_s, new_s + (e - s)
+    if part == "start":
+        return min(snap_month(s + dx, snap), e), e
+    if part == "end":
+        return s, max(snap_month(e + 1 + dx, snap) - 1, s)
+    raise ValueError(part)
+
+
+def new_phase_at(month: int) -> Phase:
+    """The phase a double-click adds: one fiscal year from the clicked month's fiscal-year start."""
+    start = fy_first_month(fiscal_year_of(month))
+    return Phase(start, start + 11, label=PhaseKind.STUDY.label_ja, kind=PhaseKind.STUDY)
+
+
+class Controller:
+    """Turns pyqtgraph mouse events on the overlay into selections, previews and edits."""
+
+    def __init__(self, view: "TimelineView") -> None:
+        self.view = view
+        self.state: TimelineState = view.state
+        self._drag: tuple[Hit, tuple[int, int], float] | None = None  # (hit, original span, press x)
+        self._cancelled = False
+        self._cursor: Qt.CursorShape | None = None
+
+    # ------------------------------------------------------------ helpers
+
+    @property
+    def dragging(self) -> bool:
+        return self._drag is not None
+
+    def _mapper(self) -> Mapper:
+        return self.view.mapper()
+
+    def _set_cursor(self, shape: Qt.CursorShape | None) -> None:
+        if shape == self._cursor:
+            return
+        self._cursor = shape
+        vp = self.view.viewport()
+        if shape is None:
+            vp.unsetCursor()
+        else:
+            vp.setCursor(shape)
+
+    @staticmethod
+    def cursor_for(hit: Hit | None) -> Qt.CursorShape | None:
+        if hit is None:
+            return None
+        if hit.part in ("start", "end"):
+            return Qt.CursorShape.SizeHorCursor
+        if isinstance(hit.item, Milestone):
+            return Qt.CursorShape.SizeAllCursor
+        return Qt.CursorShape.OpenHandCursor
+
+    # ------------------------------------------------------------ events
+
+    def hover(self, ev) -> None:
+        if self._drag is not None:
+            return
+        if ev.isExit():
+            self._set_cursor(None)
+            return
+        pos = ev.pos()
+        hit = hit_test(self.state, self._mapper(), pos.x(), pos.y())
+        self._set_cursor(self.cursor_for(hit))
+        if hit is not None:
+            ev.acceptDrags(Qt.MouseButton.LeftButton)
+            ev.acceptClicks(Qt.MouseButton.LeftButton)
+
+    def click(self, ev) -> None:
+        pos = ev.pos()
+        x, y = pos.x(), pos.y()
+        hit = hit_test(self.state, self._mapper(), x, y)
+        row = int(math.floor(y))
+        rows = self.state.index.rows
+        row_obj = rows[row].obj if 0 <= row < len(rows) else None
+        month = int(math.floor(x))
+        button = ev.button()
+        doc = self.view.document
+        if button == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.view.setFocus(Qt.FocusReason.MouseFocusReason)
+            if ev.double() and hit is None and isinstance(row_obj, Initiative):
+                phase = new_phase_at(month)
+                doc.add_phase(row_obj, phase)
+                doc.select(phase)
+            else:
+                doc.select(hit.item if hit else None)
+        elif button == Qt.MouseButton.RightButton:
+            ev.accept()
+            if hit is not None:
+                doc.select(hit.item)
+            clicked = hit.item if hit else row_obj
+            self.view.contextMenuRequested.emit(clicked, row_obj, month, ev.screenPos().toPoint())
+        else:
+            ev.ignore()
+
+    def drag(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        if ev.isStart():
+            down = ev.buttonDownPos()
+            hit = hit_test(self.state, self._mapper(), down.x(), down.y())
+            if hit is None:
+                ev.ignore()  # empty space: the view box pans
+                return
+            orig = (hit.item.start, hit.item.end) if isinstance(hit.item, Phase) else (hit.item.month, hit.item.month)
+            self._drag = (hit, orig, down.x())
+            self._cancelled = False
+            self.view.document.select(hit.item)
+            self.state.preview_item = hit.item
+            self.state.preview_span = orig
+            if hit.part == "move" and isinstance(hit.item, Phase):
+                self._set_cursor(Qt.CursorShape.ClosedHandCursor)
+        if self._drag is None:
+            ev.ignore()
+            return
+        ev.accept()
+        hit, orig, x_down = self._drag
+        if self._cancelled:
+            if ev.isFinish():
+                self._drag = None
+            return
+        snap = Snap.QUARTER if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier else self.view.snap
+        span = drag_result(hit.part, orig, ev.pos().x() - x_down, snap)
+        if ev.isFinish():
+            self._finish(hit, span)
+            return
+        if span != self.state.preview_span:
+            self.state.preview_span = span
+            self.view.update_row(hit.row)
+            self.view.update_header()
+        self._show_tip(ev, hit, span)
+
+    def _show_tip(self, ev, hit: Hit, span: tuple[int, int]) -> None:
+        st = self.state
+        if isinstance(hit.item, Phase):
+            tip = texts.span_text(span[0], span[1], st.lang, st.year_style)
+            tip += "（" + texts.text("months", st.lang, n=span[1] - span[0] + 1) + "）"
+        else:
+            tip = texts.month_text(span[0], st.lang, st.year_style)
+        if tip != self.view.drag_tip:
+            self.view.drag_tip = tip
+            pos = ev.screenPos().toPoint() + QPoint(14, 18)
+            QToolTip.showText(pos, tip + "\n" + texts.text("drag_hint", st.lang), self.view.viewport())
+
+    def _finish(self, hit: Hit, span: tuple[int, int]) -> None:
+        self._drag = None
+        self.state.preview_item = None
+        self.view.drag_tip = ""
+        QToolTip.hideText()
+        self._set_cursor(None)
+        doc = self.view.document
+        if isinstance(hit.item, Phase):
+            doc.set_phase_span(hit.item, span[0], span[1])  # no-op when unchanged
+        else:
+            doc.set_milestone_month(hit.item, span[0])
+        self.view.update_row(hit.row)
+        self.view.update_header()
+
+    def cancel(self) -> bool:
+        """Escape during a drag: drop the preview, change nothing."""
+        if self._drag is None or self._cancelled:
+            return False
+        hit = self._drag[0]
+        self._cancelled = True
+        self.state.preview_item = None
+        self.view.drag_tip = ""
+        QToolTip.hideText()
+        self._set_cursor(None)
+        self.view.update_row(hit.row)
+        self.view.update_header()
+        return True
+
+    def tooltip_at(self, pos: QPointF) -> str | None:
+        """Hover tooltip text for a view point (phase: label, span, kind; milestone: label, month)."""
+        hit = hit_test(self.state, self._mapper(), pos.x(), pos.y())
+        st = self.state
+        if hit is None:
+            row = int(math.floor(pos.y()))
+            if 0 <= row < st.row_count:
+                obj = st.index.rows[row].obj
+                return getattr(obj, "name", None) or None
+            return None
+        if isinstance(hit.item, Phase):
+            return texts.phase_tooltip(hit.item, st.lang, st.year_style)
+        return texts.milestone_tooltip(hit.item.label, hit.item.month, st.lang, st.year_style)
