@@ -218,8 +218,9 @@ def plan_from_dict(doc: Any) -> Plan:
         return Plan(title=_str(body.get("title"), "plan.title"), organization=_str(body.get("organization"), "plan.organization"),
                     start_fy=start_fy, end_fy=end_fy, pillars=pillars)
     except _Invalid as bad:
-        raise PlanReadError(bad.reason, f"The plan file is damaged: {bad.where} {bad.what}.",
-                            f"計画ファイルが壊れています（{bad.where}：{bad.what}）。") from None
+        where = bad.where if len(bad.where) <= 120 else f"{bad.where[:60]}…{bad.where[-50:]}"
+        raise PlanReadError(bad.reason, f"The plan file is damaged: {where} {bad.what}.",
+                            f"計画ファイルが壊れています（{where}：{bad.what}）。") from None
 
 
 def _refuse_constant(name: str) -> Any:
@@ -282,6 +283,9 @@ def read_plan_json(path: str | os.PathLike) -> Plan:
             (data[1] == 0 and data[0] in _JSON_START) or (data[0] == 0 and data[1] in _JSON_START))):
         raise PlanReadError("not-json", f"{path.name} is saved as UTF-16 text; plan files are UTF-8, so save it again as UTF-8.",
                             f"{path.name} は UTF-16 で保存されています。計画ファイルは UTF-8 なので、UTF-8 で保存し直してください。")
+    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise PlanReadError("not-json", f"{path.name} is an Excel workbook (or another packed file), not a JSON plan; open it as a workbook.",
+                            f"{path.name} は JSON の計画ではなく、Excel ブックなどのファイルです。ブックとして開いてください。")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
