@@ -1,0 +1,266 @@
+"""Finding the time axis of a roadmap sheet: which columns are which months.
+
+A header row of fiscal years (令和5年度, Ｒ５, 2023年度, 2023, FY2023, dates formatted as
+``ggge"年度"``) possibly followed by a sub-header of months, quarters or halves (4月,
+4-6月, Q1, 上期); or a row of calendar months (2024年4月); or a row of dates (day and
+week schedules, which become months with a warning). Hidden columns are never time.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+from ..model.fiscal import fiscal_year_of, fy_first_month, month_index
+from ..model.wareki import parse_era_month, parse_fiscal_year, parse_month_span
+from .xlsx_grid import SheetGrid, as_text
+
+__all__ = ["TimeCol", "Axis", "find_axes", "axis_from_row", "year_of_cell"]
+
+_EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class TimeCol:
+    """A visible column covering months ``start``..``end`` (month indexes, inclusive)."""
+
+    col: int
+    start: int
+    end: int
+
+
+@dataclass
+class Axis:
+    """The time axis of one table: its header rows and its time columns in order."""
+
+    year_row: int
+    sub_row: int | None
+    cols: list[TimeCol]
+    granularity: str  # "year" | "half" | "quarter" | "month" | "week" | "day"
+    header_rows: list[int] = field(default_factory=list)
+    rounded: bool = False  # day/week columns rounded to months
+
+    @property
+    def first_col(self) -> int:
+        return self.cols[0].col
+
+    @property
+    def last_col(self) -> int:
+        return self.cols[-1].col
+
+    @property
+    def col_set(self) -> set[int]:
+        return {t.col for t in self.cols}
+
+    @property
+    def start_fy(self) -> int:
+        return fiscal_year_of(self.cols[0].start)
+
+    @property
+    def end_fy(self) -> int:
+        return fiscal_year_of(max(t.end for t in self.cols))
+
+    @property
+    def last_header_row(self) -> int:
+        return max(self.header_rows) if self.header_rows else (self.sub_row or self.year_row)
+
+
+_YEARISH = re.compile(r"[0-9０-９元]")
+
+
+def _serial_to_date(v: float) -> _dt.datetime | None:
+    if not 1 <= v <= 2958465:
+        return None
+    try:
+        return _EXCEL_EPOCH + _dt.timedelta(days=float(v))
+    except OverflowError:
+        return None
+
+
+def year_of_cell(grid: SheetGrid, r: int, c: int) -> int | None:
+    """The fiscal year a header cell names, or ``None``."""
+    v = grid.raw(r, c)
+    if v is None:
+        return None
+    if isinstance(v, str):
+        if len(v) > 24 or not _YEARISH.search(v):
+            return None
+        return parse_fiscal_year(v)
+    if isinstance(v, bool):
+        return None
+    fmt = grid.number_format(r, c) if grid.formats.get((r, c)) else "General"
+    if isinstance(v, (_dt.datetime, _dt.date)):
+        if "年度" in fmt:
+            return v.year if v.month >= 4 or "ggg" in fmt or "e" in fmt.replace('"', "") else v.year - 1
+        return None
+    if isinstance(v, (int, float)):
+        if "年度" in fmt or "ggg" in fmt:
+            d = _serial_to_date(v)
+            return d.year if d else None  # the displayed era/Western year of that date
+        if float(v).is_integer() and 1950 <= v <= 2150:
+            return int(v)
+    return None
+
+
+def _date_of_cell(grid: SheetGrid, r: int, c: int) -> _dt.datetime | None:
+    v = grid.raw(r, c)
+    if isinstance(v, _dt.datetime):
+        return v if v.year >= 1950 else None
+    if isinstance(v, _dt.date):
+        return _dt.datetime(v.year, v.month, v.day) if v.year >= 1950 else None
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and 18000 <= v <= 80000:
+        fmt = grid.number_format(r, c)
+        if fmt != "General" and re.search(r"[dy]", fmt.lower()) and "年度" not in fmt:
+            return _serial_to_date(v)
+    return None
+
+
+def _visible(grid: SheetGrid, c: int) -> bool:
+    return c not in grid.hidden_cols
+
+
+def _split_year(fy: int, cols: list[int]) -> list[TimeCol]:
+    """Visible columns under one fiscal year with no sub-header: share the twelve months."""
+    n = len(cols)
+    if not n:
+        return []
+    first = fy_first_month(fy)
+    out = []
+    for i, c in enumerate(cols):
+        a = first + (12 * i) // n
+        b = first + (12 * (i + 1)) // n - 1
+        out.append(TimeCol(c, a, max(a, b)))
+    return out
+
+
+def axis_from_row(grid: SheetGrid, r: int, min_years: int = 2) -> Axis | None:
+    """A time axis whose year (or month, or date) headers are on row ``r``, or ``None``."""
+    cells = grid.row_cells(r)
+    years: list[tuple[int, int, int]] = []  # (first col, last col, fy)
+    for c in cells:
+        fy = year_of_cell(grid, r, c)
+        if fy is None:
+            continue
+        m = grid.merge_at(r, c)
+        lo, hi = (m.min_col, m.max_col) if m and m.min_row == r else (c, c)
+        years.append((lo, hi, fy))
+    if len(years) >= min_years and all(b[2] > a[2] for a, b in zip(years, years[1:])):
+        return _year_axis(grid, r, years)
+    months = [(c, parse_era_month(as_text(grid.raw(r, c)))) for c in cells if isinstance(grid.raw(r, c), str)]
+    months = [(c, m) for c, m in months if m is not None]
+    if len(months) >= 3 and all(b[1] > a[1] for a, b in zip(months, months[1:])):
+        cols = [TimeCol(c, m, m) for c, m in months if _visible(grid, c)]
+        if cols:
+            return Axis(r, None, cols, "month", [r])
+    dates = [(c, _date_of_cell(grid, r, c)) for c in cells]
+    dates = [(c, d) for c, d in dates if d is not None]
+    if len(dates) >= 3 and sum(b[1] > a[1] for a, b in zip(dates, dates[1:])) >= 0.8 * (len(dates) - 1):
+        if all(d.day == 1 for _, d in dates) and len({(d.year, d.month) for _, d in dates}) == len(dates):
+            cols = [TimeCol(c, month_index(d.year, d.month), month_index(d.year, d.month))
+                    for c, d in dates if _visible(grid, c)]
+            return Axis(r, None, cols, "month", [r]) if cols else None
+        steps = sorted((b[1] - a[1]).days for a, b in zip(dates, dates[1:]) if b[1] > a[1])
+        step = steps[len(steps) // 2] if steps else 1
+        gran = "week" if step >= 5 else "day"
+        cols = []
+        ordered = sorted(dates, key=lambda cd: cd[0])
+        for i, (c, d) in enumerate(ordered):
+            if not _visible(grid, c):
+                continue
+            m0 = month_index(d.year, d.month)
+            end = d + _dt.timedelta(days=max(step, 1) - 1)
+            cols.append(TimeCol(c, m0, month_index(end.year, end.month) if gran == "week" else m0))
+            # columns between dated cells (unlabelled days) share the earlier date's month
+            nxt = ordered[i + 1][0] if i + 1 < len(ordered) else c + 1
+            for cc in range(c + 1, min(nxt, c + 8)):
+                if _visible(grid, cc) and nxt - c <= 7 and i + 1 < len(ordered):
+                    cols.append(TimeCol(cc, m0, m0))
+        cols.sort(key=lambda t: t.col)
+        return Axis(r, None, cols, gran, [r], rounded=True) if cols else None
+    return None
+
+
+def _year_axis(grid: SheetGrid, r: int, years: list[tuple[int, int, int]]) -> Axis:
+    # extend unmerged year cells rightwards over the empty columns up to the next year
+    spans = []
+    for i, (lo, hi, fy) in enumerate(years):
+        if hi == lo and i + 1 < len(years):
+            hi = years[i + 1][0] - 1
+        spans.append((lo, hi, fy))
+    # a sub-header row right below (months, quarters, halves)?
+    sub_row = None
+    sub: dict[int, object] = {}
+    for rr in (r + 1, r + 2):
+        found = {}
+        for c in grid.row_cells(rr):
+            span = parse_month_span(as_text(grid.raw(rr, c)))
+            if span is None and isinstance(grid.raw(rr, c), (int, float)) and not isinstance(grid.raw(rr, c), bool):
+                v = grid.raw(rr, c)
+                if float(v).is_integer() and 1 <= v <= 12 and grid.number_format(rr, c) == "General":
+                    span = parse_month_span(f"{int(v)}月")
+            if span is not None:
+                found[c] = span
+        if len(found) >= 2:
+            sub_row, sub = rr, found
+            break
+    cols: list[TimeCol] = []
+    last = spans[-1]
+    if sub_row is not None:
+        # the last year may run further right than its header cell says
+        right = max(sub)
+        spans[-1] = (last[0], max(last[1], right if last[1] == last[0] else last[1]), last[2])
+        for lo, hi, fy in spans:
+            for c in range(lo, hi + 1):
+                span = sub.get(c)
+                if span is None or not _visible(grid, c):
+                    continue
+                a, b = span.months(fy)
+                cols.append(TimeCol(c, a, b))
+        sizes = {t.end - t.start + 1 for t in cols}
+        gran = {1: "month", 3: "quarter", 6: "half", 12: "year"}.get(max(sizes) if sizes else 12, "month")
+        rows = [r, sub_row]
+    else:
+        spans[-1] = (last[0], last[1] if grid.merge_at(r, last[0]) else last[0], last[2])
+        for lo, hi, fy in spans:
+            vis = [c for c in range(lo, hi + 1) if _visible(grid, c)]
+            cols.extend(_split_year(fy, vis))
+        n = max((hi - lo + 1) for lo, hi, _ in spans)
+        gran = "year" if n == 1 else {2: "half", 4: "quarter", 12: "month"}.get(n, "year")
+        rows = [r]
+    # merged label headers spanning the year row and the row below belong to the header too
+    for c in grid.row_cells(r):
+        m = grid.merge_at(r, c)
+        if m and m.min_row == r and m.max_row > r:
+            rows.extend(range(r + 1, m.max_row + 1))
+    return Axis(r, sub_row, cols, gran, sorted(set(rows)))
+
+
+def find_axes(grid: SheetGrid, max_scan_rows: int | None = None) -> list[Axis]:
+    """Every row of the sheet that heads a time axis, top to bottom (sub-header rows skipped)."""
+    out: list[Axis] = []
+    taken: set[int] = set()
+    counts: dict[int, int] = {}
+    for (r, _c), v in grid.values.items():
+        if _could_be_header(v):
+            counts[r] = counts.get(r, 0) + 1
+    candidate_rows = sorted(r for r, n in counts.items() if n >= 2)
+    for r in candidate_rows:
+        if max_scan_rows is not None and r > max_scan_rows:
+            break
+        if r in taken:
+            continue
+        axis = axis_from_row(grid, r)
+        if axis is None or not axis.cols:
+            continue
+        out.append(axis)
+        taken.update(axis.header_rows)
+    return out
+
+
+def _could_be_header(v: object) -> bool:
+    if isinstance(v, str):
+        return len(v) <= 24 and bool(_YEARISH.search(v))
+    if isinstance(v, bool):
+        return False
+    return isinstance(v, (int, float, _dt.datetime, _dt.date))

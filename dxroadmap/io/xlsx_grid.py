@@ -1,0 +1,303 @@
+"""A worksheet as the importer sees it: a sparse grid of values, merges, fills and hidden columns.
+
+Built once per sheet from an openpyxl worksheet that was loaded with ``data_only=True``
+(cached values, no formula is ever evaluated). Only cells that exist in the file are
+visited, so a sheet claiming absurd dimensions costs nothing extra; ``MAX_ROWS`` and
+``MAX_COLS`` bound what the importer looks at.
+
+Fills are read through the workbook's style table (``cell._style.fillId``) rather than
+``cell.fill``, which builds a proxy object per cell; that keeps the importer's cost a
+small fraction of openpyxl's own load time.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["MAX_ROWS", "MAX_COLS", "Merge", "SheetGrid", "FillKey", "theme_palette"]
+
+MAX_ROWS = 20000
+MAX_COLS = 2000
+
+FillKey = tuple  # ("rgb", "9BC2E6") | ("theme", 4, 0.4) | ("idx", 5) | ("pattern", name, ...)
+
+# Fills that read as "no fill" on a white sheet.
+_WHITE_RGB = {"FFFFFF"}
+_THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
+                "hlink", "folHlink")
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A merged range, 1-based inclusive."""
+
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+    @property
+    def width(self) -> int:
+        return self.max_col - self.min_col + 1
+
+    @property
+    def height(self) -> int:
+        return self.max_row - self.min_row + 1
+
+
+def theme_palette(theme_xml: bytes | None) -> list[str]:
+    """Theme colour slots in fill-index order (0 = lt1 … 9 = accent6) as ``RRGGBB``."""
+    default = ["FFFFFF", "000000", "E7E6E6", "44546A", "4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47",
+               "0563C1", "954F72"]
+    if not theme_xml:
+        return default
+    try:
+        from defusedxml import ElementTree as ET
+
+        root = ET.fromstring(theme_xml)
+    except Exception:  # a broken theme only costs us exact colours
+        return default
+    ns = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    scheme = root.find(f".//{ns}clrScheme")
+    if scheme is None:
+        return default
+    out = list(default)
+    for i, name in enumerate(_THEME_ORDER):
+        slot = scheme.find(f"{ns}{name}")
+        if slot is None or not len(slot):
+            continue
+        child = slot[0]
+        val = child.get("val") if child.tag.endswith("srgbClr") else child.get("lastClr")
+        if val and re.fullmatch(r"[0-9A-Fa-f]{6}", val):
+            out[i] = val.upper()
+    return out
+
+
+def _apply_tint(rgb: str, tint: float) -> str:
+    r, g, b = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    h, lum, s = colorsys.rgb_to_hls(r, g, b)
+    lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
+    r, g, b = colorsys.hls_to_rgb(h, min(max(lum, 0.0), 1.0), s)
+    return "".join(f"{round(v * 255):02X}" for v in (r, g, b))
+
+
+class SheetGrid:
+    """Sparse read-only view of one worksheet."""
+
+    def __init__(self, ws: Any, palette: list[str]) -> None:
+        self.title: str = ws.title
+        self.values: dict[tuple[int, int], Any] = {}
+        self.fills: dict[tuple[int, int], FillKey] = {}
+        self.formats: dict[tuple[int, int], int] = {}
+        self.indents: dict[tuple[int, int], float] = {}
+        self._palette = palette
+        self._ws = ws
+        wb = ws.parent
+        fills = getattr(wb, "_fills", [])
+        fill_keys: dict[int, FillKey | None] = {}
+        alignments = getattr(wb, "_alignments", [])
+        max_row = max_col = 0
+        for (r, c), cell in ws._cells.items():
+            if r > MAX_ROWS or c > MAX_COLS:
+                continue
+            v = cell._value
+            style = cell._style
+            fid = style.fillId if style is not None else 0
+            if fid:
+                key = fill_keys.get(fid, 0)
+                if key == 0:
+                    key = fill_keys[fid] = self._fill_key(fills[fid]) if fid < len(fills) else None
+                if key is not None:
+                    self.fills[r, c] = key
+                    max_row, max_col = max(max_row, r), max(max_col, c)
+            if v is not None:
+                if isinstance(v, str):
+                    if not v.strip():
+                        continue
+                self.values[r, c] = v
+                if style is not None and style.numFmtId:
+                    self.formats[r, c] = style.numFmtId
+                if style is not None and style.alignmentId and isinstance(v, str) and style.alignmentId < len(alignments):
+                    ind = alignments[style.alignmentId].indent
+                    if ind:
+                        self.indents[r, c] = ind
+                max_row, max_col = max(max_row, r), max(max_col, c)
+        self.max_row = max_row
+        self.max_col = max_col
+        # merged ranges: map every covered cell to its range (large ranges are kept aside)
+        self.merges: list[Merge] = []
+        self._merge_at: dict[tuple[int, int], Merge] = {}
+        for mr in ws.merged_cells.ranges:
+            m = Merge(mr.min_row, mr.min_col, min(mr.max_row, MAX_ROWS), min(mr.max_col, MAX_COLS))
+            if m.min_row > MAX_ROWS or m.min_col > MAX_COLS:
+                continue
+            self.merges.append(m)
+            if m.width * m.height <= 50000:
+                for r in range(m.min_row, m.max_row + 1):
+                    for c in range(m.min_col, m.max_col + 1):
+                        self._merge_at[r, c] = m
+            # the top-left carries the style; openpyxl dropped the others
+        for m in self.merges:
+            key = self.fills.get((m.min_row, m.min_col))
+            self.max_row = max(self.max_row, m.max_row if (m.min_row, m.min_col) in self.values else 0)
+            if key is not None and m.width * m.height <= 50000:
+                for r in range(m.min_row, m.max_row + 1):
+                    for c in range(m.min_col, m.max_col + 1):
+                        self.fills[r, c] = key
+        self.hidden_cols: set[int] = set()
+        self.widths: dict[int, float] = {}
+        for dim in ws.column_dimensions.values():
+            lo, hi = dim.min or 0, dim.max or 0
+            if not lo or hi < lo:
+                continue
+            hi = min(hi, MAX_COLS)
+            for c in range(lo, hi + 1):
+                if dim.hidden:
+                    self.hidden_cols.add(c)
+                if dim.width:
+                    self.widths[c] = dim.width
+        self.hidden_rows: set[int] = {r for r, d in ws.row_dimensions.items() if d.hidden and r <= MAX_ROWS}
+        self.rows_with_content = sorted({r for r, _ in self.values} | {r for r, _ in self.fills})
+        self._number_formats = getattr(wb, "_number_formats", None)
+
+    # ---------------------------------------------------------------- fills
+
+    def _fill_key(self, fill: Any) -> FillKey | None:
+        ptype = getattr(fill, "patternType", None) or getattr(fill, "fill_type", None)
+        if not ptype or ptype == "none":
+            if getattr(fill, "type", None) == "gradient" or fill.__class__.__name__ == "GradientFill":
+                stops = getattr(fill, "stop", None) or []
+                if stops:
+                    return self._color_key(stops[0].color, gradient=True)
+            return None
+        color = fill.fgColor if ptype == "solid" else (fill.fgColor or fill.bgColor)
+        key = self._color_key(color)
+        if key is None:
+            return None
+        if ptype != "solid":
+            return ("pattern", ptype) + key
+        return key
+
+    def _color_key(self, color: Any, gradient: bool = False) -> FillKey | None:
+        if color is None:
+            return None
+        ctype = color.type
+        tint = round(float(color.tint or 0.0), 3)
+        if ctype == "rgb":
+            rgb = str(color.rgb or "")[-6:].upper()
+            if not re.fullmatch(r"[0-9A-F]{6}", rgb) or rgb in _WHITE_RGB:
+                return None
+            return ("rgb", rgb)
+        if ctype == "theme":
+            theme = int(color.theme)
+            if theme == 0 and tint == 0:
+                return None  # "background 1": white
+            return ("theme", theme, tint)
+        if ctype == "indexed":
+            idx = int(color.indexed)
+            if idx in (9, 64, 65, 1):  # white, system foreground/background
+                return None
+            return ("idx", idx)
+        return None
+
+    def color_of(self, key: FillKey | None) -> str | None:
+        """``#RRGGBB`` for a fill key, when it can be resolved."""
+        if not key:
+            return None
+        if key[0] == "pattern":
+            key = key[2:]
+        if key[0] == "rgb":
+            return "#" + key[1]
+        if key[0] == "theme":
+            idx = key[1]
+            if 0 <= idx < len(self._palette):
+                base = self._palette[idx]
+                return "#" + (_apply_tint(base, key[2]) if key[2] else base)
+            return None
+        if key[0] == "idx":
+            from openpyxl.styles.colors import COLOR_INDEX
+
+            if 0 <= key[1] < len(COLOR_INDEX):
+                return "#" + COLOR_INDEX[key[1]][-6:]
+        return None
+
+    # ---------------------------------------------------------------- cells
+
+    def merge_at(self, r: int, c: int) -> Merge | None:
+        return self._merge_at.get((r, c))
+
+    def origin(self, r: int, c: int) -> tuple[int, int]:
+        """The cell whose value shows at (r, c): the top-left of its merge, or itself."""
+        m = self._merge_at.get((r, c))
+        return (m.min_row, m.min_col) if m else (r, c)
+
+    def value(self, r: int, c: int) -> Any:
+        """The value shown at (r, c) (a merged range shows its top-left value everywhere)."""
+        return self.values.get(self.origin(r, c))
+
+    def raw(self, r: int, c: int) -> Any:
+        return self.values.get((r, c))
+
+    def text(self, r: int, c: int) -> str:
+        """The value at (r, c) as stripped text ("" when empty)."""
+        return as_text(self.value(r, c))
+
+    def number_format(self, r: int, c: int) -> str:
+        fid = self.formats.get((r, c))
+        if not fid:
+            return "General"
+        from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+        if fid in BUILTIN_FORMATS:
+            return BUILTIN_FORMATS[fid]
+        fmts = self._number_formats
+        try:
+            return fmts[fid - 164] if fmts is not None else "General"
+        except (IndexError, TypeError):
+            return "General"
+
+    def fill(self, r: int, c: int) -> FillKey | None:
+        return self.fills.get((r, c))
+
+    def row_cells(self, r: int) -> list[int]:
+        """Columns of row r that hold a value (top-left of merges only)."""
+        return sorted(c for (rr, c) in self._row_index().get(r, ()))
+
+    def _row_index(self) -> dict[int, list[tuple[int, int]]]:
+        idx = getattr(self, "_rows_idx", None)
+        if idx is None:
+            idx = {}
+            for key in self.values:
+                idx.setdefault(key[0], []).append(key)
+            self._rows_idx = idx
+        return idx
+
+    def row_fills(self, r: int) -> list[int]:
+        idx = getattr(self, "_fill_rows_idx", None)
+        if idx is None:
+            idx = {}
+            for (rr, c) in self.fills:
+                idx.setdefault(rr, []).append(c)
+            self._fill_rows_idx = idx
+        return sorted(idx.get(r, ()))
+
+
+def as_text(v: Any) -> str:
+    """A cell value as text, the way a person reads it (stripped)."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, _dt.datetime):
+        if v.hour == v.minute == v.second == 0:
+            return v.date().isoformat()
+        return v.isoformat(sep=" ")
+    return str(v)

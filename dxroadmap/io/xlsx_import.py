@@ -1,0 +1,502 @@
+"""Import the Excel roadmaps offices already have, whatever their layout.
+
+Entry points
+------------
+``import_workbook(path, overrides=None) -> ImportResult``
+    Read ``path`` (.xlsx/.xlsm) with automatic detection (what ``dxroadmap convert``
+    uses). The result carries the :class:`~dxroadmap.model.plan.Plan`, ``warnings`` a
+    person should see (rounded day/week schedules, rows that could not be placed…),
+    ``report`` — one :class:`RowDecision` per non-empty row (sheet, row, role among
+    header/pillar/initiative/child/legend/note/ignored/unplaced/title/cover, and the
+    reason) — and ``layout`` ("year-fill", "quarter-fill", "month-text", "card",
+    "shapes", "list-only", "datasheet", …).
+
+``detect(path, overrides=None) -> Detection``
+    The same reading, returning per-sheet findings (:class:`SheetDetection`: header row,
+    time columns as ``{column: (first month, last month)}``, column roles, layout) next to
+    the result, and a ``signature`` of the heading texts so that a confirmed layout can
+    be remembered per office.
+
+``WorkbookReader(path)``
+    Loads the workbook once; ``reader.detect(overrides)`` and ``reader.read(overrides)``
+    can then be called again and again (the GUI preview re-runs detection on every
+    correction without reloading). ``reader.grid(title)`` gives the sheet's cells.
+
+Overrides
+---------
+``overrides`` maps a sheet title to :class:`SheetOverrides` (``skip``, ``header_row``,
+``time_columns``, ``column_roles``); anything not overridden is detected as usual.
+Rows and columns are 1-based, as Excel shows them; months are month indexes
+(:func:`dxroadmap.model.fiscal.month_index`).
+
+Refusals raise :class:`~dxroadmap.io.errors.PlanReadError` with ``reason``
+``legacy-xls``, ``encrypted``, ``not-a-workbook``, ``too-large`` (from
+:mod:`dxroadmap.io.xlsx_safety`, run before openpyxl sees the file) or ``no-roadmap``,
+and a one- or two-sentence message in Japanese and English.
+
+Safety: the workbook is loaded once with ``data_only=True`` (cached values: formulas
+are never evaluated) and ``keep_links=False`` (external links are not followed); the
+importer only visits cells that exist and caps rows and columns
+(:data:`dxroadmap.io.xlsx_grid.MAX_ROWS`/``MAX_COLS``). Shapes are read from the
+drawing parts by :mod:`dxroadmap.io.xlsx_drawing` only when the file has drawings.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import importlib
+import os
+import re
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ..model.fiscal import fiscal_year_of
+from ..model.plan import Pillar, Plan
+from ..model.wareki import parse_era_month, parse_fiscal_year
+from .errors import PlanReadError
+from .xlsx_axis import Axis, TimeCol, axis_from_row, find_axes
+from .xlsx_cards import is_card_sheet, read_cards
+from .xlsx_grid import SheetGrid, as_text, theme_palette
+from .xlsx_table import TableReader, TableResult, column_roles, find_list_header
+from .xlsx_text import heading_role, is_note, norm
+from .xlsx_types import Detection, ImportResult, RowDecision, SheetDetection, SheetOverrides
+
+__all__ = ["import_workbook", "detect", "WorkbookReader", "ImportResult", "RowDecision", "Detection",
+           "SheetDetection", "SheetOverrides", "header_signature"]
+
+Overrides = dict  # sheet title -> SheetOverrides
+
+
+def _optional(module: str, name: str):
+    """A collaborator's function, or ``None`` while that module is not installed."""
+    try:
+        mod = importlib.import_module(f"dxroadmap.io.{module}")
+    except ImportError:
+        return None
+    return getattr(mod, name, None)
+
+
+def _not_a_workbook(path: Path) -> PlanReadError:
+    return PlanReadError(
+        "not-a-workbook",
+        f"{path.name} is not an Excel workbook (.xlsx), or it is damaged; open it in Excel and save it as .xlsx.",
+        f"{path.name} は Excel ブック（.xlsx）ではないか、壊れています。Excel で開いて .xlsx 形式で保存し直してください。")
+
+
+def _no_roadmap(path: Path, detail: str = "") -> PlanReadError:
+    en = f"No roadmap was found in {path.name}: no sheet has initiatives with fiscal-year columns or a list of initiatives."
+    ja = f"{path.name} にロードマップが見つかりません。年度の列を持つ取組の表や、取組の一覧がどのシートにもありません。"
+    if detail:
+        en += f" ({detail})"
+    return PlanReadError("no-roadmap", en, ja)
+
+
+def _has_drawings(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.startswith("xl/drawings/") and n.endswith(".xml") and "/_rels/" not in n
+                       for n in zf.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+class WorkbookReader:
+    """One loaded workbook, read as a roadmap as many times as needed."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            raise PlanReadError("missing", f"There is no file {self.path}.", f"ファイル {self.path} がありません。")
+        check = _optional("xlsx_safety", "check_workbook")
+        if check is not None:
+            check(self.path)
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.wb = openpyxl.load_workbook(self.path, data_only=True, keep_links=False)
+        except MemoryError:
+            raise PlanReadError("too-large", f"{self.path.name} is too large to import.",
+                                f"{self.path.name} は大きすぎて読み込めません。") from None
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError,
+                IndexError, AttributeError, SyntaxError) as exc:
+            raise _not_a_workbook(self.path) from exc
+        except Exception as exc:  # any other parser failure is a damaged file, never a traceback
+            if exc.__class__.__name__ in ("DefusedXmlException", "EntitiesForbidden", "DTDForbidden",
+                                          "ExternalReferenceForbidden"):
+                raise PlanReadError("not-a-workbook", f"{self.path.name} contains XML constructs that are refused for safety.",
+                                    f"{self.path.name} には安全のため読み込まない XML が含まれています。") from None
+            raise _not_a_workbook(self.path) from exc
+        self._palette = theme_palette(getattr(self.wb, "loaded_theme", None))
+        self._grids: dict[str, SheetGrid] = {}
+        self.shapes: dict[str, list] = {}
+        self.warnings: list[str] = []
+        if _has_drawings(self.path):
+            read_shapes = _optional("xlsx_drawing", "read_sheet_shapes")
+            if read_shapes is not None:
+                try:
+                    self.shapes = read_shapes(self.path) or {}
+                except PlanReadError:
+                    raise
+                except Exception as exc:  # shapes are a bonus; cells still import
+                    self.warnings.append(f"Shapes could not be read ({exc.__class__.__name__}); bars drawn as shapes were skipped.")
+            else:
+                self.warnings.append("This installation cannot read drawn shapes; bars drawn as shapes were skipped.")
+
+    @property
+    def sheet_titles(self) -> list[str]:
+        return [ws.title for ws in self.wb.worksheets]
+
+    def grid(self, title: str) -> SheetGrid:
+        """The cells of sheet ``title`` (built on first use, then cached)."""
+        g = self._grids.get(title)
+        if g is None:
+            g = self._grids[title] = SheetGrid(self.wb[title], self._palette)
+        return g
+
+    # ------------------------------------------------------------------ reading
+
+    def read(self, overrides: Overrides | None = None) -> ImportResult:
+        """The plan, or :class:`PlanReadError` ``no-roadmap``."""
+        det = self.detect(overrides)
+        if det.error is not None:
+            raise det.error
+        assert det.result is not None
+        return det.result
+
+    def detect(self, overrides: Overrides | None = None) -> Detection:
+        """Per-sheet findings and the resulting plan (``error`` set instead when there is no roadmap)."""
+        overrides = overrides or {}
+        from_data_sheet = _optional("xlsx_datasheet", "read_plan_from_data_sheet")
+        if from_data_sheet is not None and not overrides:
+            plan = from_data_sheet(self.wb)
+            if plan is not None:
+                result = ImportResult(plan, list(self.warnings), [], "datasheet")
+                return Detection([SheetDetection(t, "datasheet") for t in self.sheet_titles], result, "")
+        sheets: list[SheetDetection] = []
+        reads: list[tuple[SheetDetection, TableResult, list[Axis]]] = []
+        report: list[RowDecision] = []
+        warns: list[str] = list(self.warnings)
+        covers: list[SheetGrid] = []
+        signature = ""
+        for ws in self.wb.worksheets:
+            title = ws.title
+            if not hasattr(ws, "_cells"):
+                sheets.append(SheetDetection(title, "none", reason="a chart sheet"))
+                continue
+            ov = overrides.get(title) or SheetOverrides()
+            if ov.skip:
+                sheets.append(SheetDetection(title, "skipped", reason="skipped by the user"))
+                continue
+            if ws.sheet_state != "visible" and not overrides.get(title):
+                sheets.append(SheetDetection(title, "hidden", reason="a hidden sheet"))
+                report.append(RowDecision(title, 1, "ignored", "the sheet is hidden"))
+                continue
+            grid = self.grid(title)
+            det, res, axes = self._read_sheet(grid, ov, len(self.wb.worksheets) > 1)
+            sheets.append(det)
+            report.extend(res.decisions if res else [])
+            if res is not None and res.count:
+                reads.append((det, res, axes))
+                warns.extend(res.warnings)
+                if not signature:
+                    signature = header_signature(grid, det)
+            else:
+                covers.append(grid)
+        if not reads:
+            why = next((s.reason for s in sheets if s.reason and s.layout == "refused"), "")
+            return Detection(sheets, None, signature, _no_roadmap(self.path, why))
+        plan = self._assemble(reads, covers, warns)
+        main = max(reads, key=lambda x: x[1].count)[0]
+        result = ImportResult(plan, _dedupe(warns), report, main.layout)
+        return Detection(sheets, result, signature)
+
+    # ------------------------------------------------------------------ one sheet
+
+    def _read_sheet(self, g: SheetGrid, ov: SheetOverrides, many_sheets: bool
+                    ) -> tuple[SheetDetection, TableResult | None, list[Axis]]:
+        shapes = self.shapes.get(g.title) or []
+        axes: list[Axis]
+        if ov.time_columns is not None:
+            if ov.time_columns:
+                cols = [TimeCol(c, a, b) for c, (a, b) in sorted(ov.time_columns.items())]
+                hr = ov.header_row or _guess_header_row(g, [t.col for t in cols])
+                sizes = {t.end - t.start + 1 for t in cols}
+                gran = {1: "month", 3: "quarter", 6: "half", 12: "year"}.get(max(sizes), "month")
+                axes = [Axis(hr, None, cols, gran, [hr])]
+            else:
+                axes = []
+        elif ov.header_row is not None:
+            a = axis_from_row(g, ov.header_row, min_years=1)
+            axes = [a] if a and a.cols else []
+        else:
+            axes = find_axes(g)
+        det = SheetDetection(g.title, "none")
+        if axes and ov.header_row is None and ov.time_columns is None and is_card_sheet(g, axes):
+            res = read_cards(g, axes, shapes)
+            det.layout = "card"
+            det.header_row = axes[0].year_row
+            det.data_start = axes[0].last_header_row + 1
+            det.time_columns = {t.col: (t.start, t.end) for t in axes[0].cols}
+            det.column_roles = column_roles(g, axes[0].header_rows, axes[0].col_set)
+            det.granularity = axes[0].granularity
+            det.initiatives = res.count
+            self._rounding_warning(g, axes, res)
+            return det, res, axes
+        if axes:
+            res = TableResult()
+            for k, a in enumerate(axes):
+                nxt = axes[k + 1].header_rows[0] - 1 if k + 1 < len(axes) else g.max_row
+                if shapes:
+                    nxt = max(nxt, int(max(s.row1 for s in shapes)) + 1) if k + 1 == len(axes) else nxt
+                rows = list(a.header_rows)
+                roles = column_roles(g, rows + [a.year_row - 1], a.col_set)
+                roles.update(ov.column_roles)
+                roles = {c: r for c, r in roles.items() if r != "ignore"}
+                if "name" not in roles.values() and "name" not in ov.column_roles.values():
+                    # headings may sit on another row than the years
+                    roles2 = column_roles(g, [a.year_row - 2, a.year_row + 1], a.col_set)
+                    for c, r in roles2.items():
+                        roles.setdefault(c, r)
+                reader = TableReader(g, a, rows, roles, a.last_header_row + 1, nxt, shapes,
+                                     self._sheet_pillar(g, a.year_row) if many_sheets else None)
+                part = reader.read()
+                for r in a.header_rows:
+                    res.decisions.append(RowDecision(g.title, r, "header", f"time axis by {a.granularity}"))
+                self._title_rows(g, a.year_row, res)
+                res.entries.extend(part.entries)
+                res.decisions.extend(part.decisions)
+                res.warnings.extend(part.warnings)
+                res.phases_from |= part.phases_from
+                res.count += part.count
+                if k == 0:
+                    det.header_row = a.year_row
+                    det.data_start = a.last_header_row + 1
+                    det.time_columns = {t.col: (t.start, t.end) for t in a.cols}
+                    det.column_roles = dict(reader.roles)
+                    det.granularity = a.granularity
+            if res.count:
+                a = axes[0]
+                src = res.phases_from
+                kind = "shapes" if "shape" in src else ("text" if "text" in src and "fill" not in src else "fill")
+                det.layout = f"{a.granularity}-{kind}"
+                det.initiatives = res.count
+                self._rounding_warning(g, axes, res)
+                return det, res, axes
+        # ---- no timeline: a list of initiatives?
+        if ov.header_row is not None:
+            hr, roles = ov.header_row, column_roles(g, [ov.header_row], set())
+        else:
+            found = find_list_header(g)
+            if found is None:
+                det.layout = "cover" if g.values else "none"
+                det.reason = "no time axis and no table of initiatives"
+                res = TableResult()
+                for r in sorted({r for r, _ in g.values})[:50]:
+                    res.decisions.append(RowDecision(g.title, r, "cover" if many_sheets else "ignored",
+                                                     "no roadmap table on this sheet"))
+                return det, res, []
+            hr, roles = found
+        roles.update(ov.column_roles)
+        roles = {c: r for c, r in roles.items() if r != "ignore"}
+        figures = _figures_table(g, hr, roles)
+        det.header_row, det.data_start, det.column_roles = hr, hr + 1, dict(roles)
+        if figures and not ov.column_roles:
+            det.layout = "refused"
+            det.reason = figures
+            res = TableResult()
+            res.decisions.append(RowDecision(g.title, hr, "ignored", figures))
+            return det, res, []
+        header_rows = [hr] + [r for r in (hr + 1,) if all(g.origin(r, c)[0] == hr for c in roles)]
+        start = max(header_rows) + 1
+        reader = TableReader(g, None, header_rows, roles, start, g.max_row, None,
+                             self._sheet_pillar(g, hr) if many_sheets else None)
+        res = reader.read()
+        res.decisions.insert(0, RowDecision(g.title, hr, "header", "column headings (no timeline)"))
+        self._title_rows(g, hr, res)
+        det.layout = "list-only"
+        det.column_roles = dict(reader.roles)
+        det.initiatives = res.count
+        return det, res, []
+
+    def _title_rows(self, g: SheetGrid, header_row: int, res: TableResult) -> None:
+        for r in sorted({r for r, _ in g.values if r < header_row}):
+            if r not in {d.row for d in res.decisions}:
+                res.decisions.append(RowDecision(g.title, r, "title", "above the table"))
+
+    def _rounding_warning(self, g: SheetGrid, axes: list[Axis], res: TableResult) -> None:
+        rounded = [a for a in axes if a.rounded]
+        if rounded and res.count:
+            res.warnings.append(f"{g.title}: the schedule is by {rounded[0].granularity}; "
+                                f"bars were rounded to whole months (スケジュールを月単位に丸めました).")
+
+    def _sheet_pillar(self, g: SheetGrid, header_row: int) -> str:
+        """A sheet's own pillar name: its title, or the fuller heading above the table that ends with it."""
+        title = g.title.strip()
+        for r in range(1, header_row):
+            for c in g.row_cells(r):
+                t = as_text(g.values[(r, c)])
+                m = re.search(r"[（(][0-9０-９一二三四五六七八九十]+[)）]\s*(.+)$", t)
+                if m and norm(m.group(1)).startswith(norm(title)[:max(len(norm(title)) - 1, 1)]):
+                    return m.group(1).strip()
+        return title
+
+    # ------------------------------------------------------------------ the plan
+
+    def _assemble(self, reads, covers: list[SheetGrid], warns: list[str]) -> Plan:
+        pillars: dict[str, Pillar] = {}
+        for _det, res, _axes in reads:
+            for pname, init in res.entries:
+                p = pillars.get(pname)
+                if p is None:
+                    p = pillars[pname] = Pillar(name=pname)
+                p.initiatives.append(init)
+        plan = Plan(pillars=list(pillars.values()))
+        all_axes = [a for _d, _r, axes in reads for a in axes]
+        period = None
+        if all_axes:
+            period = (min(a.start_fy for a in all_axes), max(a.end_fy for a in all_axes))
+        else:
+            for _d, res, _a in reads:
+                g = self.grid(res.decisions[0].sheet) if res.decisions else None
+                if g is not None:
+                    period = _period_from_text(g, (res.decisions[0].row if res.decisions else 10))
+                if period:
+                    break
+            if period is None:
+                for g in covers:
+                    period = _period_from_text(g, g.max_row + 1)
+                    if period:
+                        break
+            if period is None:
+                months = [m.month for _p, i in plan.walk() for m in i.milestones] + \
+                         [x for _p, i in plan.walk() for ph in i.phases for x in (ph.start, ph.end)]
+                if months:
+                    period = (fiscal_year_of(min(months)), fiscal_year_of(max(months)))
+            if period is None:
+                today = _dt.date.today()
+                fy = today.year if today.month >= 4 else today.year - 1
+                period = (fy, fy + 4)
+                warns.append("The workbook names no plan period; it was set to five years from this fiscal year "
+                             "(計画期間が見つからないため、今年度から5年間としました).")
+        # bars outside the columns' years (plan period) stretch the period rather than vanish
+        months = [x for _p, i in plan.walk() for ph in i.phases for x in (ph.start, ph.end)]
+        if months:
+            period = (min(period[0], fiscal_year_of(min(months))), max(period[1], fiscal_year_of(max(months))))
+        plan.start_fy, plan.end_fy = period
+        title, org = self._title(reads, covers)
+        plan.title, plan.organization = title, org
+        return plan
+
+    def _title(self, reads, covers: list[SheetGrid]) -> tuple[str, str]:
+        texts = []
+        for g in covers[:1]:
+            texts += [as_text(g.values[k]) for k in sorted(g.values)[:3]]
+        for det, _res, _axes in reads[:1]:
+            g = self.grid(det.title)
+            hr = det.header_row or 2
+            texts += [as_text(g.values[k]) for k in sorted(g.values) if k[0] < hr][:2]
+        texts = [t for t in texts if t and not is_note(t)]
+        title = texts[0].replace("\n", " ") if texts else self.path.stem
+        org = ""
+        for t in texts:
+            m = re.match(r"^(.{1,12}?(?:都|道|府|県|市|区|町|村))(?:役場|役所|庁)?(?:ＤＸ|DX|デジタル|情報|の|　| )", t)
+            if m:
+                org = m.group(1)
+                break
+        return title, org
+
+
+def _guess_header_row(g: SheetGrid, cols: list[int]) -> int:
+    for r in sorted({r for r, _ in g.values}):
+        if any(c in cols for c in g.row_cells(r)):
+            return r
+    return 1
+
+
+_FIGURE_WORDS = ("予算", "決算", "千円", "金額", "見込額", "費用", "単価", "数量", "合計額", "事業費", "円）", "円)")
+
+
+def _figures_table(g: SheetGrid, hr: int, roles: dict[int, str]) -> str:
+    """Why the table under ``hr`` is a table of figures (a budget), not a roadmap; "" when it is not."""
+    heads = " ".join(as_text(g.values.get((hr, c))) for c in g.row_cells(hr))
+    title = " ".join(as_text(v) for (r, _c), v in g.values.items() if r < hr)
+    numbers = texts = 0
+    for (r, c), v in g.values.items():
+        if r <= hr or roles.get(c) == "no":
+            continue
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            numbers += 1
+        elif isinstance(v, str) and v.strip():
+            texts += 1
+    figure_words = any(w in heads or w in title for w in _FIGURE_WORDS)
+    year_heads = sum(1 for c in g.row_cells(hr) if re.search(r"(年度|FY)", as_text(g.values.get((hr, c))))
+                     and heading_role(as_text(g.values.get((hr, c)))) is None)
+    if numbers and numbers >= 0.3 * (numbers + texts) and (figure_words or year_heads):
+        return "a table of figures (budget or results by year), not a roadmap"
+    if figure_words and numbers >= 0.5 * max(1, numbers + texts):
+        return "a table of figures, not a roadmap"
+    return ""
+
+
+_PERIOD_FY = re.compile(r"((?:令和|平成|R|H|Ｒ|Ｈ)\s*[0-9０-９元]{1,2}\s*年度|[0-9０-９]{4}\s*年度)\s*[～〜~\-－ー―から]+\s*"
+                        r"((?:令和|平成|R|H|Ｒ|Ｈ)\s*[0-9０-９元]{1,2}\s*年度|[0-9０-９]{4}\s*年度)")
+_PERIOD_MONTH = re.compile(r"((?:令和|平成)\s*[0-9０-９元]{1,2}\s*年\s*[0-9０-９]{1,2}\s*月|[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月)"
+                           r"\s*[～〜~\-－ー―から]+\s*"
+                           r"((?:令和|平成)\s*[0-9０-９元]{1,2}\s*年\s*[0-9０-９]{1,2}\s*月|[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月)")
+
+
+def _period_from_text(g: SheetGrid, before_row: int) -> tuple[int, int] | None:
+    """A period written as text (対象期間：令和6年度～令和10年度, 令和5年4月～令和10年3月) above a table."""
+    for (r, c) in sorted(g.values):
+        if r >= before_row:
+            break
+        t = as_text(g.values[(r, c)])
+        m = _PERIOD_FY.search(t)
+        if m:
+            a, b = parse_fiscal_year(m.group(1)), parse_fiscal_year(m.group(2))
+            if a and b and a <= b:
+                return a, b
+        m = _PERIOD_MONTH.search(t)
+        if m:
+            a, b = parse_era_month(m.group(1)), parse_era_month(m.group(2))
+            if a is not None and b is not None and a <= b:
+                return fiscal_year_of(a), fiscal_year_of(b)
+    return None
+
+
+def header_signature(grid: SheetGrid, det: SheetDetection) -> str:
+    """A short hash of a sheet's heading texts: the same office's workbooks share it."""
+    if det.header_row is None:
+        return ""
+    words = [norm(as_text(grid.values.get((det.header_row, c)))) for c in grid.row_cells(det.header_row)]
+    words = [w for w in words if w and parse_fiscal_year(w) is None]
+    return hashlib.sha1("|".join(words).encode("utf-8")).hexdigest()[:16]
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen, out = set(), []
+    for x in items:
+        if x not in seen:
+            seen.add(x)
+            out.append(x)
+    return out
+
+
+def detect(path: str | os.PathLike, overrides: Overrides | None = None) -> Detection:
+    """Per-sheet findings and the plan for ``path`` (see the module docstring)."""
+    return WorkbookReader(path).detect(overrides)
+
+
+def import_workbook(path: str | os.PathLike, overrides: Overrides | None = None) -> ImportResult:
+    """Read a roadmap workbook into a plan; :class:`PlanReadError` when it holds none."""
+    return WorkbookReader(path).read(overrides)
+
+
+def _unused(_: Any) -> None:  # keep linters quiet about re-exported names
+    return None

@@ -1,0 +1,338 @@
+"""Reading a roadmap table: one row (or a merged group of rows) per initiative.
+
+Given the header row, the time axis (or none, for a list of initiatives) and the role
+of each label column, :class:`TableReader` walks the data rows and decides, row by row,
+whether a row is a pillar (section row, pillar column, or the sheet itself), an
+initiative, a sub-action (ア./イ. names, indented rows without a number), a legend, a
+note, or a row it cannot place — and says why. Bars come from cells
+(:mod:`.xlsx_bars`) and from shapes (:mod:`.xlsx_shapes`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model.plan import PRIORITY_ITEMS, Initiative, Milestone, Phase, guess_kind
+from .xlsx_axis import Axis, TimeCol
+from .xlsx_bars import row_marks
+from .xlsx_grid import SheetGrid, as_text
+from .xlsx_shapes import interpret_shapes
+from .xlsx_text import (clean_name, enumerator_of, heading_role, is_enumerator, is_katakana_item, is_legend,
+                        is_note, norm, split_departments, strip_enumerator)
+from .xlsx_types import RowDecision
+
+__all__ = ["TableReader", "TableResult", "column_roles", "find_list_header"]
+
+
+@dataclass
+class TableResult:
+    entries: list[tuple[str, Initiative]] = field(default_factory=list)  # (pillar name, top-level initiative)
+    decisions: list[RowDecision] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    phases_from: set[str] = field(default_factory=set)  # "fill", "merge", "text", "shape"
+    count: int = 0
+
+
+def column_roles(grid: SheetGrid, rows: list[int], time_cols: set[int]) -> dict[int, str]:
+    """Roles of the non-time columns, read from the headings on ``rows`` (first recognised wins)."""
+    roles: dict[int, str] = {}
+    cols = set()
+    for r in rows:
+        for c in grid.row_cells(r):
+            cols.add(c)
+        for m in grid.merges:
+            if m.min_row <= r <= m.max_row and (m.min_row, m.min_col) in grid.values:
+                cols.add(m.min_col)
+    for c in sorted(cols):
+        if c in time_cols or c in grid.hidden_cols:
+            continue
+        for r in rows:
+            origin = grid.origin(r, c)
+            if origin[1] != c:
+                continue
+            role = heading_role(as_text(grid.values.get(origin)))
+            if role:
+                roles[c] = role
+                break
+    # one name column: the first; a second one is a summary-like column
+    names = [c for c, r in roles.items() if r == "name"]
+    for c in names[1:]:
+        roles[c] = "summary" if "summary" not in roles.values() else "ignore"
+    return roles
+
+
+def find_list_header(grid: SheetGrid, max_row: int = 40) -> tuple[int, dict[int, str]] | None:
+    """A heading row naming an initiative column and at least one other known column."""
+    best = None
+    for r in range(1, min(grid.max_row, max_row) + 1):
+        texts = grid.row_cells(r)
+        if len(texts) < 2:
+            continue
+        roles = column_roles(grid, [r], set())
+        if "name" in roles.values() and len(roles) >= 2:
+            score = len(roles)
+            if best is None or score > best[0]:
+                best = (score, r, roles)
+            if score >= 3:
+                break
+    return (best[1], best[2]) if best else None
+
+
+class TableReader:
+    """Reads the rows of one table on one sheet."""
+
+    def __init__(self, grid: SheetGrid, axis: Axis | None, header_rows: list[int], roles: dict[int, str],
+                 data_start: int, data_end: int, shapes: list[Any] | None = None, sheet_pillar: str | None = None,
+                 label_area_end: int | None = None) -> None:
+        self.grid = grid
+        self.axis = axis
+        self.cols: list[TimeCol] = axis.cols if axis else []
+        self.time_set = {t.col for t in self.cols}
+        self.header_rows = header_rows
+        self.roles = roles
+        self.data_start = data_start
+        self.data_end = data_end
+        self.shapes = shapes or []
+        self.sheet_pillar = sheet_pillar
+        self.role_cols = {role: [c for c, r in roles.items() if r == role] for role in set(roles.values())}
+        self.name_col = self._name_col()
+        first_time = self.cols[0].col if self.cols else (grid.max_col + 1)
+        self.first_time = first_time
+        self.label_area_end = label_area_end or first_time - 1
+
+    # ---------------------------------------------------------------- columns
+
+    def _col(self, role: str) -> int | None:
+        cols = self.role_cols.get(role)
+        return cols[0] if cols else None
+
+    def _name_col(self) -> int | None:
+        c = self._col("name")
+        if c is not None:
+            return c
+        # no heading names the initiative column: the label column with the most text
+        counts: dict[int, int] = {}
+        for (r, cc), v in self.grid.values.items():
+            if self.data_start <= r <= self.data_end and cc not in self.time_set and isinstance(v, str) \
+                    and self.roles.get(cc) in (None,) and len(v.strip()) > 1 and not is_enumerator(v):
+                counts[cc] = counts.get(cc, 0) + 1
+        if not counts:
+            return None
+        c = max(counts, key=lambda k: (counts[k], -k))
+        self.roles[c] = "name"
+        self.role_cols["name"] = [c]
+        return c
+
+    def _text(self, r: int, role: str) -> str:
+        c = self._col(role)
+        return self.grid.text(r, c) if c is not None else ""
+
+    # ---------------------------------------------------------------- rows
+
+    def read(self) -> TableResult:
+        g = self.grid
+        out = TableResult()
+        if self.name_col is None:
+            return out
+        shape_bars, shape_marks, odd = ([], [], [])
+        if self.shapes and self.cols:
+            shape_bars, shape_marks, odd = interpret_shapes(self.shapes, self.cols, g, (self.data_start, self.data_end))
+            if odd:
+                kinds = ", ".join(sorted(set(odd)))
+                out.warnings.append(f"{g.title}: shapes that are neither bars nor milestones were ignored ({kinds}).")
+        bars_by_row: dict[int, list] = {}
+        for b in shape_bars:
+            bars_by_row.setdefault(b.row, []).append(b)
+        marks_by_row: dict[int, list] = {}
+        for m in shape_marks:
+            marks_by_row.setdefault(m.row, []).append(m)
+        consumed = {b.label_cell for b in shape_bars if b.label_cell}
+        rows = sorted({r for r in g.rows_with_content if self.data_start <= r <= self.data_end}
+                      | set(bars_by_row) | set(marks_by_row))
+        pillar = self.sheet_pillar
+        pillar_col = self._col("pillar")
+        no_col = self._col("no")
+        current: Initiative | None = None  # the initiative the previous row belonged to
+        current_row_end = -1
+        top: Initiative | None = None  # last top-level initiative in this pillar
+        top_indent = 0.0
+        top_has_no = False
+        by_origin: dict[tuple[int, int], Initiative] = {}
+        legend_mode = False
+        prev_row = None
+        numbered_rows = sum(1 for r in rows if no_col is not None and g.text(r, no_col))
+        for r in rows:
+            gap = prev_row is not None and r > prev_row + 1
+            prev_row = r
+            if gap:
+                legend_mode = False
+            cells = [c for c in g.row_cells(r)]
+            texts = [(c, as_text(g.values[(r, c)])) for c in cells]
+            texts = [(c, t) for c, t in texts if t]
+            name_origin = g.origin(r, self.name_col)
+            name_raw = as_text(g.values.get(name_origin))
+            continuing = name_origin[0] < r and name_origin in by_origin
+            time_texts = [t for c, t in texts if c in self.time_set and (r, c) not in consumed]
+            # ---- legend and notes
+            if any(is_legend(t) for _, t in texts):
+                legend_mode = True
+                out.decisions.append(RowDecision(g.title, r, "legend", "a 凡例 (legend) heading"))
+                continue
+            if legend_mode and not (name_raw and name_origin[0] == r and not continuing and r > 0 and
+                                    self._looks_like_initiative(r)):
+                out.decisions.append(RowDecision(g.title, r, "legend", "part of the legend block"))
+                continue
+            first_text = texts[0][1] if texts else ""
+            if first_text and is_note(first_text) and not continuing:
+                out.decisions.append(RowDecision(g.title, r, "note", f"a note line ({first_text[:20]}…)"))
+                continue
+            # ---- pillar from the pillar column
+            if pillar_col is not None:
+                ptext = g.text(r, pillar_col)
+                if ptext:
+                    new_pillar = clean_name(ptext) or ptext
+                    if new_pillar != pillar:
+                        pillar = new_pillar
+                        top = None
+            # ---- section rows
+            section = self._section_text(r, texts, name_origin, continuing, pillar_col)
+            if section is not None:
+                pillar = section
+                top = None
+                current = None
+                out.decisions.append(RowDecision(g.title, r, "pillar", f"section row “{section}”"))
+                continue
+            if pillar_col is not None and texts and all(c == pillar_col or g.origin(r, c)[1] == pillar_col
+                                                         for c, _ in texts) and not self._has_time_content(r, bars_by_row, marks_by_row):
+                out.decisions.append(RowDecision(g.title, r, "pillar", "pillar column only"))
+                continue
+            # ---- bars and milestones of the row
+            cbars, cmarks = (row_marks(g, r, self.cols) if self.cols else ([], []))
+            if consumed:
+                cbars = [b for b in cbars if not (b.source == "text" and (r, self.cols[b.first].col) in consumed)]
+            phases = [Phase(self.cols[b.first].start, self.cols[b.last].end, b.label, guess_kind(b.label), b.color)
+                      for b in cbars]
+            phases += [Phase(self.cols[b.first].start, self.cols[b.last].end, b.label, guess_kind(b.label), b.color)
+                       for b in bars_by_row.get(r, [])]
+            milestones = [Milestone(self.cols[m.index].start, m.label) for m in cmarks]
+            milestones += [Milestone(self.cols[m.index].start, m.label) for m in marks_by_row.get(r, [])]
+            if cbars:
+                out.phases_from.update(b.source for b in cbars)
+            if bars_by_row.get(r):
+                out.phases_from.add("shape")
+            # ---- continuation of a merged name
+            if continuing:
+                init = by_origin[name_origin]
+                init.phases.extend(phases)
+                init.milestones.extend(milestones)
+                current, current_row_end = init, r
+                out.decisions.append(RowDecision(g.title, r, "initiative",
+                                                 f"second row of “{init.name}” (its name cell is merged from row {name_origin[0]})"))
+                continue
+            name = clean_name(name_raw) if name_origin[0] == r else ""
+            if not name:
+                if (phases or milestones) and current is not None and current_row_end == r - 1 \
+                        and not any(c < self.first_time for c, _ in texts):
+                    current.phases.extend(phases)
+                    current.milestones.extend(milestones)
+                    current_row_end = r
+                    out.decisions.append(RowDecision(g.title, r, "initiative",
+                                                     f"more bars of “{current.name}” on the row below it"))
+                    continue
+                if texts or phases or milestones:
+                    what = "; ".join(t for _, t in texts)[:40] or ("bars" if phases else "milestones")
+                    out.decisions.append(RowDecision(g.title, r, "unplaced",
+                                                     f"no initiative name in this row ({what})"))
+                    if phases or milestones or time_texts:
+                        out.warnings.append(f"{g.title} row {r}: bars or text without an initiative name were not imported.")
+                current = None
+                continue
+            # ---- a new initiative
+            init = Initiative(name=name)
+            init.departments = split_departments(self._text(r, "departments"))
+            init.summary = self._text(r, "summary")
+            init.kpi = self._text(r, "kpi")
+            init.status = self._text(r, "status")
+            notes = self._text(r, "notes")
+            init.notes = notes
+            prio = self._text(r, "priority")
+            if prio:
+                init.priority_items = [p for p in PRIORITY_ITEMS if norm(p) in norm(prio)]
+                if not init.priority_items and prio not in ("○", "〇", "◯", "●", "✓", "✔", "レ"):
+                    init.notes = (init.notes + "\n" if init.notes else "") + f"重点: {prio}"
+                elif not init.priority_items:
+                    init.notes = (init.notes + "\n" if init.notes else "") + "重点取組"
+            if "【重点" in name_raw and not init.priority_items:
+                init.notes = (init.notes + "\n" if init.notes else "") + "重点取組"
+            init.phases = phases
+            init.milestones = milestones
+            by_origin[name_origin] = init
+            indent = g.indents.get(name_origin, 0.0)
+            no_text = g.text(r, no_col) if no_col is not None else ""
+            is_child = False
+            reason = ""
+            if top is not None:
+                if is_katakana_item(name_raw):
+                    is_child, reason = True, f"an ア./イ. item under “{top.name}”"
+                elif no_col is not None and not no_text and top_has_no and numbered_rows >= 2:
+                    is_child, reason = True, f"no number, under numbered “{top.name}”"
+                elif indent > top_indent:
+                    is_child, reason = True, f"indented under “{top.name}”"
+            if is_child and top is not None:
+                init.departments = init.departments if self._dept_own(r) else []
+                top.children.append(init)
+                out.decisions.append(RowDecision(g.title, r, "child", reason))
+            else:
+                out.entries.append((pillar or self.sheet_pillar or g.title, init))
+                top, top_indent, top_has_no = init, indent, bool(no_text)
+                why = f"initiative “{name}”" + (f" in pillar “{pillar}”" if pillar else "")
+                out.decisions.append(RowDecision(g.title, r, "initiative", why))
+            out.count += 1
+            current, current_row_end = init, max(r, g.merge_at(*name_origin).max_row if g.merge_at(*name_origin) else r)
+        return out
+
+    def _dept_own(self, r: int) -> bool:
+        c = self._col("departments")
+        if c is None:
+            return False
+        origin = self.grid.origin(r, c)
+        return origin[0] == r and bool(as_text(self.grid.values.get(origin)))
+
+    def _has_time_content(self, r: int, bars_by_row, marks_by_row) -> bool:
+        g = self.grid
+        if r in bars_by_row or r in marks_by_row:
+            return True
+        return any(c in self.time_set for c in g.row_cells(r)) or any(c in self.time_set for c in g.row_fills(r))
+
+    def _looks_like_initiative(self, r: int) -> bool:
+        # under a legend, a row is an initiative again only if it has a department or summary too
+        return bool(self._text(r, "departments") or self._text(r, "summary"))
+
+    def _section_text(self, r: int, texts: list[tuple[int, str]], name_origin, continuing: bool,
+                      pillar_col: int | None) -> str | None:
+        """The pillar name when row ``r`` is a section row, else ``None``."""
+        if continuing or len(texts) != 1:
+            return None
+        c, t = texts[0]
+        if c in self.time_set or c > self.label_area_end:
+            return None
+        if pillar_col is not None and (c == pillar_col):
+            return None
+        g = self.grid
+        m = g.merge_at(r, c)
+        wide = m is not None and m.min_row == r and m.max_col > max(c, self.name_col or c) and m.max_col >= self.label_area_end
+        spans_time = m is not None and m.max_col >= self.first_time
+        filled = g.fills.get((r, c)) is not None
+        enum = enumerator_of(t)
+        has_other = any(self._text(r, role) for role in ("departments", "summary")) if not m else False
+        if has_other:
+            return None
+        # bars in the time area (other than the section's own merge) make it an initiative
+        if not spans_time and any(cc in self.time_set for cc in g.row_fills(r)):
+            return None
+        if wide or spans_time or (filled and c <= (self.name_col or c)) or \
+                (enum and not is_enumerator(t) and enum[0] in "（(第■□●◆【[" and pillar_col is None):
+            name = strip_enumerator(t.replace("\n", "")).strip("【】[]■□●◆ ")
+            return name or t
+        return None
