@@ -88,27 +88,35 @@ class Shape:
 
 # ---------------------------------------------------------------- sheet grid
 
-def column_pixels(width: float) -> int:
-    """Excel's pixel width of a column ``width`` characters wide (Calibri 11)."""
-    mdw = MAX_DIGIT_WIDTH
+def column_pixels(width: float, mdw: int = MAX_DIGIT_WIDTH) -> int:
+    """Excel's pixel width of a column ``width`` characters wide, for a font whose digits are ``mdw`` px."""
     return max(0, math.trunc(((256 * width + math.trunc(128 / mdw)) / 256) * mdw))
 
 
 class _Axis:
-    """Sizes (EMU) of columns or rows with lazily built prefix sums, for index ↔ EMU conversion."""
+    """Sizes (EMU) of columns or rows with lazily built prefix sums, for index ↔ EMU conversion.
 
-    def __init__(self, default: int, sizes: dict[int, int], limit: int) -> None:
+    ``feed(i)``, when given, is called before the sizes of indexes up to ``i`` are used, so
+    row heights can be streamed from the sheet only as far as a drawing needs them.
+    """
+
+    def __init__(self, default: int, sizes: dict[int, int], limit: int, feed=None) -> None:
         self.default = default
         self.sizes = sizes
         self.limit = limit
+        self.feed = feed
         self.prefix = [0]   # prefix[i] = EMU of the start of index i
 
     def _extend_to(self, index: int) -> None:
         index = min(index, self.limit)
-        prefix, sizes, default = self.prefix, self.sizes, self.default
+        prefix = self.prefix
+        if len(prefix) > index:
+            return
+        if self.feed is not None:
+            self.feed(index)
+        sizes, default = self.sizes, self.default
         while len(prefix) <= index:
-            i = len(prefix) - 1
-            prefix.append(prefix[-1] + sizes.get(i, default))
+            prefix.append(prefix[-1] + sizes.get(len(prefix) - 1, default))
 
     def start(self, index: int) -> int:
         index = max(0, min(int(index), self.limit))
@@ -123,12 +131,8 @@ class _Axis:
         if emu <= 0:
             return 0.0
         prefix = self.prefix
-        if prefix[-1] <= emu:
-            # grow in chunks until past emu or at the grid's end
-            while prefix[-1] <= emu and len(prefix) <= self.limit:
-                self._extend_to(min(self.limit, len(prefix) * 2 + 64))
-                if len(prefix) > self.limit:
-                    break
+        while prefix[-1] <= emu and len(prefix) <= self.limit:
+            self._extend_to(min(self.limit, len(prefix) * 2 + 64))
         i = bisect_right(prefix, emu) - 1          # last start <= emu
         if i >= len(prefix) - 1:                   # beyond the grid
             i = len(prefix) - 1
@@ -151,77 +155,172 @@ def _float(text: str | None, default: float | None = None) -> float | None:
         return default
 
 
-def _read_grid(zf: zipfile.ZipFile, part: str, max_row: int | None) -> _Grid:
-    """Column widths and row heights of a sheet part, streamed; rows read up to ``max_row`` (0-based)."""
-    col_sizes: dict[int, int] = {}
-    row_sizes: dict[int, int] = {}
-    default_col_px = 64
-    default_row_pt = DEFAULT_ROW_PT
-    rows_hidden_by_default = False
-    col_ranges: list[tuple[int, int, int]] = []
-    tag_row, tag_col, tag_fmt, tag_data = (f"{{{NS_MAIN}}}{t}" for t in ("row", "col", "sheetFormatPr", "sheetData"))
-    try:
-        with zf.open(part) as handle:
-            data_elem: Element | None = None
-            next_row = 0
-            for event, elem in DET.iterparse(handle, events=("start", "end"), forbid_dtd=True):
+_T_ROW, _T_COL, _T_FMT, _T_DATA = (f"{{{NS_MAIN}}}{t}" for t in ("row", "col", "sheetFormatPr", "sheetData"))
+_PARSE_ERRORS = (DefusedXmlException, DET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError,
+                 KeyError, RuntimeError)
+
+
+class _SheetLayout:
+    """Column widths (read up to <sheetData>) and row heights (streamed on demand) of one sheet part."""
+
+    def __init__(self, zf: zipfile.ZipFile, part: str) -> None:
+        self.base_width = 8.0
+        self.default_width: float | None = None      # characters, from defaultColWidth
+        self.default_row_pt = DEFAULT_ROW_PT
+        self.rows_hidden_by_default = False
+        self.col_ranges: list[tuple[int, int, float | None, bool]] = []   # (min, max, width, hidden)
+        self.row_sizes: dict[int, int] = {}
+        self._next_row = 0
+        self._last_read = -1
+        self._data: Element | None = None
+        self._handle = None
+        self._events = None
+        try:
+            self._handle = zf.open(part)
+            self._events = DET.iterparse(self._handle, events=("start", "end"), forbid_dtd=True)
+            self._read_head()
+        except _PARSE_ERRORS:
+            self.close()
+
+    def _read_head(self) -> None:
+        for event, elem in self._events:
+            tag = elem.tag
+            if event == "start":
+                if tag == _T_DATA:
+                    self._data = elem
+                    return
+                continue
+            if tag == _T_FMT:
+                self.base_width = _float(elem.get("baseColWidth"), 8.0) or 8.0
+                self.default_width = _float(elem.get("defaultColWidth"))
+                self.default_row_pt = _float(elem.get("defaultRowHeight"), DEFAULT_ROW_PT) or DEFAULT_ROW_PT
+                self.rows_hidden_by_default = elem.get("zeroHeight") in ("1", "true")
+            elif tag == _T_COL:
+                lo = int(_float(elem.get("min"), 1) or 1)
+                hi = int(_float(elem.get("max"), lo) or lo)
+                lo, hi = max(1, lo), min(MAX_COLS, max(lo, hi))
+                self.col_ranges.append((lo, hi, _float(elem.get("width")), elem.get("hidden") in ("1", "true")))
+        self.close()   # no sheetData at all
+
+    def columns(self, mdw: int) -> _Axis:
+        if self.default_width is not None:
+            default_px = column_pixels(self.default_width, mdw)
+        else:
+            default_px = math.ceil((self.base_width * mdw + 5) / 8) * 8
+        default = default_px * EMU_PER_PX
+        sizes: dict[int, int] = {}
+        for lo, hi, width, hidden in self.col_ranges:
+            size = 0 if hidden else default if width is None else column_pixels(width, mdw) * EMU_PER_PX
+            if size != default:
+                sizes.update((c, size) for c in range(lo - 1, hi))
+            else:
+                for c in range(lo - 1, hi):
+                    sizes.pop(c, None)
+        return _Axis(default, sizes, MAX_COLS)
+
+    def rows(self) -> _Axis:
+        default = 0 if self.rows_hidden_by_default else round(self.default_row_pt * EMU_PER_PT)
+        return _Axis(default, self.row_sizes, MAX_ROWS, self._feed)
+
+    def _feed(self, index: int) -> None:
+        """Read <row> elements until the one after ``index`` (or the end of sheetData)."""
+        if self._events is None or self._last_read > index:
+            return
+        try:
+            for event, elem in self._events:
                 tag = elem.tag
                 if event == "start":
-                    if tag == tag_data:
-                        data_elem = elem
-                    elif tag == tag_row:
-                        r = _float(elem.get("r"))
-                        index = int(r) - 1 if r else next_row
-                        next_row = index + 1
-                        if max_row is not None and index > max_row:
-                            break
-                        hidden = elem.get("hidden") in ("1", "true")
-                        ht = _float(elem.get("ht"))
-                        if hidden:
-                            row_sizes[index] = 0
-                        elif ht is not None:
-                            row_sizes[index] = round(ht * EMU_PER_PT)
-                        elif rows_hidden_by_default:
-                            row_sizes[index] = round(default_row_pt * EMU_PER_PT)
-                    continue
-                # end events
-                if tag == tag_fmt:
-                    base = _float(elem.get("baseColWidth"), 8.0) or 8.0
-                    dcw = _float(elem.get("defaultColWidth"))
-                    if dcw is not None:
-                        default_col_px = column_pixels(dcw)
-                    else:
-                        default_col_px = math.ceil((base * MAX_DIGIT_WIDTH + 5) / 8) * 8
-                    default_row_pt = _float(elem.get("defaultRowHeight"), DEFAULT_ROW_PT) or DEFAULT_ROW_PT
-                    rows_hidden_by_default = elem.get("zeroHeight") in ("1", "true")
-                elif tag == tag_col:
-                    lo = int(_float(elem.get("min"), 1) or 1)
-                    hi = int(_float(elem.get("max"), lo) or lo)
-                    lo, hi = max(1, lo), min(MAX_COLS, max(lo, hi))
+                    if tag != _T_ROW:
+                        continue
+                    r = _float(elem.get("r"))
+                    row = int(r) - 1 if r else self._next_row
+                    self._next_row = row + 1
+                    self._last_read = max(self._last_read, row)
+                    ht = _float(elem.get("ht"))
                     if elem.get("hidden") in ("1", "true"):
-                        px = 0
-                    else:
-                        width = _float(elem.get("width"))
-                        px = column_pixels(width) if width is not None else -1
-                    col_ranges.append((lo, hi, px))
-                elif tag == tag_row:
-                    if data_elem is not None:
-                        data_elem.clear()
-                    else:
-                        elem.clear()
-                elif tag == tag_data:
+                        self.row_sizes[row] = 0
+                    elif ht is not None:
+                        self.row_sizes[row] = round(ht * EMU_PER_PT)
+                    elif self.rows_hidden_by_default:
+                        self.row_sizes[row] = round(self.default_row_pt * EMU_PER_PT)
+                    if row > index:
+                        return
+                elif tag == _T_ROW:
+                    (self._data if self._data is not None else elem).clear()
+                elif tag == _T_DATA:
                     break
-    except (DefusedXmlException, DET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError):
-        pass  # keep what was read: a damaged tail changes nothing above it
-    default_col = default_col_px * EMU_PER_PX
-    for lo, hi, px in col_ranges:
-        size = default_col if px < 0 else px * EMU_PER_PX
-        if size == default_col:
+        except _PARSE_ERRORS:
+            pass   # keep what was read: a damaged tail changes nothing above it
+        self.close()
+
+    def close(self) -> None:
+        self._events = None
+        if self._handle is not None:
+            try:
+                self._handle.close()
+            except OSError:
+                pass
+            self._handle = None
+
+
+def _default_digit_width(zf: zipfile.ZipFile, label: str) -> int:
+    """Maximum digit width (px) of the workbook's default font, from styles.xml (7 = Calibri 11)."""
+    wb = workbook_part(zf, label)
+    styles = next((t for ty, t in part_relationships(zf, wb, label).values() if ty.endswith("/styles")),
+                  None) if wb else None
+    root = read_xml_part(zf, styles, label=label) if styles else None
+    font = root.find(f"{{{NS_MAIN}}}fonts/{{{NS_MAIN}}}font") if root is not None else None
+    if font is None:
+        return MAX_DIGIT_WIDTH
+    name_el, size_el = font.find(f"{{{NS_MAIN}}}name"), font.find(f"{{{NS_MAIN}}}sz")
+    name = (name_el.get("val", "") if name_el is not None else "").replace(" ", "").replace("\u3000", "").lower()
+    size = _float(size_el.get("val") if size_el is not None else None, 11.0) or 11.0
+    at_11 = next((px for key, px in _DIGIT_WIDTH_AT_11 if key in name), MAX_DIGIT_WIDTH)
+    return max(1, round(at_11 * size / 11))
+
+
+# Maximum digit width at 11 pt of common default fonts (Excel's column unit depends on it).
+_DIGIT_WIDTH_AT_11 = (("meiryo", 9), ("メイリオ", 9), ("yugothic", 8), ("游ゴシック", 8), ("yumincho", 8),
+                      ("游明朝", 8), ("ｍｓｐゴシック", 8), ("msｐゴシック", 8), ("mspgothic", 8), ("ｍｓゴシック", 8),
+                      ("msgothic", 8), ("ｍｓｐ明朝", 8), ("ｍｓ明朝", 8), ("calibri", 7), ("aptos", 7), ("arial", 7))
+
+
+def _calibrated_digit_width(layout: _SheetLayout, root: Element, prefixes: dict[str, str], fallback: int) -> int:
+    """The digit width that makes the anchors' cells agree with the EMU positions Excel stored.
+
+    Excel writes both the cell anchor and the absolute xfrm of each top-level object; the
+    column widths in pixels depend on the default font, which we cannot measure. The
+    candidate under which the two agree (median error ≤ 1.5 px) wins; otherwise ``fallback``.
+    """
+    pairs: list[tuple[int, int, int]] = []     # (marker col, colOff, xfrm x) for left and right edges
+    for anchor in _expand(list(root), prefixes):
+        if anchor.tag != f"{_X}twoCellAnchor":
             continue
-        for c in range(lo - 1, hi):
-            col_sizes[c] = size
-    default_row = 0 if rows_hidden_by_default else round(default_row_pt * EMU_PER_PT)
-    return _Grid(_Axis(default_col, col_sizes, MAX_COLS), _Axis(default_row, row_sizes, MAX_ROWS))
+        for obj in _expand(list(anchor), prefixes):
+            props = obj.find(f"{_X}spPr")
+            if props is None:
+                props = obj.find(f"{_X}grpSpPr")
+            xf = _xfrm(props) if props is not None else None
+            if xf is None or xf[4] % 180:
+                continue
+            frm, to = anchor.find(f"{_X}from"), anchor.find(f"{_X}to")
+            if frm is None or to is None:
+                continue
+            pairs.append((_int(frm.find(f"{_X}col")), _int(frm.find(f"{_X}colOff")), xf[0][0]))
+            pairs.append((_int(to.find(f"{_X}col")), _int(to.find(f"{_X}colOff")), xf[0][0] + xf[1][0]))
+            break
+        if len(pairs) >= 400:
+            break
+    if not pairs or all(x == 0 for _, _, x in pairs):
+        return fallback
+    best = (math.inf, fallback)
+    for mdw in sorted(range(5, 17), key=lambda m: (m != fallback, m)):
+        cols = layout.columns(mdw)
+        errors = sorted(abs(cols.emu(c, off) - x) for c, off, x in pairs)
+        median = errors[len(errors) // 2] / EMU_PER_PX
+        if median < best[0]:
+            best = (median, mdw)
+    return best[1] if best[0] <= 1.5 else fallback
 
 
 # ---------------------------------------------------------------- colours
@@ -642,19 +741,6 @@ def _rotate(point: tuple[float, float], cx: float, cy: float, degrees: float) ->
     return cx + dx * math.cos(t) - dy * math.sin(t), cy + dx * math.sin(t) + dy * math.cos(t)
 
 
-def _max_anchor_row(root: Element, prefixes: dict[str, str]) -> int | None:
-    """Last row a twoCell/oneCell anchor mentions; None when some anchor needs every row height."""
-    last = 0
-    for anchor in _expand(list(root), prefixes):
-        name = anchor.tag.rsplit("}", 1)[-1]
-        if name == "twoCellAnchor":
-            for marker in ("from", "to"):
-                last = max(last, _int(anchor.find(f"{_X}{marker}/{_X}row")))
-        elif name in ("oneCellAnchor", "absoluteAnchor"):
-            return None
-    return last + 1
-
-
 def read_sheet_shapes(path: str | os.PathLike) -> dict[str, list[Shape]]:
     """Every drawing object of every worksheet, keyed by worksheet title (sheets without any left out).
 
@@ -668,6 +754,7 @@ def read_sheet_shapes(path: str | os.PathLike) -> dict[str, list[Shape]]:
     out: dict[str, list[Shape]] = {}
     with zipfile.ZipFile(path) as zf:
         theme = _theme_colours(zf, label)
+        font_mdw = _default_digit_width(zf, label)
         for sheet in workbook_sheets(zf, label):
             drawings = [target for rtype, target in part_relationships(zf, sheet.part, label).values()
                         if rtype.endswith(REL_DRAWING)]
@@ -676,12 +763,16 @@ def read_sheet_shapes(path: str | os.PathLike) -> dict[str, list[Shape]]:
                 root, prefixes = _parse_drawing(zf, drawing, label)
                 if root is None:
                     continue
-                grid = _read_grid(zf, sheet.part, _max_anchor_row(root, prefixes))
-                reader = _Reader(grid, theme, prefixes)
-                for anchor in _expand(list(root), prefixes):
-                    reader.anchor(anchor)
-                    if reader.full():
-                        break
+                layout = _SheetLayout(zf, sheet.part)
+                try:
+                    mdw = _calibrated_digit_width(layout, root, prefixes, font_mdw)
+                    reader = _Reader(_Grid(layout.columns(mdw), layout.rows()), theme, prefixes)
+                    for anchor in _expand(list(root), prefixes):
+                        reader.anchor(anchor)
+                        if reader.full():
+                            break
+                finally:
+                    layout.close()
                 shapes.extend(reader.shapes)
             if shapes:
                 out[sheet.title] = shapes

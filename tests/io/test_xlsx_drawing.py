@@ -42,7 +42,11 @@ _WB_RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/200
             '<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
             'Target="worksheets/sheet1.xml"/>'
             '<Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" '
-            'Target="/xl/theme/theme1.xml"/></Relationships>')
+            'Target="/xl/theme/theme1.xml"/>'
+            '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+            'Target="styles.xml"/></Relationships>')
+_STYLES = ('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1">'
+           '<font><sz val="{size}"/><name val="{font}"/></font></fonts></styleSheet>')
 _SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
           '<dimension ref="{dimension}"/>{fmt}{cols}<sheetData>{rows}</sheetData><drawing r:id="rId3"/></worksheet>')
@@ -65,6 +69,7 @@ DRAWING_OPEN = ('<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingm
 
 def build_workbook(path: Path, anchors: str = "", *, cols: str = "", rows: str = "", fmt: str = "",
                    dimension: str = "A1:Z20", title: str = "Sheet1", drawing: str | None = None,
+                   font: str = "Calibri", font_size: int = 11,
                    replace: dict[str, bytes | str] | None = None) -> Path:
     """Write a minimal .xlsx with one sheet and one drawing made of ``anchors`` (hand-written XML)."""
     parts: dict[str, bytes | str] = {
@@ -77,6 +82,7 @@ def build_workbook(path: Path, anchors: str = "", *, cols: str = "", rows: str =
         "xl/worksheets/_rels/sheet1.xml.rels": _SHEET_RELS,
         "xl/drawings/drawing1.xml": drawing if drawing is not None else DRAWING_OPEN + anchors + "</xdr:wsDr>",
         "xl/theme/theme1.xml": _THEME,
+        "xl/styles.xml": _STYLES.format(font=font, size=font_size),
     }
     parts.update(replace or {})
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -274,6 +280,26 @@ def test_default_width_from_sheet_format(tmp_path):
            + sp() + '<xdr:clientData/></xdr:oneCellAnchor>')
     (shape,) = only_sheet(build_workbook(tmp_path / "d.xlsx", one, fmt=fmt))
     assert (shape.col0, shape.col1, shape.row0, shape.row1) == pytest.approx((1.0, 2.5, 1.0, 2.0), abs=1e-5)
+
+
+def _one_cell(col: int, cx: int, obj: str) -> str:
+    return (f'<xdr:oneCellAnchor><xdr:from><xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>1</xdr:row>'
+            f'<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="{cx}" cy="{ROW}"/>{obj}<xdr:clientData/></xdr:oneCellAnchor>')
+
+
+def test_column_unit_follows_the_default_font(tmp_path):
+    # 游ゴシック 11: digits are 8 px, so a default column is 72 px (Excel's 8.38), not 64
+    (shape,) = only_sheet(build_workbook(tmp_path / "yu.xlsx", _one_cell(1, 108 * 9525, sp()), font="游ゴシック"))
+    assert shape.col1 == pytest.approx(2.5)
+
+
+def test_column_unit_is_calibrated_on_the_positions_excel_stored(tmp_path):
+    # the file says Calibri, but Excel stored shape positions of 80 px columns (a 9 px digit font)
+    px80 = 80 * 9525
+    placed = two_cell(sp(xfrm=f'<a:xfrm><a:off x="{2 * px80}" y="{ROW}"/><a:ext cx="{2 * px80}" cy="{ROW}"/></a:xfrm>'),
+                      2, 0, 1, 0, 4, 0, 2, 0)
+    shapes = only_sheet(build_workbook(tmp_path / "cal.xlsx", placed + _one_cell(1, 120 * 9525, sp(ident=3))))
+    assert shapes[1].col1 == pytest.approx(2.5)
 
 
 def test_flips_rotation_and_arrowheads(tmp_path):
