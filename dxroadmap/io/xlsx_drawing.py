@@ -507,11 +507,13 @@ def _parse_drawing(zf: zipfile.ZipFile, part: str, label: str) -> tuple[Element 
     return root, prefixes
 
 
-def _expand(children, prefixes: dict[str, str]):
+def _expand(children, prefixes: dict[str, str], depth: int = 0):
     """Children with mc:AlternateContent replaced by its understood Choice (or its Fallback)."""
     for child in children:
         if child.tag != f"{_MC}AlternateContent":
             yield child
+            continue
+        if depth >= 8:        # nested alternate content deeper than any writer makes: skipped
             continue
         chosen = None
         for branch in child:
@@ -524,7 +526,7 @@ def _expand(children, prefixes: dict[str, str]):
                 chosen = branch
                 break
         if chosen is not None:
-            yield from _expand(list(chosen), prefixes)
+            yield from _expand(list(chosen), prefixes, depth + 1)
 
 
 def _int(elem: Element | None, default: int = 0) -> int:
@@ -577,7 +579,7 @@ def _anchor_box(grid: _Grid, anchor: Element) -> tuple[float, float, float, floa
     return None
 
 
-def _xfrm(props: Element | None, group: bool = False):
+def _xfrm(props: Element | None):
     """(off, ext, chOff, chExt, rot°, flipH, flipV) of a shape's or group's a:xfrm."""
     xfrm = props.find(f"{_A}xfrm") if props is not None else None
     if xfrm is None:
@@ -667,11 +669,14 @@ class _Reader:
         if name == "grpSp":
             if xf is None:
                 return
-            (ox, oy), (cx, cy), ch_off, ch_ext = xf[0], xf[1], xf[2] or xf[0], xf[3] or xf[1]
-            # child space → this group's box in sheet EMU
+            ch_off, ch_ext = xf[2] or xf[0], xf[3] or xf[1]
+            # child space → this group's box in sheet EMU (a flipped group mirrors its children;
+            # group rotation is not applied)
             sx = (x1 - x0) / ch_ext[0] if ch_ext[0] else 1.0
             sy = (y1 - y0) / ch_ext[1] if ch_ext[1] else 1.0
-            child_transform = (sx, x0 - ch_off[0] * sx, sy, y0 - ch_off[1] * sy)
+            ax, bx = (-sx, x1 + ch_off[0] * sx) if xf[5] else (sx, x0 - ch_off[0] * sx)
+            ay, by = (-sy, y1 + ch_off[1] * sy) if xf[6] else (sy, y0 - ch_off[1] * sy)
+            child_transform = (ax, bx, ay, by)
             gfill = _fill_of(props, None, self.theme, group_fill)
             for child in _expand(list(obj), self.prefixes):
                 cname = child.tag.rsplit("}", 1)[-1]
@@ -751,6 +756,18 @@ def read_sheet_shapes(path: str | os.PathLike) -> dict[str, list[Shape]]:
     """
     path = Path(path)
     label = path.name
+    try:
+        return _read_all(path, label)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+        if isinstance(exc, RecursionError):
+            reason = ("its drawings are nested too deeply.", "図形の入れ子が深すぎます。")
+        else:
+            reason = ("the file is damaged or incomplete.", "ファイルが壊れているか途中で切れています。")
+        raise PlanReadError("not-a-workbook", f"The drawings of {label} cannot be read: {reason[0]}",
+                            f"{label} の図形を読み込めません。{reason[1]}") from None
+
+
+def _read_all(path: Path, label: str) -> dict[str, list[Shape]]:
     out: dict[str, list[Shape]] = {}
     with zipfile.ZipFile(path) as zf:
         theme = _theme_colours(zf, label)

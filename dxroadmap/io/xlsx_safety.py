@@ -39,7 +39,7 @@ RATIO_MIN_SIZE = 8 << 20                # … of more than 8 MiB uncompressed
 MAX_CELLS = 5_000_000                   # cells a sheet may declare in <dimension>
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's grid
 MAX_SMALL_PART = 64 << 20               # workbook.xml, rels, drawings, theme… parsed whole
-PROLOG_LIMIT = 64 << 10                 # bytes read to find the root element of any XML part
+PROLOG_LIMIT = 16 << 10                 # bytes read to find the root element of any XML part
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -375,6 +375,10 @@ def _check_package(zf: zipfile.ZipFile, name: str) -> None:
         raise _too_large(name, f"it holds {len(infos)} parts.", f"内部に {len(infos)} 個の部品があります。")
     total = 0
     for info in infos:
+        if info.flag_bits & 0x1:
+            raise PlanReadError(
+                "encrypted", f"{name} is a password-protected zip archive, not an Excel workbook that can be opened.",
+                f"{name} はパスワード付きの zip 圧縮ファイルで、開ける Excel ブックではありません。")
         total += info.file_size
         if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise _too_large(

@@ -365,3 +365,35 @@ def test_entity_bomb_in_drawing_is_refused_quickly(tmp_path):
     assert time.monotonic() - start < 2
     assert info.value.reason == "not-a-workbook"
     assert "xl/drawings/drawing1.xml" in info.value.en
+
+
+def test_flipped_group_mirrors_its_children(tmp_path):
+    left = sp(text="左", xfrm=f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{COL}" cy="{ROW}"/></a:xfrm>', ident=3)
+    arrow = ('<xdr:cxnSp macro=""><xdr:nvCxnSpPr><xdr:cNvPr id="4" name="c"/><xdr:cNvCxnSpPr/></xdr:nvCxnSpPr>'
+             f'<xdr:spPr><a:xfrm><a:off x="0" y="{ROW}"/><a:ext cx="{2 * COL}" cy="0"/></a:xfrm>'
+             '<a:prstGeom prst="line"><a:avLst/></a:prstGeom><a:ln><a:headEnd type="arrow"/></a:ln></xdr:spPr></xdr:cxnSp>')
+    group = ('<xdr:grpSp><xdr:nvGrpSpPr><xdr:cNvPr id="2" name="g"/><xdr:cNvGrpSpPr/></xdr:nvGrpSpPr>'
+             f'<xdr:grpSpPr><a:xfrm flipH="1"><a:off x="{COL}" y="{ROW}"/><a:ext cx="{4 * COL}" cy="{2 * ROW}"/>'
+             f'<a:chOff x="0" y="0"/><a:chExt cx="{4 * COL}" cy="{2 * ROW}"/></a:xfrm></xdr:grpSpPr>'
+             + left + arrow + '</xdr:grpSp>')
+    box, line = only_sheet(build_workbook(tmp_path / "flip.xlsx", two_cell(group, 1, 0, 1, 0, 5, 0, 3, 0)))
+    assert (box.col0, box.col1, box.row0, box.row1) == pytest.approx((4.0, 5.0, 1.0, 2.0))
+    assert (line.col0, line.col1, line.row0) == pytest.approx((3.0, 5.0, 2.0))
+    assert (line.head_end, line.tail_end) == (False, True)     # the head now points right
+
+
+def test_deeply_nested_alternate_content_is_bounded(tmp_path):
+    inner = two_cell(sp(text="深い"), 1, 0, 1, 0, 2, 0, 2, 0)
+    for _ in range(200):
+        inner = f"<mc:AlternateContent><mc:Fallback>{inner}</mc:Fallback></mc:AlternateContent>"
+    start = time.monotonic()
+    assert read_sheet_shapes(build_workbook(tmp_path / "deep.xlsx", inner)) == {}
+    assert time.monotonic() - start < 2
+
+
+def test_not_a_zip_gives_a_plain_error(tmp_path):
+    path = tmp_path / "text.xlsx"
+    path.write_text("取組,担当\n", encoding="utf-8")
+    with pytest.raises(PlanReadError) as info:
+        read_sheet_shapes(path)
+    assert info.value.reason == "not-a-workbook"

@@ -236,3 +236,12 @@ def test_absurd_sheet_dimensions_are_refused(tmp_path, ref):
 @pytest.mark.parametrize("ref", ["A1:Z1000", "A1", "$A$1:$AB$200"])
 def test_ordinary_dimensions_pass(tmp_path, ref):
     check_workbook(build_workbook(tmp_path / "fine.xlsx", dimension=ref))
+
+
+def test_zip_level_password_is_refused(tmp_path):
+    path = build_workbook(tmp_path / "zipcrypto.xlsx")
+    data = bytearray(path.read_bytes())
+    pos = data.find(b"PK\x01\x02")
+    struct.pack_into("<H", data, pos + 8, struct.unpack_from("<H", data, pos + 8)[0] | 0x1)
+    path.write_bytes(bytes(data))
+    assert refused(path).reason == "encrypted"
