@@ -19,17 +19,18 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSize
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPageLayout, QPainter, QPdfWriter
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPageLayout, QPagedPaintDevice, QPainter, QPdfWriter
 
 from ..io.atomic import atomic_path
 from ..io.errors import PlanWriteError
 from ..model.plan import Plan
 from .layout import SheetLayout, layout_sheet
-from .page_setup import PageSetup
+from .page_setup import PAPERS, PageSetup, paper_mm
 from .painter import paint_page
 from .pdf_text import preferred_code_points, repair_to_unicode
 
-__all__ = ["ensure_app", "sheet_for", "write_pdf", "write_png", "write_svg", "page_paths", "CREATOR"]
+__all__ = ["ensure_app", "sheet_for", "write_pdf", "write_png", "write_svg", "page_paths", "setup_for_device",
+           "paint_sheet", "CREATOR"]
 
 CREATOR = "dxroadmap"
 _app = None
@@ -72,6 +73,42 @@ def page_paths(path: str | os.PathLike, pages: int) -> list[Path]:
     if pages <= 1:
         return [path]
     return [path.with_name(f"{path.stem}-{k}{path.suffix}") for k in range(1, pages + 1)]
+
+
+def setup_for_device(device: QPagedPaintDevice, setup: PageSetup) -> PageSetup:
+    """``setup`` with the paper and orientation a printer (or PDF writer) is set to."""
+    full = device.pageLayout().fullRect(QPageLayout.Unit.Millimeter)
+    w, h = full.width(), full.height()
+    orientation = "landscape" if w > h else "portrait"
+    for paper in PAPERS:
+        pw, ph = paper_mm(paper)
+        if abs(pw - min(w, h)) < 1.0 and abs(ph - max(w, h)) < 1.0:
+            return setup.with_(paper=paper, orientation=orientation, custom_mm=None)
+    return setup.with_(orientation=orientation, custom_mm=(min(w, h), max(w, h)))
+
+
+def paint_sheet(device: QPagedPaintDevice, plan: Plan, setup: PageSetup, today: _dt.date | None = None) -> int:
+    """Paint every page of ``plan`` on a printer (as set up by the user) and return the page count.
+
+    The device's own paper and orientation win over ``setup``'s; it is switched to full-page
+    mode so that our margins are the only ones.
+    """
+    setup = setup_for_device(device, setup)
+    sheet = sheet_for(plan, setup, today)
+    if hasattr(device, "setFullPage"):
+        device.setFullPage(True)
+    painter = QPainter()
+    if not painter.begin(device):
+        raise PlanWriteError("unwritable", "The printer could not be started.", "プリンターを開始できませんでした。")
+    try:
+        per_unit = device.resolution() / 720.0 if hasattr(device, "resolution") else device.logicalDpiX() / 720.0
+        for i in range(len(sheet.pages)):
+            if i:
+                device.newPage()
+            paint_page(painter, sheet, i, per_unit)
+    finally:
+        painter.end()
+    return len(sheet.pages)
 
 
 def write_pdf(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orientation: str = "landscape",

@@ -75,6 +75,7 @@ class PageSetup:
     margins_mm: tuple[float, float, float, float] = (10.0, 10.0, 10.0, 10.0)
     year_style: YearStyle = YearStyle.ERA_WESTERN
     date_style: DateStyle = DateStyle.ERA
+    custom_mm: tuple[float, float] | None = None  # a printer's other paper (portrait w × h), overriding ``paper``
 
     def __post_init__(self) -> None:
         paper_mm(self.paper, self.orientation)  # validates both
@@ -84,10 +85,15 @@ class PageSetup:
             raise ValueError("margins must be four values between 0 and 50 mm")
         if self.first_fy is not None and self.last_fy is not None and self.first_fy > self.last_fy:
             raise ValueError("the first fiscal year is after the last one")
+        if self.custom_mm is not None and (len(self.custom_mm) != 2 or any(not 50 <= v <= 2000 for v in self.custom_mm)):
+            raise ValueError("a custom paper size must be two values between 50 and 2000 mm")
 
     @property
     def size_mm(self) -> tuple[float, float]:
         """Paper width and height in millimetres as oriented."""
+        if self.custom_mm is not None:
+            w, h = sorted(self.custom_mm)
+            return (h, w) if self.orientation == "landscape" else (w, h)
         return paper_mm(self.paper, self.orientation)
 
     def years(self, plan: Plan) -> tuple[int, int]:
@@ -102,7 +108,10 @@ class PageSetup:
         """A QPageLayout with this paper and orientation and no printer margins (we draw our own)."""
         orientation = (QPageLayout.Orientation.Landscape if self.orientation == "landscape"
                        else QPageLayout.Orientation.Portrait)
-        return QPageLayout(page_size(self.paper), orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+        size = (QPageSize(QSizeF(*sorted(self.custom_mm)), QPageSize.Unit.Millimeter, "",
+                          QPageSize.SizeMatchPolicy.FuzzyMatch)
+                if self.custom_mm is not None else page_size(self.paper))
+        return QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
 
     def with_(self, **changes) -> "PageSetup":
         """A copy with some fields changed (validated)."""
