@@ -53,7 +53,7 @@ MAX_COLUMNS = 16384
 MAX_CELL_CHARS = 32767
 
 # Rows of the sheet head.
-TITLE_ROW, ORG_ROW, PERIOD_ROW, HEADER_ROW = 1, 2, 3, 5
+TITLE_ROW, ORG_ROW, PERIOD_ROW, NOTE_ROW, HEADER_ROW = 1, 2, 3, 4, 5
 
 _HEADER_FILL = "D9D9D9"
 _PILLAR_FILL = "DDEBF7"
@@ -67,9 +67,9 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 _COLOR_RE = re.compile(r"^#?([0-9A-Fa-f]{6})$")
 
-_LINE_PT = 15.0  # height of one line of 10 pt text, in points
-_ROW_PAD_PT = 5.0
-_MIN_ROW_PT = 20.0
+_LINE_SPACING = 1.55  # line height / font size: 游ゴシック in Excel is about 1.6, Noto Sans CJK about 1.45
+_ROW_PAD_PT = 4.0
+_MIN_ROW_PT = 18.0
 
 
 @dataclass
@@ -94,15 +94,21 @@ def sheet_text(text: str | None) -> str:
     return _EXCEL_ESCAPE.sub("_x005F_", text)[:MAX_CELL_CHARS]
 
 
-def _display_width(text: str) -> float:
-    """Width in Excel column units (about one half-width character each)."""
-    return sum(1.9 if unicodedata.east_asian_width(ch) in "WFA" else 1.0 for ch in text)
+def _display_width(text: str, size: float = 10) -> float:
+    """Width of ``text`` at font ``size`` pt in Excel column units (the width of a Calibri 11 digit, 7 px)."""
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WFA")
+    return (wide * 0.19 + (len(text) - wide) * 0.1) * size
 
 
-def _lines_needed(text: str, width: float) -> int:
+def _lines_needed(text: str, width: float, size: float = 10) -> int:
     """How many lines ``text`` wraps to in a column ``width`` units wide."""
-    usable = max(width - 1.2, 1.5)
-    return sum(max(1, math.ceil(_display_width(line) / usable)) for line in text.split("\n")) if text else 1
+    usable = max(width - 1.0, 1.0)
+    return sum(max(1, math.ceil(_display_width(line, size) / usable)) for line in text.split("\n")) if text else 1
+
+
+def _text_height(text: str, width: float, size: float = 10) -> float:
+    """Row height in points that shows all of ``text`` wrapped in ``width`` units."""
+    return _lines_needed(text, width, size) * size * _LINE_SPACING + _ROW_PAD_PT
 
 
 def _safe_year_label(fy: int) -> str:
@@ -276,9 +282,9 @@ class _Sheet:
 
     def set_widths(self) -> None:
         names = [sheet_text(i.name) for _, i in self.plan.walk()]
-        name_w = max((_display_width(line) for n in names for line in n.split("\n")), default=10)
+        name_w = max((_display_width(line, 10.5) for n in names for line in n.split("\n")), default=10)
         depts = [sheet_text(d) for _, i in self.plan.walk() for d in i.departments]
-        dept_w = max((_display_width(line) for d in depts for line in d.split("\n")), default=8)
+        dept_w = max((_display_width(line, 9) for d in depts for line in d.split("\n")), default=8)
         has_summary = any(i.summary for _, i in self.plan.walk())
         self.widths[1] = min(max(name_w + 3, 20.0), 34.0)
         self.widths[2] = 44.0 if has_summary else 14.0
@@ -303,7 +309,7 @@ class _Sheet:
             period += f"（{years}年間）"
         self.text(PERIOD_ROW, 1, period, font=Font(name=FONT_NAME, size=11), align=Alignment(vertical="center"),
                   border=None)
-        self.ws.row_dimensions[4].height = 8
+        self.heights[NOTE_ROW] = 14.0
 
         step = RESOLUTIONS[self.resolution]
         sub = step < 12
@@ -317,20 +323,19 @@ class _Sheet:
             c0 = FIRST_TIME_COL + y * per_year
             self.text(HEADER_ROW, c0, _safe_year_label(fy), font=self.bold, align=head_align, fill=_HEADER_FILL)
             self.box(HEADER_ROW, c0, HEADER_ROW, c0 + per_year - 1, fill=_HEADER_FILL)
-            need = _lines_needed(_safe_year_label(fy), self.width_of(c0, c0 + per_year - 1) / 1.1)
-            self.need(HEADER_ROW, need * _LINE_PT + _ROW_PAD_PT)
+            self.need(HEADER_ROW, _text_height(_safe_year_label(fy), self.width_of(c0, c0 + per_year - 1), 10.5))
             if sub:
                 for k in range(per_year):
                     label = _sub_header(self.columns[y * per_year + k][0], step)
                     self.text(last_head, c0 + k, label, font=self.small, align=head_align, fill=_HEADER_FILL)
-                    self.need(last_head, _lines_needed(label, self.widths[c0 + k]) * _LINE_PT * 0.9 + _ROW_PAD_PT)
+                    self.need(last_head, _text_height(label, self.widths[c0 + k], 9))
         return last_head + 1
 
     def pillar_row(self, row: int, pillar_name: str) -> None:
         text = sheet_text(pillar_name)
         self.text(row, 1, text, font=self.bold, align=Alignment(vertical="center", wrap_text=True), fill=_PILLAR_FILL)
         self.box(row, 1, row, self.last_col, fill=_PILLAR_FILL)
-        self.need(row, _lines_needed(text, self.width_of(1, self.last_col)) * _LINE_PT + _ROW_PAD_PT)
+        self.need(row, _text_height(text, self.width_of(1, self.last_col), 10.5))
 
     def initiative_rows(self, row: int, init: Initiative, depth: int) -> int:
         """Write one initiative over as many rows as its bars need; returns the next free row."""
@@ -340,12 +345,12 @@ class _Sheet:
         indent = Alignment(wrap_text=True, vertical="center", horizontal="left", indent=min(depth * 2, 15))
         texts = (sheet_text(init.name), sheet_text(init.summary), "\n".join(sheet_text(d) for d in init.departments))
         fonts = (self.bold if depth == 0 else self.font, self.small, self.small)
-        label_lines = 1
+        label_pt = _MIN_ROW_PT
         for c, (text, font) in enumerate(zip(texts, fonts), start=1):
             self.text(row, c, text, font=font, align=indent if c == 1 else self.wrap_left)
             self.box(row, c, last, c, fill=None)
             width = self.widths[c] - (depth * 2 if c == 1 else 0)
-            label_lines = max(label_lines, _lines_needed(text, width))
+            label_pt = max(label_pt, _text_height(text, width, font.sz * (1.05 if font.b else 1.0)))
         for r in range(row, last + 1):
             for c in range(FIRST_TIME_COL, self.last_col + 1):
                 self.ws.cell(r, c).border = _BORDER
@@ -356,25 +361,23 @@ class _Sheet:
             if p.color is None:  # milestone: text may run on into the empty cells to its right
                 cell = self.text(r, c0, p.text, font=Font(name=FONT_NAME, size=9, bold=True, color=_MILESTONE_COLOR),
                                  align=Alignment(vertical="center", horizontal="left"))
-                lane_pt[p.lane] = max(lane_pt[p.lane], _LINE_PT * max(1, p.text.count("\n") + 1) + _ROW_PAD_PT)
+                lane_pt[p.lane] = max(lane_pt[p.lane], (p.text.count("\n") + 1) * 9 * _LINE_SPACING + _ROW_PAD_PT)
                 continue
             font = Font(name=FONT_NAME, size=9, color="FFFFFF" if _is_dark(p.color) else "000000")
             self.text(r, c0, p.text, font=font, align=self.wrap_center, fill=p.color)
             self.box(r, c0, r, c1, fill=p.color)
-            lines = _lines_needed(p.text, self.width_of(c0, c1) * 1.05) if p.text else 1
-            lane_pt[p.lane] = max(lane_pt[p.lane], lines * _LINE_PT * 0.92 + _ROW_PAD_PT)
+            lane_pt[p.lane] = max(lane_pt[p.lane], _text_height(p.text, self.width_of(c0, c1), 9))
         # The label cells span all lanes: spread any extra height they need over the lanes.
-        extra = label_lines * _LINE_PT + _ROW_PAD_PT - sum(lane_pt)
+        extra = label_pt - sum(lane_pt)
         if extra > 0:
             lane_pt = [h + extra / lanes for h in lane_pt]
         for k, h in enumerate(lane_pt):
             self.need(row + k, h)
         return last + 1
 
-    def legend(self, row: int) -> int:
-        """凡例: one filled sample per phase kind (and colour) used, ◆ for milestones."""
-        entries: list[tuple[str, str]] = []
-        has_milestones = False
+    def legend_items(self) -> list[tuple[str, str | None]]:
+        """(label, fill) for each phase kind (and colour) used, then ◆ (no fill) if there are milestones."""
+        items: list[tuple[str, str | None]] = []
         for kind in PhaseKind:
             seen: list[str] = []
             for _, init in self.plan.walk():
@@ -383,39 +386,62 @@ class _Sheet:
                         rgb = _fill_color(phase.color, kind.default_color)
                         if rgb not in seen:
                             seen.append(rgb)
-            entries.extend((kind.label_ja, rgb) for rgb in seen)
-        has_milestones = any(init.milestones for _, init in self.plan.walk())
-        if not entries and not has_milestones:
-            return row
-        row += 1  # a blank row between the table and the legend
-        self.text(row, FIRST_TIME_COL - 1, "凡例", font=self.bold, align=Alignment(vertical="center", horizontal="right"),
-                  border=None)
+            items.extend((kind.label_ja, rgb) for rgb in seen)
+        if any(init.milestones for _, init in self.plan.walk()):
+            items.append(("◆ マイルストーン", None))
+        return items
+
+    def legend_item(self, row: int, c0: int, c1: int, label: str, rgb: str | None) -> None:
+        if rgb:
+            font = Font(name=FONT_NAME, size=9, color="FFFFFF" if _is_dark(rgb) else "000000")
+            self.text(row, c0, label, font=font, align=Alignment(horizontal="center", vertical="center", shrink_to_fit=True),
+                      fill=rgb)
+            self.box(row, c0, row, c1, fill=rgb)
+        else:
+            self.text(row, c0, label, font=Font(name=FONT_NAME, size=9, bold=True, color=_MILESTONE_COLOR),
+                      align=Alignment(horizontal="left", vertical="center", shrink_to_fit=True), border=None)
+            if c1 > c0:
+                self.ws.merge_cells(start_row=row, start_column=c0, end_row=row, end_column=c1)
+        self.need(row, _MIN_ROW_PT)
+
+    def legend(self, after_table: int) -> int:
+        """凡例 at the top right, beside the organization and period rows (so it prints on the first
+        page); below the table when it does not fit there. Returns the last row used."""
+        items = self.legend_items()
+        if not items:
+            return after_table - 1
         span = _LEGEND_SPAN[self.resolution]
-        available = max(self.last_col - FIRST_TIME_COL + 1, span)
+        gap = 1 if span > 1 else 0
+        per_row = (len(self.columns) + gap) // (span + gap)
+        label_align = Alignment(vertical="center", horizontal="right")
+        if per_row and len(items) <= 2 * per_row:
+            used = min(len(items), per_row) * (span + gap) - gap
+            first = self.last_col - used + 1
+            self.text(ORG_ROW, first - 1, "凡例", font=self.bold, align=label_align, border=None)
+            for k, (label, rgb) in enumerate(items):
+                row, slot = ORG_ROW + k // per_row, k % per_row
+                c0 = first + slot * (span + gap)
+                self.legend_item(row, c0, c0 + span - 1, label, rgb)
+            return after_table - 1
+        row = after_table + 1  # a blank row between the table and the legend
+        self.text(row, FIRST_TIME_COL - 1, "凡例", font=self.bold, align=label_align, border=None)
         c = FIRST_TIME_COL
-        items: list[tuple[str, str | None]] = list(entries) + ([("◆ マイルストーン", None)] if has_milestones else [])
         for label, rgb in items:
-            width = span if rgb else max(span, 2 if self.resolution != "year" else 1)
-            if c + width - 1 > FIRST_TIME_COL + available - 1 and c > FIRST_TIME_COL:
+            if c + span - 1 > self.last_col and c > FIRST_TIME_COL:
                 row += 1
                 c = FIRST_TIME_COL
-            c1 = min(c + width - 1, self.last_col)
-            if rgb:
-                font = Font(name=FONT_NAME, size=9, color="FFFFFF" if _is_dark(rgb) else "000000")
-                self.text(row, c, label, font=font, align=self.wrap_center, fill=rgb)
-                self.box(row, c, row, c1, fill=rgb)
-            else:
-                self.text(row, c, label, font=Font(name=FONT_NAME, size=9, bold=True, color=_MILESTONE_COLOR),
-                          align=Alignment(vertical="center", horizontal="left"), border=None)
-            self.need(row, _MIN_ROW_PT)
-            gap = 1 if span > 1 else 0
+            c1 = min(c + span - 1, self.last_col)
+            self.legend_item(row, c, c1, label, rgb)
             c = c1 + 1 + gap
-        if self.resolution != "month":
-            row += 1
-            note = (f"※ 各段階は{_RESOLUTION_JA[self.resolution]}単位で表示しています（半分以上を占める列を塗っています）。"
-                    "正確な開始・終了月は dxroadmap で開くと確認できます。")
-            self.text(row, 1, note, font=self.small, align=Alignment(vertical="center"), border=None)
         return row
+
+    def rounding_note(self) -> None:
+        """Row 4 says that coarse columns round the phases (the exact months are in the data sheet)."""
+        if self.resolution == "month" or not any(init.phases for _, init in self.plan.walk()):
+            return
+        note = (f"※ 各段階は{_RESOLUTION_JA[self.resolution]}単位で表示しています（半分以上を占める列を塗っています）。"
+                "正確な開始・終了月は dxroadmap で開くと確認できます。")
+        self.text(NOTE_ROW, 1, note, font=Font(name=FONT_NAME, size=8), align=Alignment(vertical="center"), border=None)
 
     def print_setup(self, paper: str, orientation: str, header_rows: tuple[int, int], first_data_row: int,
                     last_row: int) -> None:
@@ -476,6 +502,7 @@ def build_workbook(plan: Plan, *, paper: str = "A3", orientation: str = "landsca
         walk(pillar.initiatives, 0)
     last_table_row = row - 1
     last_row = sheet.legend(last_table_row + 1)
+    sheet.rounding_note()
     for r, h in sheet.heights.items():
         ws.row_dimensions[r].height = round(min(h, 409.0), 1)
     sheet.print_setup(paper, orientation, header_rows, first_data_row, max(last_row, last_table_row))

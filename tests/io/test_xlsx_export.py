@@ -175,22 +175,45 @@ def test_milestones_show_as_diamonds_in_their_column(saved):
     assert ws[f"H{r + 1}"].font.color.rgb[-6:] == "C00000"
 
 
-def test_legend_names_the_phase_kinds_used(saved):
-    wb, _ = saved()
-    ws = wb[SHEET_NAME]
-    r = row_of(ws, "窓口のデジタル化")
-    legend_row = next(row for row in range(r, ws.max_row + 1) if ws.cell(row, 3).value == "凡例")
+def legend_entries(ws) -> tuple[int, dict[str, str]]:
+    """The row of the 凡例 label and {text: fill} of the legend cells in that row and the next."""
+    where = [(c.row, c.column) for row in ws.iter_rows() for c in row if c.value == "凡例"]
+    assert len(where) == 1
+    r, c = where[0]
     texts = {}
-    for row in range(legend_row, ws.max_row + 1):
-        for c in range(4, ws.max_column + 1):
-            cell = ws.cell(row, c)
+    for row in (r, r + 1):
+        for col in range(c + 1, ws.max_column + 1):
+            cell = ws.cell(row, col)
             if cell.value:
                 texts[cell.value] = fill_of(cell)
+    return r, texts
+
+
+def test_legend_names_the_phase_kinds_used_at_the_top_right(saved):
+    wb, _ = saved()
+    ws = wb[SHEET_NAME]
+    row, texts = legend_entries(ws)
+    assert row == 2  # beside the organization row, so it prints on the first page
     assert texts["検討"] == PhaseKind.STUDY.default_color[1:]
     assert texts["運用"] == PhaseKind.OPERATE.default_color[1:]
     assert texts["実証"] == "00FF00"
     assert {"準備", "導入", "◆ マイルストーン"} <= set(texts)
     assert "継続" not in texts  # kinds nobody uses stay out
+    assert "四半期単位で表示" in ws["A4"].value
+
+
+def test_legend_goes_below_the_table_when_the_top_is_too_narrow(saved):
+    kinds = list(PhaseKind)
+    plan = Plan(start_fy=2024, end_fy=2024, pillars=[Pillar("p", [Initiative(
+        "i", phases=[Phase(m(2024, 4), m(2024, 4), k.label_ja, k) for k in kinds])])])
+    wb, _ = saved(plan, columns="year")
+    ws = wb[SHEET_NAME]
+    row, texts = legend_entries(ws)
+    assert row > row_of(ws, "i")
+    legend_texts = {ws.cell(r, 4).value for r in range(row, ws.max_row + 1)}
+    assert {k.label_ja for k in kinds} <= legend_texts
+    area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
+    assert int(area.rsplit("$", 1)[1]) == ws.max_row
 
 
 def test_formula_like_text_stays_text_and_control_characters_are_dropped(saved):
@@ -234,10 +257,8 @@ def test_print_settings_live_in_the_workbook(saved, paper, code, orientation):
     assert ws.print_title_rows == "$5:$6"
     assert ws.freeze_panes == "D7"
     assert ws.oddFooter.center.text == "&P / &N"
-    legend_row = next(r for r in range(7, ws.max_row + 1) if ws.cell(r, 3).value == "凡例")
     area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
-    last = int(area.rsplit("$", 1)[1])
-    assert area.startswith(f"'{SHEET_NAME}'!$A$1:$W$") and last > legend_row
+    assert area == f"'{SHEET_NAME}'!$A$1:$W${row_of(ws, '+81 電話受付の見直し')}"
 
 
 def test_defaults_are_a3_landscape_by_quarter(saved):
