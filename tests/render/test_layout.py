@@ -205,3 +205,22 @@ def test_font_choice_prefers_listed_japanese_families(monkeypatch):
     monkeypatch.setattr(fonts, "_cache", {})
     monkeypatch.setattr(fonts, "_installed_families", lambda: ["Droid Sans Fallback"])
     assert fonts.find_japanese_font() == "Droid Sans Fallback"
+
+
+def test_empty_and_odd_plans_still_print(tmp_path):
+    odd = Plan("", "", 1990, 2031, [
+        Pillar("空の柱"),
+        Pillar("深い柱", [Initiative("親", children=[Initiative("子", children=[Initiative("孫" * 80)])],
+                                    phases=[Phase(mi(2030, 1), mi(2020, 1), "逆")],  # end before start: skipped
+                                    milestones=[Milestone(mi(1980, 1), "範囲外"), Milestone(mi(2032, 3), "期間の最後")])]),
+    ])
+    for plan in (Plan(), odd):
+        out = tmp_path / "x.pdf"
+        write_pdf(plan, out)
+        assert out.stat().st_size > 1000
+    sheet = layout_sheet(odd)
+    depths = [row.depth for row in _all_rows(sheet) if row.kind == "initiative"]
+    assert depths == [0, 1, 2]
+    name_boxes = [row.texts[0] for row in _all_rows(sheet) if row.kind == "initiative"]
+    assert name_boxes[2].rect.left() > name_boxes[1].rect.left() > name_boxes[0].rect.left()
+    assert all(not row.bars for row in _all_rows(sheet) if row.kind == "initiative")
