@@ -364,10 +364,17 @@ def test_keyboard_reaches_every_item_without_a_mouse(setup, qtbot):
         if doc.selection is None or doc.selection in seen:
             break
         seen.append(doc.selection)
-        view.step_selection(1)
+        qtbot.keyClick(vp, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
     everything = [x for _, i in plan.walk() for x in sorted(i.phases + i.milestones,
                                                                key=lambda o: getattr(o, "start", getattr(o, "month", 0)))]
     assert seen == everything
+    assert doc.undo_stack.count() == 0  # moving the selection edits nothing
+    qtbot.keyClick(vp, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert doc.selection is everything[-2]
+    qtbot.keyClick(vp, Qt.Key.Key_Escape)  # back to the row; then → picks the row's first item
+    assert doc.selection is init(plan, "B")
+    qtbot.keyClick(vp, Qt.Key.Key_Right)
+    assert doc.selection is init(plan, "B").phases[0]
     doc.select(init(plan, "A").phases[0])
     qtbot.keyClick(vp, Qt.Key.Key_Down)
     assert doc.selection is init(plan, "B").phases[1]  # the one overlapping in time

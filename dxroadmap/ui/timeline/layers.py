@@ -127,7 +127,7 @@ class BandLayer(_Layer):
         # Vertical grid: months, quarters, fiscal years as zoom permits.
         first, last = int(math.floor(x0)), int(math.ceil(x1))
         show_month = m.sx >= 12
-        show_quarter = m.sx * 3 >= 10
+        show_quarter = m.sx * 3 >= 18
         pens = {
             "fy": QPen(style.FY_LINE, 1),
             "q": QPen(style.QUARTER_LINE, 1),
@@ -265,8 +265,11 @@ class BarLayer(_Layer):
             if a < inner_left + want and b > inner_left - 2 and b < rect.right() - 8:
                 inner_left = b + 4
         inner = rect.right() - 4 - inner_left
-        if inner >= fm.horizontalAdvance(label[:1] + "…") + 1 or inner >= fm.horizontalAdvance(label):
-            text = fm.elidedText(label, Qt.TextElideMode.ElideRight, inner)
+        beside = right_limit - 6 - rect.right()
+        fits_inside = inner >= want
+        fits_beside = beside >= want
+        if fits_inside or (not fits_beside and inner >= fm.horizontalAdvance(label[:1] + "…") + 1):
+            text = label if fits_inside else fm.elidedText(label, Qt.TextElideMode.ElideRight, inner)
             p.setPen(ink)
             p.drawText(QRectF(inner_left, rect.top(), inner, rect.height()),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)

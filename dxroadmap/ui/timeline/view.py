@@ -12,10 +12,11 @@ an empty spot of an initiative row to add a phase. Right-click emits
 ``contextMenuRequested``.
 
 Keyboard (a phase or milestone selected): ←/→ move one month, Shift+←/→ resize the
-end, Ctrl+Shift+←/→ or Alt+Shift+←/→ resize the start, Delete removes; ↑/↓ select
-the nearest item in the row above/below, Tab/Shift+Tab the next/previous item,
-Home/End the first/last item of the row, Menu or Shift+F10 the context menu,
-Escape cancels a drag.
+end, Ctrl+Shift+←/→ or Alt+Shift+←/→ resize the start, Delete removes.
+Moving the selection: Ctrl+←/→ (or Alt+←/→) the previous/next item in display order,
+←/→ the same when a row (not an item) is selected, ↑/↓ the item nearest in time in
+the row above/below, Home/End the first/last item of the row, Escape back to the
+row. Menu or Shift+F10 opens the context menu. Escape during a drag cancels it.
 """
 
 from __future__ import annotations
@@ -94,11 +95,6 @@ class _Canvas(pg.GraphicsView):
     def keyPressEvent(self, ev: QKeyEvent) -> None:
         if not self._timeline.handle_key(ev):
             super().keyPressEvent(ev)
-
-    def focusNextPrevChild(self, forward: bool) -> bool:
-        if self._timeline.step_selection(1 if forward else -1, wrap=False):
-            return True
-        return super().focusNextPrevChild(forward)
 
     def viewportEvent(self, ev: QEvent) -> bool:
         if ev.type() == QEvent.Type.ToolTip:
@@ -380,6 +376,16 @@ class TimelineView(QWidget):
             return True
         if self.controller.dragging:
             return True
+        step_mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        if key in self._ARROWS and (not isinstance(sel, (Phase, Milestone))
+                                    or (mods & step_mods and not mods & Qt.KeyboardModifier.ShiftModifier)):
+            self.step_selection(1 if key == Qt.Key.Key_Right else -1)
+            return True
+        if key == Qt.Key.Key_Escape and isinstance(sel, (Phase, Milestone)):
+            row = self.state.index.row_of(sel)
+            if row is not None:
+                doc.select(self.state.index.rows[row].obj)
+            return True
         if key in self._ARROWS and isinstance(sel, (Phase, Milestone)):
             d = 1 if key == Qt.Key.Key_Right else -1
             shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
@@ -400,8 +406,6 @@ class TimelineView(QWidget):
             else:
                 doc.remove_milestone(sel)
             return True
-        if key in self._ARROWS and isinstance(sel, (Initiative, Pillar)) or (key == Qt.Key.Key_Right and sel is None):
-            return self.step_selection(1 if key == Qt.Key.Key_Right else -1, wrap=True)
         if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             return self.step_row(-1 if key == Qt.Key.Key_Up else 1)
         if key in (Qt.Key.Key_Home, Qt.Key.Key_End) and isinstance(sel, (Phase, Milestone)):
@@ -425,24 +429,25 @@ class TimelineView(QWidget):
         items.sort(key=lambda t: (t[0], t[1]))
         return [it for _, _, it in items]
 
-    def step_selection(self, step: int, wrap: bool = True) -> bool:
-        """Select the next (+1) / previous (-1) phase or milestone in display order."""
+    def step_selection(self, step: int) -> bool:
+        """Select the next (+1) / previous (-1) phase or milestone in display order; False at the end."""
         sel = self.document.selection
+        idx = self.state.index
         n = self.state.row_count
-        row = self.state.index.row_of(sel) if sel is not None else None
-        if row is None:
-            row = int(self._scroll_px // self.ROW_HEIGHT) - (1 if step > 0 else -1)
-            if step < 0:
-                row = min(row, n)
-            pos = None
-        else:
+        row = idx.row_of(sel) if sel is not None else None
+        if isinstance(sel, (Phase, Milestone)) and row is not None:
             items = self._row_items(row)
             pos = next((i for i, it in enumerate(items) if it is sel), None)
             if pos is not None and 0 <= pos + step < len(items):
                 self.document.select(items[pos + step])
                 self.ensure_visible(items[pos + step])
                 return True
-        r = row + step
+            r = row + step
+        elif row is not None:  # a pillar or initiative row: start from its own items
+            r = row if step > 0 else row - 1
+        else:
+            first = int(self._scroll_px // self.ROW_HEIGHT)
+            r = first if step > 0 else min(n - 1, int((self._scroll_px + self.viewbox.height()) // self.ROW_HEIGHT))
         while 0 <= r < n:
             items = self._row_items(r)
             if items:
@@ -451,7 +456,7 @@ class TimelineView(QWidget):
                 self.ensure_visible(target)
                 return True
             r += step
-        return False if not wrap else sel is not None
+        return False
 
     def step_row(self, step: int) -> bool:
         """Select the item nearest in time in the next row above/below that has any."""
