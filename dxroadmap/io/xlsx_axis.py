@@ -66,6 +66,7 @@ class Axis:
         return max(self.header_rows) if self.header_rows else (self.sub_row or self.year_row)
 
 
+_WEEKDAYS = {"月", "火", "水", "木", "金", "土", "日", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 _YEARISH = re.compile(r"[0-9０-９元]")
 
 
@@ -177,7 +178,15 @@ def axis_from_row(grid: SheetGrid, r: int, min_years: int = 2) -> Axis | None:
                 if _visible(grid, cc) and nxt - c <= 7 and i + 1 < len(ordered):
                     cols.append(TimeCol(cc, m0, m0))
         cols.sort(key=lambda t: t.col)
-        return Axis(r, None, cols, gran, [r], rounded=True) if cols else None
+        rows = [r]
+        for rr in (r + 1, r + 2):  # weekday or day-number rows under the dates
+            below = [as_text(grid.raw(rr, c)) for c, _ in dates[:14]]
+            if sum(1 for t in below if t and (t.rstrip("曜日") in _WEEKDAYS or t[:3].lower() in _WEEKDAYS
+                                              or t.isdigit())) >= 3:
+                rows.append(rr)
+            else:
+                break
+        return Axis(r, None, cols, gran, rows, rounded=True) if cols else None
     return None
 
 
@@ -253,8 +262,19 @@ def find_axes(grid: SheetGrid, max_scan_rows: int | None = None) -> list[Axis]:
         axis = axis_from_row(grid, r)
         if axis is None or not axis.cols:
             continue
-        out.append(axis)
         taken.update(axis.header_rows)
+        prev = out[-1] if out else None
+        if prev is not None and axis.year_row - prev.last_header_row <= 3 and \
+                axis.cols[0].col <= prev.cols[-1].col and prev.cols[0].col <= axis.cols[-1].col:
+            # stacked header rows (years over months over days): the finest row is the axis
+            if len(axis.cols) > len(prev.cols):
+                axis.header_rows = sorted(set(prev.header_rows) | set(axis.header_rows)
+                                          | set(range(prev.year_row, axis.year_row)))
+                out[-1] = axis
+            else:
+                prev.header_rows = sorted(set(prev.header_rows) | set(axis.header_rows))
+            continue
+        out.append(axis)
     return out
 
 

@@ -283,7 +283,8 @@ class WorkbookReader:
             if res.count:
                 a = axes[0]
                 src = res.phases_from
-                kind = "shapes" if "shape" in src else ("text" if "text" in src and "fill" not in src else "fill")
+                kind = "shapes" if "shape" in src else ("text" if "text" in src and "fill" not in src else
+                                                        "dates" if src == {"dates"} else "fill")
                 det.layout = f"{a.granularity}-{kind}"
                 det.initiatives = res.count
                 self._rounding_warning(g, axes, res)
@@ -320,6 +321,10 @@ class WorkbookReader:
         res.decisions.insert(0, RowDecision(g.title, hr, "header", "column headings (no timeline)"))
         self._title_rows(g, hr, res)
         det.layout = "list-only"
+        if "dates" in res.phases_from:
+            det.layout = "date-columns"
+            res.warnings.append(f"{g.title}: bars were made from the start and end dates and rounded to whole months "
+                                f"(開始日・終了日から月単位のバーにしました).")
         det.column_roles = dict(reader.roles)
         det.initiatives = res.count
         return det, res, []

@@ -10,19 +10,37 @@ note, or a row it cannot place — and says why. Bars come from cells
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..model.fiscal import month_index
+from ..model.wareki import parse_era_month
 from ..model.plan import PRIORITY_ITEMS, Initiative, Milestone, Phase, guess_kind
 from .xlsx_axis import Axis, TimeCol
 from .xlsx_bars import row_marks
 from .xlsx_grid import SheetGrid, as_text
 from .xlsx_shapes import interpret_shapes
-from .xlsx_text import (clean_name, enumerator_of, heading_role, is_enumerator, is_katakana_item, is_legend,
+from .xlsx_text import (clean_name, enumerator_of, heading_role, is_heading_word, is_enumerator, is_katakana_item, is_legend,
                         is_note, norm, split_departments, strip_enumerator)
 from .xlsx_types import RowDecision
 
 __all__ = ["TableReader", "TableResult", "column_roles", "find_list_header"]
+
+
+def month_of_value(v: Any) -> int | None:
+    """The month of a date cell (a datetime, or text such as 2024/7, 令和6年7月, 2024-07-15)."""
+    import datetime as _dt
+
+    if isinstance(v, (_dt.datetime, _dt.date)):
+        return month_index(v.year, v.month) if 1950 <= v.year <= 2150 else None
+    if isinstance(v, str):
+        t = v.strip()
+        m = re.match(r"^(\d{4})[-/.年](\d{1,2})", t)
+        if m and 1 <= int(m.group(2)) <= 12 and 1950 <= int(m.group(1)) <= 2150:
+            return month_index(int(m.group(1)), int(m.group(2)))
+        return parse_era_month(t)
+    return None
 
 
 @dataclass
@@ -77,6 +95,24 @@ def find_list_header(grid: SheetGrid, max_row: int = 40) -> tuple[int, dict[int,
             if score >= 3:
                 break
     return (best[1], best[2]) if best else None
+
+
+def _merge_rounded(phases: list[Phase]) -> list[Phase]:
+    """Day or week bars rounded to months: those that touch or overlap become one month-based bar.
+
+    The label is the first real word among them (bare numbers such as head counts are not labels).
+    """
+    out: list[Phase] = []
+    for p in sorted(phases, key=lambda p: (p.start, p.end)):
+        label = p.label if p.label and not re.fullmatch(r"[0-9０-９.,]+", p.label) else None
+        last = out[-1] if out else None
+        if last is not None and p.start <= last.end + 1:
+            last.end = max(last.end, p.end)
+            if last.label is None and label:
+                last.label, last.kind = label, guess_kind(label)
+        else:
+            out.append(Phase(p.start, p.end, label, guess_kind(label), p.color))
+    return out
 
 
 class TableReader:
@@ -231,6 +267,14 @@ class TableReader:
                                                  f"second row of “{init.name}” (its name cell is merged from row {name_origin[0]})"))
                 continue
             name = clean_name(name_raw) if name_origin[0] == r else ""
+            if name and r <= self.data_start + 2 and is_heading_word(name) == "name" and not out.entries:
+                out.decisions.append(RowDecision(g.title, r, "header", f"column headings (“{name}”)"))
+                continue
+            if not phases:
+                dated = self._dated_phase(r)
+                if dated is not None:
+                    phases = [dated]
+                    out.phases_from.add("dates")
             if not name:
                 if (phases or milestones) and current is not None and current_row_end == r - 1 \
                         and not any(c < self.first_time for c, _ in texts):
@@ -290,7 +334,21 @@ class TableReader:
                 out.decisions.append(RowDecision(g.title, r, "initiative", why))
             out.count += 1
             current, current_row_end = init, max(r, g.merge_at(*name_origin).max_row if g.merge_at(*name_origin) else r)
+        if self.axis is not None and self.axis.rounded:
+            for _p, top_init in out.entries:
+                for i in top_init.walk():
+                    i.phases = _merge_rounded(i.phases)
         return out
+
+    def _dated_phase(self, r: int) -> Phase | None:
+        """A phase from start/end date columns (開始日 | 終了日), rounded to months."""
+        sc, ec = self._col("start"), self._col("end")
+        if sc is None or ec is None:
+            return None
+        a, b = month_of_value(self.grid.value(r, sc)), month_of_value(self.grid.value(r, ec))
+        if a is None or b is None or b < a or b - a > 1200:
+            return None
+        return Phase(a, b, None, guess_kind(None))
 
     def _dept_own(self, r: int) -> bool:
         c = self._col("departments")

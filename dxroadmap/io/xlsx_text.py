@@ -19,6 +19,7 @@ __all__ = [
     "is_enumerator",
     "split_departments",
     "heading_role",
+    "is_heading_word",
     "ROLES",
     "is_arrow_text",
     "strip_arrows",
@@ -166,6 +167,11 @@ def heading_role(text: str) -> str | None:
         if any(w in t for w in words):
             return role
     return None
+
+
+def is_heading_word(text: str) -> str | None:
+    """The role when ``text`` is exactly a heading word (タスク, 取組, 担当 …), else ``None``."""
+    return _EXACT_LOOKUP.get(norm(text).lower().strip(":：・"))
 
 
 # Keys of key/value rows in card layouts (概要 | text).
