@@ -80,7 +80,7 @@ class PlanTree(QTreeView):
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # only our own MIME type is accepted
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setAllColumnsShowFocus(True)
@@ -279,26 +279,40 @@ class MainWindow(QMainWindow):
         self.problems: list = []
 
     def _connect(self) -> None:
+        # Bound methods only: Qt cuts those connections when the window goes, before the undo stack (a
+        # grandchild) clears itself and signals during its own destruction.
         doc = self.document
         doc.structureChanged.connect(self._on_structure)
         doc.selectionChanged.connect(self._on_document_selection)
-        doc.itemChanged.connect(lambda *_: self._changed())
-        doc.scheduleChanged.connect(lambda *_: self._changed())
+        doc.itemChanged.connect(self._changed)
+        doc.scheduleChanged.connect(self._changed)
         doc.planChanged.connect(self._on_plan_changed)
         stack = doc.undo_stack
-        stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        stack.cleanChanged.connect(self._on_clean_changed)
         stack.canUndoChanged.connect(self.act_undo.setEnabled)
         stack.canRedoChanged.connect(self.act_redo.setEnabled)
-        stack.undoTextChanged.connect(lambda *_: self._update_undo_texts())
-        stack.redoTextChanged.connect(lambda *_: self._update_undo_texts())
-        stack.indexChanged.connect(lambda *_: self._update_title())
+        stack.undoTextChanged.connect(self._update_undo_texts)
+        stack.redoTextChanged.connect(self._update_undo_texts)
+        stack.indexChanged.connect(self._update_title)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current)
-        self.tree.expanded.connect(lambda index: self._set_expanded(index, True))
-        self.tree.collapsed.connect(lambda index: self._set_expanded(index, False))
+        self.tree.expanded.connect(self._on_expanded)
+        self.tree.collapsed.connect(self._on_collapsed)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
-        self.tree.verticalScrollBar().valueChanged.connect(lambda v: self.timeline.set_scroll_y(float(v)))
+        self.tree.verticalScrollBar().valueChanged.connect(self._tree_scrolled)
         self.timeline.scrolledY.connect(self._timeline_scrolled)
         self.timeline.contextMenuRequested.connect(self._timeline_menu)
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
+
+    def _on_expanded(self, index: QModelIndex) -> None:
+        self._set_expanded(index, True)
+
+    def _on_collapsed(self, index: QModelIndex) -> None:
+        self._set_expanded(index, False)
+
+    def _tree_scrolled(self, value: int) -> None:
+        self.timeline.set_scroll_y(float(value))
 
     # ------------------------------------------------------------ rows, scrolling, selection
 
@@ -508,7 +522,7 @@ class MainWindow(QMainWindow):
         getattr(self.timeline, name)()
         self._sync_geometry()
 
-    def _update_undo_texts(self) -> None:
+    def _update_undo_texts(self, *_: object) -> None:
         stack = self.document.undo_stack
         undo, redo = stack.undoText(), stack.redoText()
         self.act_undo.setText(tr("act.undo_text", text=tr_command(undo)) if undo else tr("act.undo"))
@@ -516,7 +530,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ validation
 
-    def _changed(self) -> None:
+    def _changed(self, *_: object) -> None:
         self._validate_timer.start()
         self._update_selection_label()
 
@@ -551,7 +565,7 @@ class MainWindow(QMainWindow):
             return Path(self.document.path).name
         return self.document.plan.title or tr("untitled")
 
-    def _update_title(self) -> None:
+    def _update_title(self, *_: object) -> None:
         self.setWindowTitle(f"{self.display_name()}[*] — dxroadmap")
         self.setWindowModified(self.document.modified)
 
@@ -656,7 +670,8 @@ class MainWindow(QMainWindow):
 
     def _read(self, path: Path):
         """(plan, warnings) or None when the user cancelled the import dialog."""
-        if path.suffix.lower() in (".xlsx", ".xlsm") and path.exists() \
+        # An office's workbook goes through the import dialog (when installed); our own files read back losslessly.
+        if path.suffix.lower() in (".xlsx", ".xlsm") and path.exists() and not written_by_dxroadmap(path) \
                 and _module_available("dxroadmap.ui.import_dialog"):
             module = importlib.import_module("dxroadmap.ui.import_dialog")
             runner = getattr(module, "run_import_dialog", None)
@@ -675,21 +690,21 @@ class MainWindow(QMainWindow):
     def load_file(self, path: str | Path) -> bool:
         """Read ``path`` into the document without asking; False (after a dialog) if it cannot be read."""
         path = Path(path)
+
+        def fail(reason: str) -> bool:
+            self._error(tr("file.read_error_title"), tr("file.read_failed", name=path.name, reason=reason))
+            return False
+
         try:
             read = self._read(path)
         except PlanReadError as exc:
-            self._error(tr("file.read_error_title"), exc.message(language()))
-            return False
+            return fail(exc.message(language()))
         except OSError as exc:
-            self._error(tr("file.read_error_title"), tr("file.os_error_read", name=path.name, error=exc.strerror or exc))
-            return False
+            return fail(str(exc.strerror or exc))
         except MemoryError:
-            self._error(tr("file.read_error_title"), tr("file.read_error_generic", name=path.name, error="MemoryError"))
-            return False
+            return fail(tr("file.too_large"))
         except Exception as exc:  # a reader bug must still end in a sentence, not a traceback
-            self._error(tr("file.read_error_title"), tr("file.read_error_generic", name=path.name,
-                                                        error=type(exc).__name__))
-            return False
+            return fail(tr("file.reader_failed", error=type(exc).__name__))
         if read is None:
             return False
         plan, warnings = read
@@ -700,7 +715,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(tr("file.opened", name=path.name), 5000)
         if warnings:
             self._show_warnings(path.name, warnings)
-        QTimer.singleShot(0, lambda: self._zoom("zoom_fit"))
+        QTimer.singleShot(0, self, lambda: self._zoom("zoom_fit"))
         return True
 
     def _show_warnings(self, name: str, warnings: list[str]) -> None:
@@ -762,10 +777,12 @@ class MainWindow(QMainWindow):
 
     def _write_message(self, exc: BaseException, name: str) -> str:
         if isinstance(exc, PlanWriteError):
-            return exc.message(language())
-        if isinstance(exc, OSError):
-            return tr("file.os_error_write", name=name, error=exc.strerror or exc)
-        return tr("file.read_error_generic", name=name, error=type(exc).__name__)
+            reason = exc.message(language())
+        elif isinstance(exc, OSError):
+            reason = str(exc.strerror or exc)
+        else:
+            reason = tr("file.writer_failed", error=type(exc).__name__)
+        return tr("file.write_failed", name=name, reason=reason) if name else reason
 
     def write_to(self, path: str) -> bool:
         """Write the plan to ``path`` (format from the extension, atomically); a dialog on failure."""
@@ -775,10 +792,12 @@ class MainWindow(QMainWindow):
         try:
             write_any(self.document.plan, target)
         except ImportError:
-            self._error(tr("file.write_error_title"), tr("file.write_unavailable", ext=target.suffix))
+            self._error(tr("file.write_error_title"), tr("file.write_failed", name=target.name,
+                                                          reason=tr("file.write_unavailable", ext=target.suffix)))
             return False
         except ValueError:
-            self._error(tr("file.write_error_title"), tr("file.write_unsupported", ext=target.suffix or target.name))
+            self._error(tr("file.write_error_title"), tr("file.write_failed", name=target.name,
+                                                          reason=tr("file.write_unsupported", ext=target.suffix or target.name)))
             return False
         except (PlanWriteError, OSError) as exc:
             self._error(tr("file.write_error_title"), self._write_message(exc, target.name))
@@ -827,7 +846,7 @@ class MainWindow(QMainWindow):
             return
         event.acceptProposedAction()
         # Open after the drop returns, so the file manager is not blocked by a dialog.
-        QTimer.singleShot(0, lambda: self.open_file(path))
+        QTimer.singleShot(0, self, lambda: self.open_file(path))
 
     @staticmethod
     def _dropped_path(event) -> str | None:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from ..model.plan import Initiative, Pillar
 from .document import Document
 from .strings import tr
+from .timeline.style import PILLAR_HUES, PILLAR_TEXT
 
 __all__ = ["PlanTreeModel", "MIME_TYPE", "COL_NAME", "COL_DEPARTMENTS", "COL_SUMMARY", "split_departments",
            "join_departments"]
@@ -25,8 +26,6 @@ __all__ = ["PlanTreeModel", "MIME_TYPE", "COL_NAME", "COL_DEPARTMENTS", "COL_SUM
 MIME_TYPE = "application/x-dxroadmap-uid"
 COL_NAME, COL_DEPARTMENTS, COL_SUMMARY = 0, 1, 2
 _COLUMNS = ("col.name", "col.departments", "col.summary")
-PILLAR_BACKGROUND = QColor("#DCE6F2")
-PILLAR_FOREGROUND = QColor("#1F3864")
 _SEPARATORS = re.compile(r"[、,，/／;；\n]+")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -50,6 +49,7 @@ class PlanTreeModel(QAbstractItemModel):
         self.row_height = row_height
         self._objects: dict[int, object] = {}
         self._parent: dict[int, tuple[object | None, int]] = {}
+        self._hue: dict[int, int] = {}  # object id -> its pillar's index (the swimlane colour)
         self._bold = QFont()
         self._bold.setBold(True)
         self._rebuild()
@@ -62,18 +62,21 @@ class PlanTreeModel(QAbstractItemModel):
     def _rebuild(self) -> None:
         objects: dict[int, object] = {}
         parents: dict[int, tuple[object | None, int]] = {}
+        hues: dict[int, int] = {}
 
-        def add(items: list[Initiative], owner: object) -> None:
+        def add(items: list[Initiative], owner: object, hue: int) -> None:
             for row, item in enumerate(items):
                 objects[id(item)] = item
                 parents[id(item)] = (owner, row)
-                add(item.children, item)
+                hues[id(item)] = hue
+                add(item.children, item, hue)
 
         for row, pillar in enumerate(self.document.plan.pillars):
             objects[id(pillar)] = pillar
             parents[id(pillar)] = (None, row)
-            add(pillar.initiatives, pillar)
-        self._objects, self._parent = objects, parents
+            hues[id(pillar)] = row % len(PILLAR_HUES)
+            add(pillar.initiatives, pillar, row % len(PILLAR_HUES))
+        self._objects, self._parent, self._hue = objects, parents, hues
 
     def reset(self) -> None:
         """Re-read the whole plan (after a structural change)."""
@@ -176,13 +179,14 @@ class PlanTreeModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.SizeHintRole:
             return QSize(-1, self.row_height)
+        if role == Qt.ItemDataRole.BackgroundRole:  # the timeline's swimlane colours
+            band, tint = PILLAR_HUES[self._hue.get(index.internalId(), 0)]
+            return QBrush(band if pillar else tint)
         if pillar:
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(PILLAR_BACKGROUND)
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(PILLAR_FOREGROUND)
+                return QBrush(PILLAR_TEXT)
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
