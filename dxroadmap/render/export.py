@@ -35,13 +35,15 @@ __all__ = ["ensure_app", "sheet_for", "write_pdf", "write_png", "write_svg", "pa
 CREATOR = "dxroadmap"
 _app = None
 _fixes: dict[str, dict[int, int]] = {}
+MAX_PIXELS = 150_000_000  # A3 at 600 dpi is 70 million pixels (280 MB in memory)
 
 
 def ensure_app() -> QGuiApplication:
-    """The running QGuiApplication, creating an offscreen one when there is none.
+    """The running QGuiApplication, creating a headless one when there is none.
 
-    A process without a display (a batch ``dxroadmap convert`` over SSH) gets the
-    offscreen platform, so exporting never needs a screen.
+    Drawing a roadmap needs no screen, so a process without an application (a batch
+    ``dxroadmap convert``, over SSH or in CI) gets Qt's offscreen platform unless
+    ``QT_QPA_PLATFORM`` says otherwise; the environment of child processes is untouched.
     """
     global _app
     app = QGuiApplication.instance()
@@ -49,9 +51,10 @@ def ensure_app() -> QGuiApplication:
         if not isinstance(app, QGuiApplication):
             raise RuntimeError("drawing a roadmap needs a QGuiApplication, but a QCoreApplication is running")
         return app
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    _app = QGuiApplication(["dxroadmap"])
+    args = ["dxroadmap"]
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        args += ["-platform", "offscreen"]
+    _app = QGuiApplication(args)
     return _app
 
 
@@ -167,9 +170,16 @@ def write_png(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orienta
     dpi = dpi or 150
     if not 30 <= dpi <= 1200:
         raise ValueError("dpi must be between 30 and 1200")
-    sheet = sheet_for(plan, setup, today)
     w_mm, h_mm = setup.size_mm
     size = QSize(round(w_mm / 25.4 * dpi), round(h_mm / 25.4 * dpi))
+    if size.width() * size.height() > MAX_PIXELS:
+        top = int((MAX_PIXELS / (w_mm * h_mm)) ** 0.5 * 25.4)
+        raise PlanWriteError("too-large",
+                             f"A {dpi} dpi image of this paper would be too large; choose {top} dpi or less "
+                             "(or export a PDF, which prints sharp at any size).",
+                             f"この用紙で {dpi} dpi の画像は大きすぎます。{top} dpi 以下にするか、"
+                             "どの大きさでも鮮明に印刷できる PDF で書き出してください。")
+    sheet = sheet_for(plan, setup, today)
 
     def one(i: int, tmp: Path) -> None:
         image = QImage(size, QImage.Format.Format_RGB32)

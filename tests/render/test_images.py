@@ -59,3 +59,12 @@ def test_bad_dpi_is_refused(tmp_path):
     with pytest.raises(ValueError):
         write_png(generated(1), tmp_path / "x.png", dpi=5)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_huge_image_is_refused_with_a_reason(tmp_path):
+    from dxroadmap.io.errors import PlanWriteError
+
+    with pytest.raises(PlanWriteError) as info:
+        write_png(generated(1), tmp_path / "x.png", paper="A3", dpi=1200)
+    assert "dpi or less" in info.value.message("en")
+    assert list(tmp_path.iterdir()) == []
