@@ -38,6 +38,7 @@ MAX_RATIO = 200                         # compression ratio refused on big membe
 RATIO_MIN_SIZE = 8 << 20                # … of more than 8 MiB uncompressed
 MAX_CELLS = 5_000_000                   # cells a sheet may declare in <dimension>
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's grid
+MAX_PART = 256 << 20                   # any one part (a sheet of ~5 million cells is ~150 MB)
 MAX_SMALL_PART = 64 << 20               # workbook.xml, rels, drawings, theme… parsed whole
 PROLOG_LIMIT = 16 << 10                 # bytes read to find the root element of any XML part
 
@@ -157,7 +158,10 @@ _DECL_RE = re.compile(rb"<!(DOCTYPE|ENTITY)")
 
 
 def _prolog_is_safe(member: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """Read an XML part up to its root element (bounded) and say whether it declares no DTD."""
+    """Read a part up to its root element (bounded) and say whether it declares no DTD.
+
+    Parts that do not start like XML (pictures, binary parts) are safe by this test.
+    """
     buf = b""
     with member.open(info) as handle:
         while len(buf) < PROLOG_LIMIT:
@@ -166,11 +170,16 @@ def _prolog_is_safe(member: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
                 break
             buf += chunk
             text = buf
-            if text.startswith(b"\xff\xfe") or text.startswith(b"\xfe\xff"):
-                try:
-                    text = buf.decode("utf-16", "ignore").encode("utf-8")
-                except UnicodeError:
-                    return False
+            if text.startswith((b"\xff\xfe", b"\xfe\xff")):
+                text = buf.decode("utf-16", "ignore").encode("utf-8")
+            elif text.startswith(b"<\x00"):
+                text = buf.decode("utf-16-le", "ignore").encode("utf-8")
+            elif text.startswith(b"\x00<"):
+                text = buf.decode("utf-16-be", "ignore").encode("utf-8")
+            elif text.startswith(b"\xef\xbb\xbf"):
+                text = text[3:]
+            if not text.lstrip().startswith(b"<"):
+                return bool(text.strip()) or len(buf) < PROLOG_LIMIT  # not XML (or only blanks so far)
             # the root element is the first '<' followed by a name character
             match = re.search(rb"<[A-Za-z_:]", text)
             head = text if match is None else text[:match.start()]
@@ -179,6 +188,26 @@ def _prolog_is_safe(member: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
             if match is not None:
                 return True
     return len(buf) < PROLOG_LIMIT  # a part that is only a prolog (or empty) is harmless; a huge prolog is not
+
+
+def _zip_directory_size(handle, size: int) -> tuple[int, int] | None:
+    """(entries, central directory bytes) from the end-of-central-directory record, or None if absent."""
+    tail_len = min(size, 22 + 65535 + 20)
+    handle.seek(size - tail_len)
+    tail = handle.read(tail_len)
+    pos = tail.rfind(b"PK\x05\x06")
+    if pos < 0 or len(tail) - pos < 22:
+        return None
+    entries, cd_size = struct.unpack_from("<HI", tail, pos + 10)
+    locator = pos - 20
+    if (entries == 0xFFFF or cd_size == 0xFFFFFFFF) and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+        (record,) = struct.unpack_from("<Q", tail, locator + 8)
+        if record + 56 <= size:
+            handle.seek(record)
+            raw = handle.read(56)
+            if raw[:4] == b"PK\x06\x06" and len(raw) == 56:
+                entries, cd_size = struct.unpack_from("<QQ", raw, 32)
+    return entries, cd_size
 
 
 def read_xml_part(zf: zipfile.ZipFile, name: str, *, limit: int = MAX_SMALL_PART,
@@ -335,6 +364,10 @@ def check_workbook(path: str | os.PathLike) -> None:
         size = path.stat().st_size
         with open(path, "rb") as handle:
             head = handle.read(8)
+            if head.startswith(b"PK"):
+                counts = _zip_directory_size(handle, size)
+                if counts is not None and (counts[0] > MAX_MEMBERS or counts[1] > MAX_MEMBERS * 1024):
+                    raise _too_large(name, f"it holds {counts[0]:,} parts.", f"内部に {counts[0]:,} 個の部品があります。")
             if head == OLE_MAGIC:
                 try:
                     streams = _ole_stream_names(handle, size)
@@ -358,8 +391,7 @@ def check_workbook(path: str | os.PathLike) -> None:
     if size == 0:
         raise _not_workbook(name, "the file is empty.", "ファイルが空です。")
     if not head.startswith(b"PK"):
-        raise _not_workbook(name, "it looks like a text or other file that was given an .xlsx name.",
-                            "テキストなど別の種類のファイルに .xlsx の名前が付いているようです。")
+        raise _not_zip(path, name)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError):
@@ -367,6 +399,24 @@ def check_workbook(path: str | os.PathLike) -> None:
                             "ファイルが壊れているか途中で切れています（zip の目次が読めません）。") from None
     with zf:
         _check_package(zf, name)
+
+
+def _not_zip(path: Path, name: str) -> PlanReadError:
+    """The refusal for a file that is not a zip: says what it looks like when that is clear."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(4096)
+    except OSError:
+        start = b""
+    lowered = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in lowered:
+        return _not_workbook(name, "it is an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx.",
+                             "Excel 2003 XML 形式のファイルです。Excel で開いて .xlsx 形式で保存し直してください。")
+    if lowered.startswith((b"<html", b"<!doctype html")) or b"<html" in lowered[:1024]:
+        return _not_workbook(name, "it is a web page (HTML); open it in Excel and save it as .xlsx.",
+                             "Web ページ（HTML）形式のファイルです。Excel で開いて .xlsx 形式で保存し直してください。")
+    return _not_workbook(name, "it looks like a text or other file that was given an .xlsx name.",
+                         "テキストなど別の種類のファイルに .xlsx の名前が付いているようです。")
 
 
 def _check_package(zf: zipfile.ZipFile, name: str) -> None:
@@ -385,6 +435,9 @@ def _check_package(zf: zipfile.ZipFile, name: str) -> None:
                 name, f"its part {info.filename} expands {info.file_size // max(info.compress_size, 1)} times "
                 "(a compression bomb).",
                 f"内部の {info.filename} が {info.file_size // max(info.compress_size, 1)} 倍に膨らみます（圧縮爆弾）。")
+        if info.file_size > MAX_PART:
+            raise _too_large(name, f"its part {info.filename} holds {info.file_size >> 20} MB.",
+                             f"内部の {info.filename} が {info.file_size >> 20} MB あります。")
     if total > MAX_TOTAL_UNCOMPRESSED:
         raise _too_large(name, f"it expands to {total / (1 << 30):.1f} GB.",
                          f"展開すると {total / (1 << 30):.1f} GB になります。")
@@ -400,8 +453,7 @@ def _check_package(zf: zipfile.ZipFile, name: str) -> None:
                             "バイナリ形式（.xlsb）のブックです。Excel で開いて .xlsx 形式で保存し直してください。")
 
     for info in infos:
-        lower = info.filename.lower()
-        if not lower.endswith((".xml", ".rels", ".vml")):
+        if info.is_dir() or info.file_size == 0:
             continue
         try:
             safe = _prolog_is_safe(zf, info)

@@ -397,3 +397,16 @@ def test_not_a_zip_gives_a_plain_error(tmp_path):
     with pytest.raises(PlanReadError) as info:
         read_sheet_shapes(path)
     assert info.value.reason == "not-a-workbook"
+
+
+def test_entity_bomb_in_the_sheet_is_refused_quickly(tmp_path):
+    sheet = BILLION_LAUGHS.replace("xdr:wsDr", "worksheet").replace(
+        'xmlns:worksheet="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"',
+        'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+    path = build_workbook(tmp_path / "sheetbomb.xlsx", two_cell(sp(), 1, 0, 1, 0, 2, 0, 2, 0),
+                          replace={"xl/worksheets/sheet1.xml": sheet})
+    start = time.monotonic()
+    with pytest.raises(PlanReadError) as info:
+        read_sheet_shapes(path)
+    assert time.monotonic() - start < 2
+    assert info.value.reason == "not-a-workbook" and "xl/worksheets/sheet1.xml" in info.value.en

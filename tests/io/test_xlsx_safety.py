@@ -214,9 +214,10 @@ def test_two_gigabytes_declared_is_refused_without_decompressing(tmp_path):
     path = build_workbook(tmp_path / "declared.xlsx", replace={"xl/media/big.bin": b"x" * 1000})
     _patch_sizes(path, "xl/media/big.bin", file_size=2 * (1 << 30) - 1)
     assert refused(path).reason == "too-large"
-    # the same total spread at a plausible ratio is refused by the total cap
-    total = build_workbook(tmp_path / "total.xlsx", replace={"xl/media/big.bin": b"x" * 1000})
-    _patch_sizes(total, "xl/media/big.bin", file_size=2 * (1 << 30) - 1, compress_size=(1 << 30) // 20)
+    # the same total spread over parts of plausible size and ratio is refused by the total cap
+    total = build_workbook(tmp_path / "total.xlsx", replace={f"xl/media/big{i}.bin": b"x" * 1000 for i in range(8)})
+    for i in range(8):
+        _patch_sizes(total, f"xl/media/big{i}.bin", file_size=250 << 20, compress_size=25 << 20)
     error = refused(total)
     assert error.reason == "too-large" and "GB" in error.en
 
@@ -245,3 +246,45 @@ def test_zip_level_password_is_refused(tmp_path):
     struct.pack_into("<H", data, pos + 8, struct.unpack_from("<H", data, pos + 8)[0] | 0x1)
     path.write_bytes(bytes(data))
     assert refused(path).reason == "encrypted"
+
+
+def test_web_page_and_xml_spreadsheet_named_xlsx(tmp_path):
+    page = tmp_path / "page.xlsx"
+    page.write_text("<html><body><table><tr><td>取組</td></tr></table></body></html>", encoding="utf-8")
+    assert "HTML" in refused(page).en
+    xml2003 = tmp_path / "book.xlsx"
+    xml2003.write_text('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
+                       encoding="utf-8")
+    error = refused(xml2003)
+    assert error.reason == "not-a-workbook" and "2003 XML" in error.en
+
+
+def test_entity_bomb_in_a_part_with_another_extension(tmp_path):
+    path = build_workbook(tmp_path / "dat.xlsx", replace={"xl/embeddings/data.bin": BILLION_LAUGHS})
+    assert refused(path).reason == "not-a-workbook"
+    fine = build_workbook(tmp_path / "png.xlsx", replace={"xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 64})
+    check_workbook(fine)
+
+
+def test_directory_counts_are_read_before_the_zip_is_opened(tmp_path, monkeypatch):
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 2)      # write zip64 end records
+    path = build_workbook(tmp_path / "z64.xlsx")
+    monkeypatch.undo()
+    with open(path, "rb") as handle:
+        entries, cd_size = xlsx_safety._zip_directory_size(handle, path.stat().st_size)
+    assert entries == 9 and 0 < cd_size < 2000
+    check_workbook(path)
+    # a directory that announces 60,000 entries is refused from its end record alone
+    data = bytearray(build_workbook(tmp_path / "plain.xlsx").read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 60000, 60000)
+    bloated = tmp_path / "bloated.xlsx"
+    bloated.write_bytes(bytes(data))
+    error = refused(bloated)
+    assert error.reason == "too-large" and "60,000" in error.en
+
+
+def test_one_huge_part_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx_safety, "MAX_PART", 1000)
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 200))
+    assert refused(build_workbook(tmp_path / "big.xlsx", rows=rows)).reason == "too-large"
