@@ -4,12 +4,17 @@ openpyxl drops drawings when it loads a workbook, so this module reads the Drawi
 itself: workbook.xml → its relationships → each sheet part → the sheet's relationships →
 its drawing part(s). Every object is placed in fractional 0-based columns and rows (3.25 =
 a quarter into column D) using the sheet's own column widths and row heights, the way Excel
-lays them out (pixel width = trunc(((256·w + trunc(128/7))/256)·7), 1 px = 9525 EMU,
-1 pt = 12700 EMU, hidden columns and rows have no size).
+lays them out: a column ``w`` characters wide is trunc(((256·w + trunc(128/d))/256)·d) px,
+where ``d`` is the maximum digit width of the workbook's default font (7 px for Calibri 11,
+8 for 游ゴシック/ＭＳ Ｐゴシック 11, 9 for Meiryo UI 11); 1 px = 9525 EMU, 1 pt = 12700 EMU;
+hidden columns and rows have no size. Because ``d`` cannot be measured without the font,
+it is taken from a small table and then checked against the absolute positions Excel
+stores beside each anchor (see :func:`_calibrated_digit_width`).
 
-All XML goes through defusedxml; sheet parts are streamed and only their column and row
-attributes are kept; shapes per drawing are capped. Call
-:func:`dxroadmap.io.xlsx_safety.check_workbook` first: this module assumes a sane package.
+XML: drawings, rels, the theme and styles go through defusedxml; sheet parts are streamed
+with an expat parser carrying defusedxml's guards and only the column and row attributes
+are kept, reading rows only as far down as the drawing reaches. Shapes per drawing are
+capped. Call :func:`dxroadmap.io.xlsx_safety.check_workbook` first.
 """
 
 from __future__ import annotations
@@ -24,10 +29,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element
+from xml.parsers import expat
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from xml.parsers import expat
 
 from .errors import PlanReadError
 from .xlsx_safety import (MAX_COLS, MAX_ROWS, MAX_SMALL_PART, NS_MAIN, part_relationships, read_xml_part,
@@ -316,26 +321,64 @@ class _SheetLayout:
             self.close()   # keep what was read: a damaged tail changes nothing above it
 
 
-def _default_digit_width(zf: zipfile.ZipFile, label: str) -> int:
-    """Maximum digit width (px) of the workbook's default font, from styles.xml (7 = Calibri 11)."""
+def _default_font(zf: zipfile.ZipFile, label: str) -> tuple[str, float] | None:
+    """(name, size) of the first font in styles.xml — the Normal style's — read from the part's head."""
     wb = workbook_part(zf, label)
     styles = next((t for ty, t in part_relationships(zf, wb, label).values() if ty.endswith("/styles")),
                   None) if wb else None
-    root = read_xml_part(zf, styles, label=label) if styles else None
-    font = root.find(f"{{{NS_MAIN}}}fonts/{{{NS_MAIN}}}font") if root is not None else None
+    if styles is None or styles not in zf.NameToInfo:
+        return None
+    found: dict[str, str] = {}
+    state = {"in_font": False, "done": False}
+
+    def start(name: str, attrib: dict[str, str]) -> None:
+        tag = name[name.rfind("}") + 1:]
+        if tag == "font" and not state["done"]:
+            state["in_font"] = True
+        elif state["in_font"] and tag in ("name", "sz") and "val" in attrib:
+            found[tag] = attrib["val"]
+        if tag in ("fills", "cellXfs", "numFmts") and state["in_font"]:
+            state["done"] = True
+
+    def end(name: str) -> None:
+        if name[name.rfind("}") + 1:] == "font" and state["in_font"]:
+            state["in_font"], state["done"] = False, True
+
+    parser = _guarded_expat(start)
+    parser.EndElementHandler = end
+    try:
+        with zf.open(styles) as handle:
+            for _ in range(64):                      # at most 4 MB of styles before the first font
+                chunk = handle.read(65536)
+                if not chunk:
+                    break
+                parser.Parse(chunk, False)
+                if state["done"]:
+                    break
+    except DefusedXmlException:
+        raise _unsafe_part(label, styles) from None
+    except _PARSE_ERRORS:
+        pass
+    if "name" not in found:
+        return None
+    return found["name"], _float(found.get("sz"), 11.0) or 11.0
+
+
+def _default_digit_width(zf: zipfile.ZipFile, label: str) -> int:
+    """Maximum digit width (px) of the workbook's default font (7 = Calibri 11, also the fallback)."""
+    font = _default_font(zf, label)
     if font is None:
         return MAX_DIGIT_WIDTH
-    name_el, size_el = font.find(f"{{{NS_MAIN}}}name"), font.find(f"{{{NS_MAIN}}}sz")
-    name = (name_el.get("val", "") if name_el is not None else "").replace(" ", "").replace("\u3000", "").lower()
-    size = _float(size_el.get("val") if size_el is not None else None, 11.0) or 11.0
+    name = font[0].replace(" ", "").replace("\u3000", "").lower()
     at_11 = next((px for key, px in _DIGIT_WIDTH_AT_11 if key in name), MAX_DIGIT_WIDTH)
-    return max(1, round(at_11 * size / 11))
+    return max(1, round(at_11 * font[1] / 11))
 
 
 # Maximum digit width at 11 pt of common default fonts (Excel's column unit depends on it).
 _DIGIT_WIDTH_AT_11 = (("meiryo", 9), ("メイリオ", 9), ("yugothic", 8), ("游ゴシック", 8), ("yumincho", 8),
                       ("游明朝", 8), ("ｍｓｐゴシック", 8), ("msｐゴシック", 8), ("mspgothic", 8), ("ｍｓゴシック", 8),
-                      ("msgothic", 8), ("ｍｓｐ明朝", 8), ("ｍｓ明朝", 8), ("calibri", 7), ("aptos", 7), ("arial", 7))
+                      ("msgothic", 8), ("ｍｓｐ明朝", 8), ("ｍｓ明朝", 8), ("calibri", 7), ("aptos", 7), ("arial", 7),
+                      ("ゴシック", 8), ("明朝", 8), ("gothic", 8), ("mincho", 8))
 
 
 def _calibrated_digit_width(layout: _SheetLayout, root: Element, prefixes: dict[str, str], fallback: int) -> int:
