@@ -59,6 +59,8 @@ MS_SIZE = 80  # diamond width
 INDENT = 110  # per sub-action depth
 TEXT_COLUMNS = (("name", "取組内容", 1150), ("summary", "概要", 2050), ("dept", "関係部門", 720))
 MIN_YEAR_W = 560  # narrower years scale the sheet down instead
+COMFORT_YEAR_W = 900  # below this, text columns give up width first
+MIN_COLUMN_W = {"summary": 1300, "name": 950}
 TITLE_GAP = 60
 FOOTER_GAP = 50
 CONTINUED = "（続き）"
@@ -297,7 +299,7 @@ def _lanes(intervals: list[tuple[float, float]]) -> list[int]:
 
 
 class _Builder:
-    def __init__(self, plan: Plan, setup: PageSetup, measure: _Measure) -> None:
+    def __init__(self, plan: Plan, setup: PageSetup, measure: _Measure, avail_w: float) -> None:
         self.plan = plan
         self.setup = setup
         self.m = measure
@@ -306,12 +308,21 @@ class _Builder:
         self.last_month = fy_last_month(self.last_fy)
         self.n_months = self.last_month - self.first_month + 1
         self.columns: list[Column] = []
+        widths = {key: w for key, _, w in TEXT_COLUMNS
+                  if not ((key == "summary" and not setup.show_summary) or (key == "dept" and not setup.show_departments))}
+        # On narrow paper give the years room first by narrowing 概要, then 取組内容, down to a floor.
+        n_years = self.last_fy - self.first_fy + 1
+        short = sum(widths.values()) + COMFORT_YEAR_W * n_years - avail_w
+        for key in ("summary", "name"):
+            if short > 0 and key in widths:
+                cut = min(short, widths[key] - MIN_COLUMN_W[key])
+                widths[key] -= cut
+                short -= cut
         self.text_w = 0.0
-        for key, title, w in TEXT_COLUMNS:
-            if (key == "summary" and not setup.show_summary) or (key == "dept" and not setup.show_departments):
-                continue
-            self.columns.append(Column(key, title, self.text_w, w))
-            self.text_w += w
+        for key, title, _ in TEXT_COLUMNS:
+            if key in widths:
+                self.columns.append(Column(key, title, self.text_w, widths[key]))
+                self.text_w += widths[key]
         self.min_width = self.text_w + MIN_YEAR_W * (self.last_fy - self.first_fy + 1)
 
     def set_width(self, width: float) -> None:
@@ -654,7 +665,7 @@ def layout_sheet(plan: Plan, setup: PageSetup | None = None, *, today: _dt.date 
     paper_w, paper_h = (v * UNITS_PER_MM for v in setup.size_mm)
     ml, mt, mr, mb = (v * UNITS_PER_MM for v in setup.margins_mm)
     avail_w, avail_h = paper_w - ml - mr, paper_h - mt - mb
-    b = _Builder(plan, setup, measure)
+    b = _Builder(plan, setup, measure, avail_w)
 
     groups: list[list[tuple[str, object]]] = []
     for pillar in plan.pillars:

@@ -224,3 +224,11 @@ def test_empty_and_odd_plans_still_print(tmp_path):
     name_boxes = [row.texts[0] for row in _all_rows(sheet) if row.kind == "initiative"]
     assert name_boxes[2].rect.left() > name_boxes[1].rect.left() > name_boxes[0].rect.left()
     assert all(not row.bars for row in _all_rows(sheet) if row.kind == "initiative")
+
+
+def test_narrow_paper_narrows_the_summary_before_scaling():
+    plan = generated(3)
+    wide = {c.key: c.width for c in layout_sheet(plan, PageSetup(paper="A3")).columns}
+    narrow = {c.key: c.width for c in layout_sheet(plan, PageSetup(paper="A4", orientation="portrait")).columns}
+    assert narrow["summary"] < wide["summary"]
+    assert narrow["dept"] == wide["dept"]

@@ -115,3 +115,21 @@ def test_failed_export_keeps_previous_file(tmp_path, matsumae_plan, monkeypatch)
         write_pdf(matsumae_plan, out)
     assert out.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
+
+
+def test_printing_follows_the_printers_paper(tmp_path, matsumae_plan):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from dxroadmap.render.export import paint_sheet
+
+    out = tmp_path / "printed.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    printer.setPageLayout(PageSetup(paper="A4", orientation="portrait").page_layout())
+    pages = paint_sheet(printer, matsumae_plan, PageSetup(paper="A3", orientation="landscape"))
+    info = pdf_info(out)
+    assert info["Page size"].startswith("595 x 842")  # the printer's A4 portrait wins
+    assert int(info["Pages"]) == pages
+    text = squash(pdf_text(out))
+    assert all(squash(i.name) in text for i in matsumae_plan.initiatives())
