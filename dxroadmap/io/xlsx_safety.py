@@ -470,8 +470,13 @@ def _check_package(zf: zipfile.ZipFile, name: str) -> None:
     if wb is None:
         raise _not_workbook(name, "it is an Office file without a workbook (perhaps a Word or PowerPoint file).",
                             "ブック部分のない Office ファイルです（Word や PowerPoint のファイルかもしれません）。")
-    if read_xml_part(zf, wb, label=name) is None:
+    root = read_xml_part(zf, wb, label=name)
+    if root is None:
         raise _not_workbook(name, "its workbook part is damaged.", "ブックの部品が壊れています。")
+    if root.tag.startswith("{http://purl.oclc.org/ooxml/"):
+        raise _not_workbook(
+            name, "it is saved as \"Strict Open XML\"; open it in Excel and save it as an ordinary Excel Workbook (.xlsx).",
+            "「Strict Open XML」形式で保存されています。Excel で開いて通常の「Excel ブック（.xlsx）」形式で保存し直してください。")
 
     for sheet in workbook_sheets(zf, name):
         info = zf.NameToInfo[sheet.part]

@@ -288,3 +288,11 @@ def test_one_huge_part_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsx_safety, "MAX_PART", 1000)
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 200))
     assert refused(build_workbook(tmp_path / "big.xlsx", rows=rows)).reason == "too-large"
+
+
+def test_strict_open_xml_is_told_apart(tmp_path):
+    strict = ('<workbook xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main" '
+              'xmlns:r="http://purl.oclc.org/ooxml/officeDocument/relationships">'
+              '<sheets><sheet name="S" sheetId="1" r:id="rId7"/></sheets></workbook>')
+    error = refused(build_workbook(tmp_path / "strict.xlsx", replace={"xl/workbook.xml": strict}))
+    assert error.reason == "not-a-workbook" and "Strict" in error.en
