@@ -111,7 +111,26 @@ def paint_sheet(device: QPagedPaintDevice, plan: Plan, setup: PageSetup, today: 
             paint_page(painter, sheet, i, per_unit)
     finally:
         painter.end()
+    _repair_printed_pdf(device, sheet)
     return len(sheet.pages)
+
+
+def _repair_printed_pdf(device: QPagedPaintDevice, sheet: SheetLayout) -> None:
+    """"Print to file" makes a PDF too: make its text extract as written."""
+    try:
+        from PySide6.QtPrintSupport import QPrinter
+    except ImportError:  # pragma: no cover
+        return
+    if isinstance(device, QPrinter) and device.outputFormat() == QPrinter.OutputFormat.PdfFormat:
+        name = device.outputFileName()
+        if name and Path(name).is_file():
+            repair_to_unicode(name, _fix_for(sheet))
+
+
+def _fix_for(sheet: SheetLayout) -> dict[int, int]:
+    if sheet.family not in _fixes:
+        _fixes[sheet.family] = preferred_code_points(sheet.fonts["name"])
+    return _fixes[sheet.family]
 
 
 def write_pdf(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orientation: str = "landscape",
@@ -139,9 +158,7 @@ def write_pdf(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orienta
         finally:
             painter.end()
         del writer
-        if sheet.family not in _fixes:
-            _fixes[sheet.family] = preferred_code_points(sheet.fonts["name"])
-        repair_to_unicode(tmp, _fixes[sheet.family])
+        repair_to_unicode(tmp, _fix_for(sheet))
     return [Path(path)]
 
 
