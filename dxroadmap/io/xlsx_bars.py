@@ -39,6 +39,20 @@ class CellMilestone:
     label: str | None
 
 
+_CACHE: dict[str, tuple] = {}
+
+
+def _classify(text: str) -> tuple[str | None, bool, bool, bool, str]:
+    """(milestone label or None, is arrow text, ends with →, starts with ←, label without arrows)."""
+    hit = _CACHE.get(text)
+    if hit is None:
+        if len(_CACHE) > 20000:
+            _CACHE.clear()
+        hit = _CACHE[text] = (milestone_label(text), is_arrow_text(text), ends_with_arrow(text),
+                              starts_with_left_arrow(text), strip_arrows(text))
+    return hit
+
+
 class _Run:
     __slots__ = ("first", "last", "label", "fill", "kind", "open_left", "closed")
 
@@ -72,9 +86,12 @@ def row_marks(grid: SheetGrid, r: int, cols: list[TimeCol], column_fills: set | 
 
     i = 0
     n = len(cols)
+    values_get = grid.values.get
+    fills_get = grid.fills.get
+    merge_get = grid._merge_at.get
     while i < n:
         c = cols[i].col
-        m = grid.merge_at(r, c)
+        m = merge_get((r, c))
         if m is not None and m.width > 1:
             if m in done_merges:
                 i += 1
@@ -83,77 +100,74 @@ def row_marks(grid: SheetGrid, r: int, cols: list[TimeCol], column_fills: set | 
             j = i
             while j + 1 < n and cols[j + 1].col <= m.max_col:
                 j += 1
-            text = as_text(grid.values.get((m.min_row, m.min_col)))
-            fill = grid.fills.get((m.min_row, m.min_col))
-            if m.min_row != r and not text:
-                i = j + 1
-                continue
             if m.min_row != r:
                 # a bar merged over several rows is read on its first row only
                 i = j + 1
                 continue
-            ms = milestone_label(text) if text else None
+            text = as_text(values_get((m.min_row, m.min_col)))
+            fill = fills_get((m.min_row, m.min_col))
+            ms = _classify(text)[0] if text else None
             if ms is not None and not fill:
                 close()
                 marks.append(CellMilestone(i, ms or None))
             elif text or fill:
                 close()
-                label = strip_arrows(text) if text else None
-                if text and is_arrow_text(text):
-                    label = None
+                label = None
+                if text:
+                    _ms, arrow, _e, _s, stripped = _classify(text)
+                    label = None if arrow else stripped
                 bars.append(CellBar(i, j, label or None, grid.color_of(fill), "merge"))
             else:
                 close()
             i = j + 1
             continue
-        text = as_text(grid.values.get((r, c)))
-        fill = grid.fills.get((r, c))
+        v = values_get((r, c))
+        fill = fills_get((r, c))
+        if v is None and fill is None:
+            if run is not None:
+                close()
+            i += 1
+            continue
+        text = v.strip() if v.__class__ is str else as_text(v)
         if fill is not None and column_fills and (c, fill) in column_fills:
             fill = None
         if text:
-            ms = milestone_label(text)
+            ms, arrow, ends, starts_left, stripped = _classify(text)
             if ms is not None:
                 close()
                 label = ms or None
                 if not label and i + 1 < n:
-                    nxt = as_text(grid.values.get((r, cols[i + 1].col)))
+                    nxt = as_text(values_get((r, cols[i + 1].col)))
                     if nxt and not is_arrow_text(nxt) and milestone_label(nxt) is None \
-                            and grid.fills.get((r, cols[i + 1].col)) is None \
-                            and not (i + 2 < n and is_arrow_text(as_text(grid.values.get((r, cols[i + 2].col))))):
-                        label = nxt
-                        marks.append(CellMilestone(i, label))
+                            and fills_get((r, cols[i + 1].col)) is None \
+                            and not (i + 2 < n and is_arrow_text(as_text(values_get((r, cols[i + 2].col))))):
+                        marks.append(CellMilestone(i, nxt))
                         i += 2
                         continue
                 marks.append(CellMilestone(i, label))
                 i += 1
                 continue
-            if is_arrow_text(text):
-                if run is not None and run.last == i - 1 and not run.closed:
+            if arrow:
+                if run is not None and run.last == i - 1:
                     run.last = i
                 else:
                     close()
-                    run = _Run(i, None, fill, "text", open_left=starts_with_left_arrow(text))
-                if ends_with_arrow(text):
+                    run = _Run(i, None, fill, "text", open_left=starts_left)
+                if ends:
                     close()
-                continue_i = True
             elif run is not None and run.open_left and run.label is None and run.last == i - 1:
                 # the word inside ←── 検討 ──→
-                run.label = strip_arrows(text)
+                run.label = stripped
                 run.last = i
-                if ends_with_arrow(text):
+                if ends:
                     close()
-                continue_i = True
             else:
                 close()
-                label = strip_arrows(text) or None
-                run = _Run(i, label, fill, "fill" if fill is not None else "text",
-                           open_left=starts_with_left_arrow(text))
-                if ends_with_arrow(text) and fill is None and label != text.strip():
+                run = _Run(i, stripped or None, fill, "fill" if fill is not None else "text", open_left=starts_left)
+                if ends and fill is None and stripped != text:
                     close()
-                continue_i = True
-            if continue_i:
-                i += 1
-                continue
+            i += 1
+            continue
         if fill is not None:
             if run is not None and run.kind == "fill" and run.fill == fill and run.last == i - 1:
                 run.last = i

@@ -96,36 +96,49 @@ class SheetGrid:
         self.indents: dict[tuple[int, int], float] = {}
         self._palette = palette
         self._ws = ws
+        self._rows_idx: dict[int, list[int]] | None = None
+        self._fill_rows_idx: dict[int, list[int]] | None = None
         wb = ws.parent
         fills = getattr(wb, "_fills", [])
         fill_keys: dict[int, FillKey | None] = {}
         alignments = getattr(wb, "_alignments", [])
         max_row = max_col = 0
+        values = self.values
+        fills_out = self.fills
+        formats = self.formats
         for (r, c), cell in ws._cells.items():
             if r > MAX_ROWS or c > MAX_COLS:
                 continue
             v = cell._value
             style = cell._style
-            fid = style.fillId if style is not None else 0
-            if fid:
-                key = fill_keys.get(fid, 0)
-                if key == 0:
-                    key = fill_keys[fid] = self._fill_key(fills[fid]) if fid < len(fills) else None
-                if key is not None:
-                    self.fills[r, c] = key
-                    max_row, max_col = max(max_row, r), max(max_col, c)
-            if v is not None:
-                if isinstance(v, str):
-                    if not v.strip():
-                        continue
-                self.values[r, c] = v
-                if style is not None and style.numFmtId:
-                    self.formats[r, c] = style.numFmtId
-                if style is not None and style.alignmentId and isinstance(v, str) and style.alignmentId < len(alignments):
+            if style is not None:
+                fid = style.fillId
+                if fid:
+                    key = fill_keys.get(fid, 0)
+                    if key == 0:
+                        key = fill_keys[fid] = self._fill_key(fills[fid]) if fid < len(fills) else None
+                    if key is not None:
+                        fills_out[r, c] = key
+                        if r > max_row:
+                            max_row = r
+                        if c > max_col:
+                            max_col = c
+            if v is None:
+                continue
+            if v.__class__ is str:
+                if not v.strip():
+                    continue
+                if style is not None and style.alignmentId and style.alignmentId < len(alignments):
                     ind = alignments[style.alignmentId].indent
                     if ind:
                         self.indents[r, c] = ind
-                max_row, max_col = max(max_row, r), max(max_col, c)
+            elif style is not None and style.numFmtId:
+                formats[r, c] = style.numFmtId
+            values[r, c] = v
+            if r > max_row:
+                max_row = r
+            if c > max_col:
+                max_col = c
         self.max_row = max_row
         self.max_col = max_col
         # merged ranges: map every covered cell to its range (large ranges are kept aside)
@@ -264,26 +277,24 @@ class SheetGrid:
         return self.fills.get((r, c))
 
     def row_cells(self, r: int) -> list[int]:
-        """Columns of row r that hold a value (top-left of merges only)."""
-        return sorted(c for (rr, c) in self._row_index().get(r, ()))
-
-    def _row_index(self) -> dict[int, list[tuple[int, int]]]:
-        idx = getattr(self, "_rows_idx", None)
+        """Columns of row r that hold a value (top-left of merges only), left to right."""
+        idx = self._rows_idx
         if idx is None:
-            idx = {}
-            for key in self.values:
-                idx.setdefault(key[0], []).append(key)
-            self._rows_idx = idx
-        return idx
+            tmp: dict[int, list[int]] = {}
+            for (rr, c) in self.values:
+                tmp.setdefault(rr, []).append(c)
+            idx = self._rows_idx = {rr: sorted(cs) for rr, cs in tmp.items()}
+        return idx.get(r, [])
 
     def row_fills(self, r: int) -> list[int]:
-        idx = getattr(self, "_fill_rows_idx", None)
+        """Columns of row r that are filled, left to right."""
+        idx = self._fill_rows_idx
         if idx is None:
-            idx = {}
+            tmp: dict[int, list[int]] = {}
             for (rr, c) in self.fills:
-                idx.setdefault(rr, []).append(c)
-            self._fill_rows_idx = idx
-        return sorted(idx.get(r, ()))
+                tmp.setdefault(rr, []).append(c)
+            idx = self._fill_rows_idx = {rr: sorted(cs) for rr, cs in tmp.items()}
+        return idx.get(r, [])
 
 
 def as_text(v: Any) -> str:

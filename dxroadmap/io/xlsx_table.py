@@ -10,6 +10,7 @@ note, or a row it cannot place — and says why. Bars come from cells
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +96,9 @@ def find_list_header(grid: SheetGrid, max_row: int = 40) -> tuple[int, dict[int,
             if score >= 3:
                 break
     return (best[1], best[2]) if best else None
+
+
+_kind = functools.lru_cache(maxsize=4096)(guess_kind)
 
 
 def _merge_rounded(phases: list[Phase]) -> list[Phase]:
@@ -204,14 +208,12 @@ class TableReader:
             if gap:
                 legend_mode = False
             cells = [c for c in g.row_cells(r)]
-            texts = [(c, as_text(g.values[(r, c)])) for c in cells]
-            texts = [(c, t) for c, t in texts if t]
+            texts = [(c, t) for c in cells if (t := as_text(g.values[(r, c)]))]
             name_origin = g.origin(r, self.name_col)
             name_raw = as_text(g.values.get(name_origin))
             continuing = name_origin[0] < r and name_origin in by_origin
-            time_texts = [t for c, t in texts if c in self.time_set and (r, c) not in consumed]
             # ---- legend and notes
-            if any(is_legend(t) for _, t in texts):
+            if any("凡例" in t and is_legend(t) for _, t in texts):
                 legend_mode = True
                 out.decisions.append(RowDecision(g.title, r, "legend", "a 凡例 (legend) heading"))
                 continue
@@ -247,9 +249,9 @@ class TableReader:
             cbars, cmarks = (row_marks(g, r, self.cols) if self.cols else ([], []))
             if consumed:
                 cbars = [b for b in cbars if not (b.source == "text" and (r, self.cols[b.first].col) in consumed)]
-            phases = [Phase(self.cols[b.first].start, self.cols[b.last].end, b.label, guess_kind(b.label), b.color)
+            phases = [Phase(self.cols[b.first].start, self.cols[b.last].end, b.label, _kind(b.label), b.color)
                       for b in cbars]
-            phases += [Phase(self.cols[b.first].start, self.cols[b.last].end, b.label, guess_kind(b.label), b.color)
+            phases += [Phase(self.cols[b.first].start, self.cols[b.last].end, b.label, _kind(b.label), b.color)
                        for b in bars_by_row.get(r, [])]
             milestones = [Milestone(self.cols[m.index].start, m.label) for m in cmarks]
             milestones += [Milestone(self.cols[m.index].start, m.label) for m in marks_by_row.get(r, [])]
@@ -288,7 +290,7 @@ class TableReader:
                     what = "; ".join(t for _, t in texts)[:40] or ("bars" if phases else "milestones")
                     out.decisions.append(RowDecision(g.title, r, "unplaced",
                                                      f"no initiative name in this row ({what})"))
-                    if phases or milestones or time_texts:
+                    if phases or milestones or any(c in self.time_set for c, _ in texts):
                         out.warnings.append(f"{g.title} row {r}: bars or text without an initiative name were not imported.")
                 current = None
                 continue

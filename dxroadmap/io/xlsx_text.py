@@ -216,11 +216,16 @@ def starts_with_left_arrow(text: str) -> bool:
     return bool(t) and t[0] in _START_ARROWS
 
 
+_STRIP_CHARS = re.escape("".join(sorted(_ARROW_SET - set("・･"))))
+_STRIP_LEFT = re.compile(rf"^[{_STRIP_CHARS}]+")
+_STRIP_RIGHT = re.compile(rf"[{_STRIP_CHARS}]+$")
+
+
 def strip_arrows(text: str) -> str:
     """The words of a text bar without its drawn line: ``←─検討─→`` → ``検討``."""
     t = text.strip()
-    t = re.sub(rf"^[{re.escape(''.join(_ARROW_SET - set('・･')))}]+", "", t)
-    t = re.sub(rf"[{re.escape(''.join(_ARROW_SET - set('・･')))}]+$", "", t)
+    if t and (t[0] in _ARROW_SET or t[-1] in _ARROW_SET):
+        t = _STRIP_RIGHT.sub("", _STRIP_LEFT.sub("", t))
     return t.strip()
 
 
