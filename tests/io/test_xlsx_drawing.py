@@ -410,3 +410,54 @@ def test_entity_bomb_in_the_sheet_is_refused_quickly(tmp_path):
         read_sheet_shapes(path)
     assert time.monotonic() - start < 2
     assert info.value.reason == "not-a-workbook" and "xl/worksheets/sheet1.xml" in info.value.en
+
+
+def test_s06_bars_regrouped_as_excel_groups_them_keep_their_places(tmp_path):
+    """Excel groups keep absolute EMU child positions (chOff = off): grouping changes nothing."""
+    import xml.etree.ElementTree as ET
+
+    source = FIXTURES / "s06_shapes_matsumae.xlsx"
+    if not source.exists():
+        pytest.skip("../shared fixtures are absent")
+    xdr, a = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing", "http://schemas.openxmlformats.org/drawingml/2006/main"
+    ET.register_namespace("xdr", xdr)
+    ET.register_namespace("a", a)
+    with zipfile.ZipFile(source) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    root = ET.fromstring(parts["xl/drawings/drawing1.xml"])
+    anchors = list(root)[2:5]                     # 検討, 制度運用, 自走化 (one row)
+    shapes = [anc.find(f"{{{xdr}}}sp") for anc in anchors]
+    offs = [(int(s.find(f".//{{{a}}}off").get("x")), int(s.find(f".//{{{a}}}off").get("y")),
+             int(s.find(f".//{{{a}}}ext").get("cx")), int(s.find(f".//{{{a}}}ext").get("cy"))) for s in shapes]
+    x0, y0 = min(o[0] for o in offs), min(o[1] for o in offs)
+    x1, y1 = max(o[0] + o[2] for o in offs), max(o[1] + o[3] for o in offs)
+    group_anchor = ET.Element(f"{{{xdr}}}twoCellAnchor")
+    group_anchor.append(anchors[0].find(f"{{{xdr}}}from"))
+    group_anchor.append(anchors[-1].find(f"{{{xdr}}}to"))
+    grp = ET.SubElement(group_anchor, f"{{{xdr}}}grpSp")
+    nv = ET.SubElement(grp, f"{{{xdr}}}nvGrpSpPr")
+    ET.SubElement(nv, f"{{{xdr}}}cNvPr", id="99", name="グループ化 98")
+    ET.SubElement(nv, f"{{{xdr}}}cNvGrpSpPr")
+    xfrm = ET.SubElement(ET.SubElement(grp, f"{{{xdr}}}grpSpPr"), f"{{{a}}}xfrm")
+    ET.SubElement(xfrm, f"{{{a}}}off", x=str(x0), y=str(y0))
+    ET.SubElement(xfrm, f"{{{a}}}ext", cx=str(x1 - x0), cy=str(y1 - y0))
+    ET.SubElement(xfrm, f"{{{a}}}chOff", x=str(x0), y=str(y0))
+    ET.SubElement(xfrm, f"{{{a}}}chExt", cx=str(x1 - x0), cy=str(y1 - y0))
+    grp.extend(shapes)
+    ET.SubElement(group_anchor, f"{{{xdr}}}clientData")
+    for anc in anchors:
+        root.remove(anc)
+    root.insert(2, group_anchor)
+    parts["xl/drawings/drawing1.xml"] = ET.tostring(root, xml_declaration=True, encoding="UTF-8")
+    grouped_path = tmp_path / "grouped.xlsx"
+    with zipfile.ZipFile(grouped_path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+    before = {s.text: s for s in read_sheet_shapes(source)["ロードマップ"]}
+    after = read_sheet_shapes(grouped_path)["ロードマップ"]
+    grouped = [s for s in after if s.in_group]
+    assert [s.text for s in grouped] == ["検討", "制度運用", "自走化"]
+    for s in after:
+        b = before[s.text]
+        assert (s.col0, s.col1, s.row0, s.row1) == pytest.approx((b.col0, b.col1, b.row0, b.row1), abs=0.005), s.text
