@@ -438,7 +438,12 @@ class _Builder:
             by_lane.setdefault(lane, []).append(idx)
         for lane, idxs in by_lane.items():
             for pos, idx in enumerate(idxs):
-                left_limit = bars[idxs[pos - 1]].rect.right() if pos > 0 else self.text_w
+                left_limit = self.text_w
+                if pos > 0:  # not over the previous bar, nor over a label it put beside itself
+                    prev = bars[idxs[pos - 1]]
+                    left_limit = prev.rect.right()
+                    if prev.label_rect is not None and not prev.label_inside:
+                        left_limit = max(left_limit, prev.label_rect.right())
                 right_limit = bars[idxs[pos + 1]].rect.left() if pos + 1 < len(idxs) else x_end
                 self._place_label(bars[idx], left_limit, right_limit)
         height = PAD + n_ms * MS_LANE_H + n_lanes * LANE_H

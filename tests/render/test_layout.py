@@ -232,3 +232,18 @@ def test_narrow_paper_narrows_the_summary_before_scaling():
     narrow = {c.key: c.width for c in layout_sheet(plan, PageSetup(paper="A4", orientation="portrait")).columns}
     assert narrow["summary"] < wide["summary"]
     assert narrow["dept"] == wide["dept"]
+
+
+def test_labels_beside_bars_never_overlap_in_a_lane():
+    # short bars with long labels, a gap between them: at most one label uses the gap
+    a = Phase(mi(2023, 4), mi(2023, 4), "要件定義と調達仕様の作成", PhaseKind.STUDY)
+    b = Phase(mi(2024, 4), mi(2024, 4), "試行運用の開始と評価", PhaseKind.TRIAL)
+    c = Phase(mi(2024, 6), mi(2024, 6), "本格運用への移行判断", PhaseKind.OPERATE)
+    row = layout_sheet(_one_row_plan([a, b, c])).pages[0].initiative_rows[0]
+    rects = [bar.label_rect for bar in row.bars if bar.label_rect is not None and not bar.label_inside]
+    assert rects
+    for i, r in enumerate(rects):
+        for other in rects[i + 1:]:
+            assert not r.intersects(other)
+        for bar in row.bars:
+            assert not r.intersects(bar.rect)
