@@ -96,6 +96,21 @@ def main() -> None:
         times.append((time.perf_counter() - t) * 1000)
     send(QEvent.Type.MouseButtonRelease, pos, Qt.MouseButton.NoButton)
     app.processEvents()
+    # Pan by dragging empty space (a full repaint per step).
+    empty_row = next(r for r in range(400, 440) if view.state.index.rows[r].kind == "pillar") \
+        if any(view.state.index.rows[r].kind == "pillar" for r in range(400, 440)) else 400
+    p0 = view.map_to_viewport(view.x_range()[0] + 2, empty_row + 0.5)
+    send(QEvent.Type.MouseMove, p0, Qt.MouseButton.NoButton)
+    send(QEvent.Type.MouseButtonPress, p0, Qt.MouseButton.LeftButton)
+    pan_times = []
+    for step in range(1, 41):
+        pos = p0 + QPoint(step * 7, 0)
+        t = time.perf_counter()
+        send(QEvent.Type.MouseMove, pos, Qt.MouseButton.LeftButton)
+        app.processEvents()
+        pan_times.append((time.perf_counter() - t) * 1000)
+    send(QEvent.Type.MouseButtonRelease, pos, Qt.MouseButton.NoButton)
+    app.processEvents()
     moved = phase.start != init.phases[1].start or doc.undo_stack.count() == 1
     steps = times[10:]  # after the drag has started (the first moves cross pyqtgraph's threshold)
 
@@ -103,6 +118,7 @@ def main() -> None:
     print(f"phases: {counts['phases']}")
     print(f"first_paint_s: {first_paint:.3f}")
     print(f"drag_move_ms_median: {statistics.median(steps):.2f}")
+    print(f"pan_move_ms_median: {statistics.median(pan_times[5:]):.2f}")
     print(f"drag_committed_undo_steps: {doc.undo_stack.count()}")
     if not moved:
         print("warning: the drag did not move the bar", file=sys.stderr)

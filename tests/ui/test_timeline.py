@@ -427,3 +427,59 @@ def test_year_style_and_snap_setters(setup, qtbot):
     p0 = bar_point(view, phase)
     drag(qtbot, view, p0, p0 + QPoint(months_px(view, 2), 0))
     assert phase.start == month_index(2024, 4)
+
+
+def test_hover_tooltips_in_japanese_and_english(setup, qtbot):
+    plan, doc, view = setup
+    phase = init(plan, "A").phases[0]
+    ms = init(plan, "A").milestones[0]
+    row = view.state.index.row_of(phase)
+    tip = view.controller.tooltip_at(QPointF(phase.start + 3.5, row + 0.5))
+    assert tip.splitlines() == ["実証実験", "令和6年度 4月 – 令和6年度 3月（12か月）", "種別: 実証"]
+    view.set_language("en")
+    tip = view.controller.tooltip_at(QPointF(phase.start + 3.5, row + 0.5))
+    assert tip.splitlines()[1:] == ["Apr FY2024 – Mar FY2024 (12 months)", "Kind: Trial"]
+    assert view.controller.tooltip_at(QPointF(ms.month + 0.5, row + 0.5)) == "◆ 稼働開始\nOct FY2025"
+    assert view.controller.tooltip_at(QPointF(month_index(2026, 1), 3.5)) == "C"  # an empty spot names the row
+
+
+def test_period_change_and_new_plan_reset_the_range(setup, qtbot):
+    plan, doc, view = setup
+    doc.set_period(2023, 2030)  # structureChanged: the window calls set_rows after it
+    view.set_rows(flatten_rows(plan))
+    view.zoom_fit()
+    assert view.x_range() == pytest.approx((month_index(2023, 4), month_index(2031, 4)))
+    new = Plan(start_fy=2030, end_fy=2034, pillars=[Pillar("X", [Initiative("Y")])])
+    doc.set_plan(new)
+    view.set_rows(flatten_rows(new))
+    assert view.x_range() == pytest.approx((month_index(2030, 4), month_index(2035, 4)))
+    assert view.state.index.rows[1].obj is new.pillars[0].initiatives[0]
+    assert view.state.index.phase_count == 0
+
+
+def test_an_empty_plan_shows_and_ignores_clicks(qtbot):
+    doc = Document(Plan())
+    view = TimelineView(doc)
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    view.set_rows([])
+    view.show()
+    qtbot.waitExposed(view)
+    vp = view.viewport()
+    qtbot.mouseClick(vp, L, NoMod, QPoint(100, 100))
+    qtbot.mouseClick(vp, L, NoMod, QPoint(100, 100))
+    qtbot.keyClick(vp, Qt.Key.Key_Right)
+    qtbot.keyClick(vp, Qt.Key.Key_Delete)
+    drag(qtbot, view, QPoint(300, 50), QPoint(200, 60))
+    assert doc.undo_stack.count() == 0 and doc.selection is None
+    assert not view.grab().isNull()
+
+
+def test_relabelling_a_phase_repaints_it(setup, qtbot):
+    plan, doc, view = setup
+    phase = init(plan, "A").phases[0]
+    view.grab()
+    view.bars.reset_drawn()
+    doc.set_fields(phase, label="本運用", color="#C00000")
+    qtbot.waitUntil(lambda: phase in view.bars.drawn, timeout=2000)
+    assert view.bars._palette(phase.display_color)[0].name() == "#c00000"

@@ -210,16 +210,16 @@ class Controller:
             self._finish(hit, span)
             return
         if span != self.state.preview_span:
+            before = self.state.preview_span
             self.state.preview_span = span
             self.view.update_row(hit.row)
-            self.view.update_header()
+            self.view.update_header_months(min(before[0], span[0]), max(before[1], span[1]))
         self._show_tip(ev, hit, span)
 
     def _show_tip(self, ev, hit: Hit, span: tuple[int, int]) -> None:
         st = self.state
         if isinstance(hit.item, Phase):
-            tip = texts.span_text(span[0], span[1], st.lang, st.year_style)
-            tip += "（" + texts.text("months", st.lang, n=span[1] - span[0] + 1) + "）"
+            tip = texts.span_with_length(span[0], span[1], st.lang, st.year_style)
         else:
             tip = texts.month_text(span[0], st.lang, st.year_style)
         if tip != self.view.drag_tip:

@@ -22,6 +22,8 @@ from ...model.plan import Initiative, Milestone, Phase, Pillar
 from . import style
 from .state import TimelineState
 
+_NO_NEXT = int(np.iinfo(np.int64).max)
+
 __all__ = ["Mapper", "BandLayer", "BarLayer", "MilestoneLayer", "OverlayLayer", "bar_pixel_rect"]
 
 
@@ -109,10 +111,9 @@ class BandLayer(_Layer):
             band, tint = style.PILLAR_HUES[int(st.row_hue[r]) % len(style.PILLAR_HUES)]
             y = m.y(r)
             if st.row_kind[r] == 0:
-                color = band
-            else:
-                color = tint if st.row_parity[r] else style.BACKGROUND
-            p.fillRect(QRectF(left, y, width, m.sy), color)
+                p.fillRect(QRectF(left, y, width, m.sy), band)
+            elif st.row_parity[r]:  # other rows show the view's white background
+                p.fillRect(QRectF(left, y, width, m.sy), tint)
         sel_row = st.index.row_of(st.selection) if isinstance(st.selection, (Initiative, Pillar)) else None
         if sel_row is not None and r0 <= sel_row < r1:
             p.fillRect(QRectF(left, m.y(sel_row), width, m.sy), style.SELECTION_ROW)
@@ -173,19 +174,33 @@ class BarLayer(_Layer):
         super().__init__(state)
         self._fonts = {size: style.ui_font(size) for size in (9.0, 7.5)}
         self._metrics = {size: QFontMetricsF(f) for size, f in self._fonts.items()}
-        self._colors: dict[str, tuple[QColor, QColor, QColor]] = {}
+        self._colors: dict[str, tuple[QColor, QPen, QColor, QBrush]] = {}
         self.drawn: set[Phase] = set()  # every phase painted since the last reset (tests count these)
+        self._widths: dict[tuple[str, float], tuple[float, float]] = {}
+
+    def _label_widths(self, label: str, size: float) -> tuple[float, float]:
+        """(width of the label, width of its first character and an ellipsis), cached."""
+        key = (label, size)
+        w = self._widths.get(key)
+        if w is None:
+            if len(self._widths) > 20000:
+                self._widths.clear()
+            fm = self._metrics[size]
+            w = (fm.horizontalAdvance(label), fm.horizontalAdvance(label[:1] + "…"))
+            self._widths[key] = w
+        return w
 
     def reset_drawn(self) -> None:
         self.drawn = set()
 
-    def _palette(self, color: str) -> tuple[QColor, QColor, QColor]:
+    def _palette(self, color: str) -> tuple[QColor, QPen, QColor, QBrush]:
+        """Fill colour, border pen, text colour and fill brush for a ``#RRGGBB`` colour (cached)."""
         entry = self._colors.get(color)
         if entry is None:
             fill = QColor(color)
             if not fill.isValid():
                 fill = QColor("#BFBFBF")
-            entry = (fill, fill.darker(135), style.text_color_on(fill))
+            entry = (fill, QPen(fill.darker(135), 1), style.text_color_on(fill), QBrush(fill))
             self._colors[color] = entry
         return entry
 
@@ -211,7 +226,7 @@ class BarLayer(_Layer):
                 continue
             rect = bar_pixel_rect(m, r, int(idx.p_lane[k]), int(idx.row_lanes[r]), phase.start, phase.end)
             nxt = int(idx.p_next[k])
-            next_px = m.x(nxt) if nxt < np.iinfo(np.int64).max else view_right
+            next_px = m.x(nxt) if nxt < _NO_NEXT else view_right
             self._draw_bar(p, phase, rect, view_left, min(next_px, view_right), avoid.get(r, ()))
             if phase is st.selection:
                 selected = rect
@@ -245,9 +260,9 @@ class BarLayer(_Layer):
 
     def _draw_bar(self, p: QPainter, phase: Phase, rect: QRectF, view_left: float, right_limit: float,
                   avoid: tuple | list = ()) -> None:
-        fill, border, ink = self._palette(phase.display_color)
-        p.setPen(QPen(border, 1))
-        p.setBrush(QBrush(fill))
+        _, border, ink, brush = self._palette(phase.display_color)
+        p.setPen(border)
+        p.setBrush(brush)
         radius = min(3.0, rect.width() / 3)
         p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
         self.drawn.add(phase)
@@ -260,7 +275,7 @@ class BarLayer(_Layer):
         fm = self._metrics[size]
         p.setFont(self._fonts[size])
         inner_left = max(rect.left(), view_left) + 4
-        want = fm.horizontalAdvance(label)
+        want, least = self._label_widths(label, size)
         for a, b in avoid:  # start the label after any milestone (and its label) in the way
             if a < inner_left + want and b > inner_left - 2 and b < rect.right() - 8:
                 inner_left = b + 4
@@ -268,7 +283,7 @@ class BarLayer(_Layer):
         beside = right_limit - 6 - rect.right()
         fits_inside = inner >= want
         fits_beside = beside >= want
-        if fits_inside or (not fits_beside and inner >= fm.horizontalAdvance(label[:1] + "…") + 1):
+        if fits_inside or (not fits_beside and inner >= least + 1):
             text = label if fits_inside else fm.elidedText(label, Qt.TextElideMode.ElideRight, inner)
             p.setPen(ink)
             p.drawText(QRectF(inner_left, rect.top(), inner, rect.height()),
@@ -276,9 +291,9 @@ class BarLayer(_Layer):
         else:  # too narrow: write the label beside the bar, up to the next bar
             left = rect.right() + 3
             avail = right_limit - 3 - left
-            if avail < fm.horizontalAdvance(label[:1] + "…"):
+            if avail < least:
                 return
-            text = fm.elidedText(label, Qt.TextElideMode.ElideRight, avail)
+            text = label if avail >= want else fm.elidedText(label, Qt.TextElideMode.ElideRight, avail)
             p.setPen(style.OUTSIDE_TEXT)
             p.drawText(QRectF(left, rect.top() - 2, avail, rect.height() + 4),
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)

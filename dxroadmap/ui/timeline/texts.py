@@ -15,6 +15,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "ja": {
         "kind": "種別",
         "months": "{n}か月",
+        "span_months": "{span}（{n}か月）",
         "drag_hint": "Shift: 四半期単位",
         "no_label": "（名称なし）",
         "milestone": "マイルストーン",
@@ -22,6 +23,7 @@ _TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "kind": "Kind",
         "months": "{n} months",
+        "span_months": "{span} ({n} months)",
         "drag_hint": "Shift: snap to quarters",
         "no_label": "(untitled)",
         "milestone": "Milestone",
@@ -64,8 +66,12 @@ def span_text(start: int, end: int, lang: str, style: YearStyle) -> str:
 def phase_tooltip(phase: Phase, lang: str, style: YearStyle) -> str:
     label = phase.label or text("no_label", lang)
     kind = _KIND_EN[phase.kind] if lang == "en" else phase.kind.label_ja
-    months = text("months", lang, n=phase.length)
-    return f"{label}\n{span_text(phase.start, phase.end, lang, style)}（{months}）\n{text('kind', lang)}: {kind}"
+    return f"{label}\n{span_with_length(phase.start, phase.end, lang, style)}\n{text('kind', lang)}: {kind}"
+
+
+def span_with_length(start: int, end: int, lang: str, style: YearStyle) -> str:
+    """令和6年度 7月 – 令和7年度 3月（9か月）"""
+    return text("span_months", lang, span=span_text(start, end, lang, style), n=end - start + 1)
 
 
 def milestone_tooltip(label: str | None, month: int, lang: str, style: YearStyle) -> str:

@@ -52,8 +52,7 @@ class _ViewBox(pg.ViewBox):
         super().__init__(enableMenu=False, invertY=True, defaultPadding=0.0)
         self._timeline = timeline
         self.setMouseEnabled(x=False, y=False)
-        self.disableAutoRange()
-        self.setBackgroundColor(style.BACKGROUND)
+        self.disableAutoRange()  # the canvas paints the white background
 
     def mouseDragEvent(self, ev, axis=None) -> None:
         if ev.button() not in (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton):
@@ -286,6 +285,12 @@ class TimelineView(QWidget):
 
     def update_header(self) -> None:
         self.header.update()
+
+    def update_header_months(self, first: int, last: int) -> None:
+        """Repaint the header's second line over months first..last (the drag preview)."""
+        m = self.mapper()
+        a, b = int(m.x(first)) - 2, int(m.x(last + 1)) + 3
+        self.header.update(a, style.HEADER_LINE, b - a, style.HEADER_LINE)
 
     def _update_all(self) -> None:
         self.bands.update()
