@@ -143,6 +143,8 @@ def write_pdf(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orienta
         writer.setResolution(dpi or 1200)
         writer.setTitle(plan.title or "DX推進計画 ロードマップ")
         writer.setCreator(CREATOR)
+        if plan.organization:
+            writer.setAuthor(plan.organization)
         writer.setPageLayout(setup.page_layout())
         writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
         painter = QPainter()

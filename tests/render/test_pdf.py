@@ -28,6 +28,7 @@ def test_a3_landscape_page_size_and_metadata(matsumae_pdf, matsumae_plan):
     assert info["Page size"].startswith("1191 x 842 pts")  # 420 × 297 mm
     assert info["Title"] == matsumae_plan.title
     assert info["Creator"] == "dxroadmap"
+    assert info["Author"] == matsumae_plan.organization
 
 
 def test_text_has_every_initiative_the_years_and_the_print_date(matsumae_pdf, matsumae_plan):
