@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextLayout, QTextOption
 
 from ..model.fiscal import fy_first_month, fy_last_month, year_month
@@ -120,15 +120,9 @@ def wrap_text(text: str, font: QFont, width: float, max_lines: int | None = None
     if max_lines is not None and len(lines) > max_lines:
         keep = lines[:max(max_lines, 1)]
         fm = QFontMetricsF(font)
-        keep[-1] = fm.elidedText(keep[-1] + "……", _elide_mode(), width)
+        keep[-1] = fm.elidedText(keep[-1] + "……", Qt.TextElideMode.ElideRight, width)
         lines = keep
     return lines
-
-
-def _elide_mode():
-    from PySide6.QtCore import Qt
-
-    return Qt.TextElideMode.ElideRight
 
 
 @dataclass
@@ -279,7 +273,7 @@ class _Measure:
         return self.metrics[role].horizontalAdvance(text)
 
     def elide(self, role: str, text: str, width: float) -> str:
-        return self.metrics[role].elidedText(text, _elide_mode(), width)
+        return self.metrics[role].elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
 def _lanes(intervals: list[tuple[float, float]]) -> list[int]:
