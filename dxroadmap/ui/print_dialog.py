@@ -11,10 +11,11 @@ Strings live in ``_TEXT`` below (keyed "ja"/"en"), following the language of
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import (
@@ -35,9 +36,10 @@ from PySide6.QtWidgets import (
 
 from ..io.errors import PlanWriteError
 from ..model.plan import Plan
-from ..model.wareki import format_fiscal_year
+from ..model.wareki import YearStyle, format_fiscal_year
 from ..render.export import paint_sheet, sheet_for, write_pdf, write_png, write_svg
-from ..render.page_setup import PageSetup
+from ..render.layout import format_print_date
+from ..render.page_setup import DateStyle, PageSetup
 
 __all__ = ["PageSetupDialog", "print_preview", "export_pdf", "export_image"]
 
@@ -61,6 +63,8 @@ _TEXT = {
         "col.summary": "概要",
         "col.dept": "関係部門",
         "pillar_per_page": "基本方針ごとに改ページ",
+        "year_style": "年度の表記",
+        "date_style": "印刷日の表記",
         "format": "形式",
         "dpi": "解像度",
         "dpi.suffix": " dpi",
@@ -100,6 +104,8 @@ _TEXT = {
         "col.summary": "Summary",
         "col.dept": "Departments",
         "pillar_per_page": "New page for each pillar",
+        "year_style": "Fiscal year labels",
+        "date_style": "Print date",
         "format": "Format",
         "dpi": "Resolution",
         "dpi.suffix": " dpi",
@@ -209,6 +215,19 @@ class PageSetupDialog(QDialog):
             columns.addWidget(box)
         form.addRow(_t("columns"), columns)
 
+        self.year_style = QComboBox()
+        sample_fy = plan.start_fy if plan.start_fy >= 1926 else 2023
+        for style in (YearStyle.ERA_WESTERN, YearStyle.ERA, YearStyle.WESTERN, YearStyle.ERA_SHORT):
+            self.year_style.addItem(format_fiscal_year(sample_fy, style), style)
+        self.year_style.setCurrentIndex(max(0, self.year_style.findData(setup.year_style)))
+        form.addRow(_t("year_style"), self.year_style)
+        self.date_style = QComboBox()
+        today = _dt.date.today()
+        for style in (DateStyle.ERA, DateStyle.WESTERN):
+            self.date_style.addItem(format_print_date(today, style), style)
+        self.date_style.setCurrentIndex(max(0, self.date_style.findData(setup.date_style)))
+        form.addRow(_t("date_style"), self.date_style)
+
         self.pillar_per_page = QCheckBox(_t("pillar_per_page"))
         self.pillar_per_page.setChecked(setup.pillar_per_page)
         form.addRow("", self.pillar_per_page)
@@ -229,6 +248,10 @@ class PageSetupDialog(QDialog):
             self.dpi.setEnabled(self.format.currentData() == "png")
 
         self.pages = QLabel()
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(150)
+        self._count_timer.timeout.connect(self._count_pages)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #C00000")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -241,7 +264,7 @@ class PageSetupDialog(QDialog):
         outer.addWidget(self.buttons)
         for signal in (self.paper.currentIndexChanged, self.orientation.currentIndexChanged,
                        self.fit.currentIndexChanged, self.show_summary.toggled, self.show_departments.toggled,
-                       self.pillar_per_page.toggled):
+                       self.pillar_per_page.toggled, self.year_style.currentIndexChanged):
             signal.connect(self._check)
         self._check()
 
@@ -253,13 +276,19 @@ class PageSetupDialog(QDialog):
         self.problem.setText("" if ok else _t("years.bad"))
         self.problem.setVisible(not ok)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.pages.setText("")
         if ok:
-            try:
-                n = len(sheet_for(self.plan, self.setup()).pages)
-            except PlanWriteError:
-                self.pages.setText("")
-            else:
-                self.pages.setText(_t("pages.images" if self._image else "pages", n=n))
+            self._count_timer.start()  # counting pages lays the whole plan out: wait for the user to pause
+
+    def _count_pages(self) -> None:
+        if not self._years_ok():
+            return
+        try:
+            n = len(sheet_for(self.plan, self.setup()).pages)
+        except (PlanWriteError, ValueError):
+            self.pages.setText("")
+        else:
+            self.pages.setText(_t("pages.images" if self._image else "pages", n=n))
 
     def setup(self) -> PageSetup:
         """The page setup as chosen."""
@@ -271,6 +300,7 @@ class PageSetupDialog(QDialog):
             last_fy=None if first == plan.start_fy and last == plan.end_fy else last,
             show_summary=self.show_summary.isChecked(), show_departments=self.show_departments.isChecked(),
             pillar_per_page=self.pillar_per_page.isChecked(),
+            year_style=self.year_style.currentData(), date_style=self.date_style.currentData(),
         )
 
     def chosen_dpi(self) -> int:

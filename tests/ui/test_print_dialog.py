@@ -69,10 +69,13 @@ def test_page_setup_dialog_builds_the_setup(qtbot, parent):
     dialog.show_summary.setChecked(False)
     dialog.pillar_per_page.setChecked(True)
     dialog.first_fy.setCurrentIndex(dialog.first_fy.findData(2024))
+    dialog.year_style.setCurrentIndex(dialog.year_style.findText("R5"))
     setup = dialog.setup()
+    assert setup.year_style.value == "era_short"
     assert (setup.paper, setup.orientation, setup.show_summary, setup.pillar_per_page) == ("B4", "portrait", False, True)
     assert setup.years(plan) == (2024, 2027)
-    assert "4" in dialog.pages.text()  # four pillars, one page each
+    qtbot.waitUntil(lambda: dialog.pages.text() != "", timeout=5000)
+    assert dialog.pages.text().endswith(" 4")  # four pillars, one page each
     dialog.last_fy.setCurrentIndex(dialog.last_fy.findData(2023))  # before the first year
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert not ok.isEnabled() and dialog.problem.text()
