@@ -146,8 +146,13 @@ def axis_from_row(grid: SheetGrid, r: int, min_years: int = 2) -> Axis | None:
         m = grid.merge_at(r, c)
         lo, hi = (m.min_col, m.max_col) if m and m.min_row == r else (c, c)
         years.append((lo, hi, fy))
-    if len(years) >= min_years and all(b[2] > a[2] for a, b in zip(years, years[1:])):
+    if years and len(years) >= min_years and all(b[2] > a[2] for a, b in zip(years, years[1:])):
         return _year_axis(grid, r, years)
+    if len(years) == 1:
+        # one fiscal year over a row of months, quarters or halves
+        axis = _year_axis(grid, r, years)
+        if axis.sub_row is not None and len(axis.cols) >= 2:
+            return axis
     months = [(c, parse_era_month(as_text(grid.raw(r, c)))) for c in cells if isinstance(grid.raw(r, c), str)]
     months = [(c, m) for c, m in months if m is not None]
     if len(months) >= 3 and all(b[1] > a[1] for a, b in zip(months, months[1:])):
@@ -253,7 +258,7 @@ def find_axes(grid: SheetGrid, max_scan_rows: int | None = None) -> list[Axis]:
     for (r, _c), v in grid.values.items():
         if _could_be_header(v):
             counts[r] = counts.get(r, 0) + 1
-    candidate_rows = sorted(r for r, n in counts.items() if n >= 2)
+    candidate_rows = sorted(r for r, n in counts.items() if n >= 2 or _single_year_over_subheader(grid, r))
     for r in candidate_rows:
         if max_scan_rows is not None and r > max_scan_rows:
             break
@@ -276,6 +281,16 @@ def find_axes(grid: SheetGrid, max_scan_rows: int | None = None) -> list[Axis]:
             continue
         out.append(axis)
     return out
+
+
+def _single_year_over_subheader(grid: SheetGrid, r: int) -> bool:
+    cells = grid.row_cells(r)
+    if not cells or len(cells) > 12:
+        return False
+    if not any(year_of_cell(grid, r, c) is not None for c in cells):
+        return False
+    below = grid.row_cells(r + 1)
+    return sum(1 for c in below if parse_month_span(as_text(grid.raw(r + 1, c))) is not None) >= 2
 
 
 def _could_be_header(v: object) -> bool:

@@ -393,6 +393,8 @@ class TableReader:
             return None
         if wide or spans_time or (filled and c <= (self.name_col or c)) or \
                 (enum and not is_enumerator(t) and enum[0] in "（(第■□●◆【[" and pillar_col is None):
-            name = strip_enumerator(t.replace("\n", "")).strip("【】[]■□●◆ ")
+            t1 = t.replace("\n", "")
+            t1 = re.sub(r"^[【\[［][^】\]］]*[】\]］]\s*(?=\S)", "", t1)
+            name = strip_enumerator(t1).strip("【】[]■□●◆ ")
             return name or t
         return None
