@@ -365,6 +365,9 @@ class _Builder:
         for (col, role, _text, indent), lines in zip(cells, wrapped):
             texts.append(TextBox(QRectF(col.x + PAD + indent, PAD, col.width - 2 * PAD - indent,
                                         len(lines) * self.m.line(role)), lines, role))
+        if timeline_h > height:  # more lanes than a page holds: squeeze them to fit the row
+            _squeeze(bars, milestones, height / timeline_h)
+            timeline_h = height
         # centre the schedule vertically in a row made taller by its text
         dy = (height - timeline_h) / 2
         for bar in bars:
@@ -591,6 +594,20 @@ class _Builder:
         page_w = self.m.width("page", "9999 / 9999") + 10
         page_rect = QRectF(self.width - page_w, top, page_w, max(line, BAR_H))
         return entries, page_rect, h
+
+
+def _squeeze(bars: list[BarGeom], milestones: list[MilestoneGeom], f: float) -> None:
+    """Scale a row's schedule vertically by ``f`` (labels keep their size, centred where they were)."""
+    for bar in bars:
+        cy = bar.rect.center().y() * f
+        bar.rect = QRectF(bar.rect.left(), cy - bar.rect.height() * f / 2, bar.rect.width(), bar.rect.height() * f)
+        if bar.label_rect is not None:
+            bar.label_rect.moveCenter(QPointF(bar.label_rect.center().x(), cy))
+    for ms in milestones:
+        ms.center = QPointF(ms.center.x(), ms.center.y() * f)
+        ms.size *= f
+        if ms.label_rect is not None:
+            ms.label_rect.moveCenter(QPointF(ms.label_rect.center().x(), ms.center.y()))
 
 
 def _initiative_rows(plan: Plan, pillar: Pillar) -> list[tuple[Initiative, int]]:

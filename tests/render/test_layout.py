@@ -247,3 +247,14 @@ def test_labels_beside_bars_never_overlap_in_a_lane():
             assert not r.intersects(other)
         for bar in row.bars:
             assert not r.intersects(bar.rect)
+
+
+def test_more_lanes_than_a_page_holds_are_squeezed_into_the_row():
+    phases = [Phase(mi(2023, 4), mi(2027, 3), f"工程{k}", PhaseKind.OPERATE) for k in range(60)]
+    sheet = layout_sheet(_one_row_plan(phases), PageSetup(paper="A4", orientation="landscape"))
+    row = sheet.pages[0].initiative_rows[0]
+    assert row.height <= sheet.body_bottom - sheet.body_top
+    assert len(row.bars) == 60
+    tops = sorted(bar.rect.top() for bar in row.bars)
+    assert tops == sorted(set(tops))  # still one lane each
+    assert all(0 <= bar.rect.top() and bar.rect.bottom() <= row.height + 1e-6 for bar in row.bars)
