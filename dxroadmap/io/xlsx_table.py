@@ -41,6 +41,9 @@ def month_of_value(v: Any) -> int | None:
         if m and 1 <= int(m.group(2)) <= 12 and 1950 <= int(m.group(1)) <= 2150:
             return month_index(int(m.group(1)), int(m.group(2)))
         return parse_era_month(t)
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and 20000 <= v <= 80000:
+        d = _dt.datetime(1899, 12, 30) + _dt.timedelta(days=float(v))  # a date serial shown as a number
+        return month_index(d.year, d.month)
     return None
 
 
