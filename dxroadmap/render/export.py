@@ -141,7 +141,7 @@ def write_pdf(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orienta
     with atomic_path(path) as tmp:
         writer = QPdfWriter(str(tmp))
         writer.setResolution(dpi or 1200)
-        writer.setTitle(plan.title or "DX推進計画 ロードマップ")
+        writer.setTitle(sheet.title)
         writer.setCreator(CREATOR)
         if plan.organization:
             writer.setAuthor(plan.organization)
@@ -233,7 +233,7 @@ def write_svg(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", orienta
     def one(i: int, tmp: Path) -> None:
         gen = QSvgGenerator()
         gen.setFileName(str(tmp))
-        gen.setTitle(plan.title or "DX推進計画 ロードマップ")
+        gen.setTitle(sheet.title)
         gen.setDescription(f"{CREATOR}: {plan.organization} {sheet.page_text(sheet.pages[i])}")
         gen.setResolution(720)
         gen.setSize(QSize(round(paper_w), round(paper_h)))

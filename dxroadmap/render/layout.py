@@ -39,6 +39,7 @@ __all__ = [
     "layout_sheet",
     "wrap_text",
     "format_print_date",
+    "sheet_title",
     "text_color_for",
 ]
 
@@ -76,6 +77,12 @@ def text_color_for(fill: str) -> str:
     lum = 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())
     # contrast with white vs with near-black
     return "#FFFFFF" if (1.05 / (lum + 0.05)) > ((lum + 0.05) / 0.06) else "#1A1A1A"
+
+
+def sheet_title(plan: Plan) -> str:
+    """The sheet's heading: the plan title, saying ロードマップ as the source plans' tables do."""
+    title = plan.title.strip() or "DX推進計画"
+    return title if "ロードマップ" in title or "工程表" in title else f"{title} ロードマップ"
 
 
 def format_print_date(day: _dt.date, style: DateStyle = DateStyle.ERA) -> str:
@@ -551,7 +558,7 @@ class _Builder:
         right_w = max((self.m.width("subtitle", s) for s in right_lines), default=0) + 10
         title_line = self.m.line("title")
         sub_line = self.m.line("subtitle")
-        title = plan.title or "DX推進計画 ロードマップ"
+        title = sheet_title(plan)
         title_w = max(self.width - right_w - 200, self.width * 0.4)
         title_lines = wrap_text(title, self.m.fonts["title"], title_w, max_lines=2)
         h = max(len(title_lines) * title_line, len(right_lines) * sub_line)
@@ -723,7 +730,7 @@ def layout_sheet(plan: Plan, setup: PageSetup | None = None, *, today: _dt.date 
         first_fy=b.first_fy, last_fy=b.last_fy, month_w=b.month_w, title_texts=title_texts,
         header_texts=header_texts, header_cells=header_cells, header_top=body_top - header_h,
         header_height=header_h, grid=grid, tick_mode=mode, body_top=body_top, body_bottom=body_bottom,
-        legend=legend, page_number_rect=page_rect, pages=pages, title=plan.title, date_text=date_text,
+        legend=legend, page_number_rect=page_rect, pages=pages, title=sheet_title(plan), date_text=date_text,
     )
 
 
