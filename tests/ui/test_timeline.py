@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
@@ -483,3 +485,49 @@ def test_relabelling_a_phase_repaints_it(setup, qtbot):
     doc.set_fields(phase, label="本運用", color="#C00000")
     qtbot.waitUntil(lambda: phase in view.bars.drawn, timeout=2000)
     assert view.bars._palette(phase.display_color)[0].name() == "#c00000"
+
+
+def test_window_shortcuts_cannot_change_the_plan_under_a_drag(qtbot):
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+    plan = make_plan()
+    doc = Document(plan)
+    window = QWidget()
+    qtbot.addWidget(window)
+    undo = QAction("undo", window)
+    undo.setShortcut(QKeySequence("Ctrl+Z"))
+    undo.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # offscreen windows are not always active
+    undo.triggered.connect(lambda: doc.undo_stack.undo())
+    window.addAction(undo)
+    view = TimelineView(doc)
+    QVBoxLayout(window).addWidget(view)
+    window.resize(1200, 400)
+    view.set_rows(flatten_rows(plan))
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    with warnings.catch_warnings():  # shortcuts need an active window; offscreen may not give one
+        warnings.simplefilter("ignore", DeprecationWarning)
+        QApplication.setActiveWindow(window)
+    view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.canvas, timeout=2000)
+    phase = init(plan, "A").phases[0]
+    s, e = phase.start, phase.end
+    vp = view.viewport()
+    doc.select(phase)
+    view.setFocus()
+    qtbot.keyClick(view.canvas, Qt.Key.Key_Right)
+    qtbot.keyClick(view.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the shortcut works normally
+    assert (phase.start, phase.end) == (s, e)
+    doc.undo_stack.redo()
+    p0 = bar_point(view, phase)
+    qtbot.mouseMove(vp, p0)
+    qtbot.mousePress(vp, L, NoMod, p0)
+    p1 = p0 + QPoint(months_px(view, 2), 0)
+    send_move(view, p1)
+    send_move(view, p1 + QPoint(0, 1))
+    qtbot.keyClick(view.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # swallowed mid-drag
+    assert (phase.start, phase.end) == (s + 1, e + 1)
+    qtbot.mouseRelease(vp, L, NoMod, p1 + QPoint(0, 1))
+    assert (phase.start, phase.end) == (s + 3, e + 3)
+    assert doc.undo_stack.count() == 2

@@ -190,6 +190,7 @@ class Controller:
             orig = (hit.item.start, hit.item.end) if isinstance(hit.item, Phase) else (hit.item.month, hit.item.month)
             self._drag = (hit, orig, down.x())
             self._cancelled = False
+            self.view.setFocus(Qt.FocusReason.MouseFocusReason)
             self.view.document.select(hit.item)
             self.state.preview_item = hit.item
             self.state.preview_span = orig
@@ -234,6 +235,9 @@ class Controller:
         QToolTip.hideText()
         self._set_cursor(None)
         doc = self.view.document
+        if self.state.index.row_of(hit.item) is None:  # removed while dragging (e.g. undone)
+            self.view.update_row(hit.row)
+            return
         if isinstance(hit.item, Phase):
             doc.set_phase_span(hit.item, span[0], span[1])  # no-op when unchanged
         else:

@@ -227,8 +227,9 @@ class BarLayer(_Layer):
             rect = bar_pixel_rect(m, r, int(idx.p_lane[k]), int(idx.row_lanes[r]), phase.start, phase.end)
             nxt = int(idx.p_next[k])
             next_px = m.x(nxt) if nxt < _NO_NEXT else view_right
-            self._draw_bar(p, phase, rect, view_left, min(next_px, view_right), avoid.get(r, ()))
-            if phase is st.selection:
+            chosen = phase is st.selection
+            self._draw_bar(p, phase, rect, view_left, min(next_px, view_right), avoid.get(r, ()), chosen)
+            if chosen:
                 selected = rect
         if st.preview_item is not None and preview is None and isinstance(st.preview_item, Phase):
             k = idx.phase_index(st.preview_item)
@@ -245,7 +246,7 @@ class BarLayer(_Layer):
             p.drawRoundedRect(ghost, 3, 3)
             s, e = st.preview_span
             rect = bar_pixel_rect(m, r, lane, lanes, s, e)
-            self._draw_bar(p, phase, rect, view_left, view_right, avoid.get(r, ()))
+            self._draw_bar(p, phase, rect, view_left, view_right, avoid.get(r, ()), True)
             selected = rect
         if selected is not None:
             p.setPen(QPen(style.SELECTION_OUTLINE, 2.2))
@@ -259,7 +260,7 @@ class BarLayer(_Layer):
                 p.drawRect(QRectF(x - 1.25, cy - h / 2, 2.5, h))
 
     def _draw_bar(self, p: QPainter, phase: Phase, rect: QRectF, view_left: float, right_limit: float,
-                  avoid: tuple | list = ()) -> None:
+                  avoid: tuple | list = (), chosen: bool = False) -> None:
         _, border, ink, brush = self._palette(phase.display_color)
         p.setPen(border)
         p.setBrush(brush)
@@ -274,7 +275,7 @@ class BarLayer(_Layer):
             return
         fm = self._metrics[size]
         p.setFont(self._fonts[size])
-        inner_left = max(rect.left(), view_left) + 4
+        inner_left = max(rect.left(), view_left) + (7 if chosen else 4)  # clear of the selection grip
         want, least = self._label_widths(label, size)
         for a, b in avoid:  # start the label after any milestone (and its label) in the way
             if a < inner_left + want and b > inner_left - 2 and b < rect.right() - 8:

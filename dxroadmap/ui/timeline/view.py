@@ -368,6 +368,8 @@ class TimelineView(QWidget):
 
     def wants_key(self, ev: QKeyEvent) -> bool:
         """Whether the timeline takes this key from window shortcuts (Delete, arrows on a selection)."""
+        if self.controller.dragging:
+            return True  # no shortcut (undo, delete…) may change the plan under a drag
         sel = self.document.selection
         if not isinstance(sel, (Phase, Milestone)):
             return False
