@@ -309,8 +309,12 @@ class _Builder:
         self.last_month = fy_last_month(self.last_fy)
         self.n_months = self.last_month - self.first_month + 1
         self.columns: list[Column] = []
-        widths = {key: w for key, _, w in TEXT_COLUMNS
-                  if not ((key == "summary" and not setup.show_summary) or (key == "dept" and not setup.show_departments))}
+        # 概要 / 関係部門 show when chosen and when some initiative has something to put in them
+        inits = plan.initiatives()
+        show = {"name": True,
+                "summary": setup.show_summary and any(i.summary.strip() for i in inits),
+                "dept": setup.show_departments and any(d.strip() for i in inits for d in i.departments)}
+        widths = {key: w for key, _, w in TEXT_COLUMNS if show[key]}
         # On narrow paper give the years room first by narrowing 概要, then 取組内容, down to a floor.
         n_years = self.last_fy - self.first_fy + 1
         short = sum(widths.values()) + COMFORT_YEAR_W * n_years - avail_w

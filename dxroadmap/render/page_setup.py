@@ -61,7 +61,8 @@ class PageSetup:
     ``first_fy``/``last_fy`` default to the plan period. ``fit="width"`` scales the sheet
     to the page width and continues over as many pages as needed; ``fit="page"`` shrinks
     everything onto one page (one page per pillar with ``pillar_per_page``).
-    Margins are millimetres: left, top, right, bottom.
+    ``show_summary``/``show_departments`` choose the optional columns; a column no
+    initiative fills is left out anyway. Margins are millimetres: left, top, right, bottom.
     """
 
     paper: str = "A3"

@@ -258,3 +258,11 @@ def test_more_lanes_than_a_page_holds_are_squeezed_into_the_row():
     tops = sorted(bar.rect.top() for bar in row.bars)
     assert tops == sorted(set(tops))  # still one lane each
     assert all(0 <= bar.rect.top() and bar.rect.bottom() <= row.height + 1e-6 for bar in row.bars)
+
+
+def test_a_column_nobody_filled_is_left_out():
+    plan = _one_row_plan([])
+    plan.pillars[0].initiatives[0].summary = ""
+    assert [c.title for c in layout_sheet(plan).columns] == ["取組内容", "関係部門"]
+    plan.pillars[0].initiatives[0].departments = []
+    assert [c.title for c in layout_sheet(plan).columns] == ["取組内容"]
