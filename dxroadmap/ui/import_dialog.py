@@ -1,0 +1,622 @@
+"""Import preview: an office's Excel roadmap on the left, the plan the reader made of it on the right.
+
+``run_import_dialog(parent, path) -> Plan | None`` loads the workbook (with a progress
+dialog when it is large), runs the reader's detection and shows the sheet as a grid —
+header rows, time columns and label columns tinted — next to the detected plan as a tree
+and the rows the reader could not place. The user can correct the header row, the time
+columns (first/last column, first fiscal year and step) and each column's role; the plan
+updates at once. On OK the corrections are remembered under a signature of the workbook's
+headings (QSettings), so the next workbook from the same office opens already corrected.
+
+The dialog's texts live in ``_TEXT`` here (ja/en), following the language of
+:mod:`dxroadmap.ui.strings`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QMessageBox,
+                               QProgressDialog, QSpinBox, QSplitter, QTableView, QTableWidget, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from ..io.errors import PlanReadError
+from ..io.xlsx_grid import SheetGrid, as_text
+from ..io.xlsx_import import Detection, SheetOverrides, WorkbookReader
+from ..model.fiscal import fy_first_month, format_ym
+from ..model.plan import Plan
+from ..model.wareki import parse_fiscal_year
+from .strings import language
+
+__all__ = ["ImportDialog", "run_import_dialog", "office_signature", "load_with_progress", "ROLE_CHOICES"]
+
+_TEXT = {
+    "ja": {
+        "title": "Excel の取り込み – {name}",
+        "sheet": "シート",
+        "header_row": "見出しの行",
+        "auto": "自動",
+        "time": "時間の列",
+        "time_auto": "自動で検出する",
+        "time_from": "最初の列",
+        "time_to": "最後の列",
+        "time_fy": "最初の年度",
+        "time_step": "1列の長さ",
+        "step.12": "1年", "step.6": "半期", "step.3": "四半期", "step.1": "1か月",
+        "roles": "列の役割",
+        "col": "列", "heading": "見出し", "role": "役割",
+        "role.auto": "（自動）", "role.name": "取組名", "role.summary": "概要", "role.departments": "関係部門",
+        "role.pillar": "基本方針", "role.no": "番号", "role.notes": "備考", "role.priority": "重点",
+        "role.kpi": "目標・KPI", "role.status": "状況", "role.start": "開始日", "role.end": "終了日",
+        "role.ignore": "使わない",
+        "plan": "読み取った計画",
+        "tree.name": "取組", "tree.depts": "関係部門", "tree.phases": "工程",
+        "unplaced": "取り込めなかった行・注意",
+        "summary": "{layout}：基本方針 {pillars}、取組 {initiatives}、工程 {phases}、マイルストーン {milestones}",
+        "none": "この設定ではロードマップが見つかりません。見出しの行・時間の列・列の役割を直してください。",
+        "remembered": "前回この様式で確定した設定を適用しました。",
+        "loading": "{name} を読み込んでいます…",
+        "cancel": "中止",
+        "error": "取り込めません",
+        "skip": "このシートを取り込まない",
+        "row": "{row}行目",
+        "time_tag": "時間",
+    },
+    "en": {
+        "title": "Import Excel – {name}",
+        "sheet": "Sheet",
+        "header_row": "Header row",
+        "auto": "auto",
+        "time": "Time columns",
+        "time_auto": "Detect automatically",
+        "time_from": "First column",
+        "time_to": "Last column",
+        "time_fy": "First fiscal year",
+        "time_step": "Each column is",
+        "step.12": "a year", "step.6": "a half", "step.3": "a quarter", "step.1": "a month",
+        "roles": "Column roles",
+        "col": "Column", "heading": "Heading", "role": "Role",
+        "role.auto": "(auto)", "role.name": "Initiative", "role.summary": "Summary", "role.departments": "Departments",
+        "role.pillar": "Pillar", "role.no": "Number", "role.notes": "Notes", "role.priority": "Priority",
+        "role.kpi": "Target/KPI", "role.status": "Status", "role.start": "Start date", "role.end": "End date",
+        "role.ignore": "Do not use",
+        "plan": "Detected plan",
+        "tree.name": "Initiative", "tree.depts": "Departments", "tree.phases": "Phases",
+        "unplaced": "Rows not imported, warnings",
+        "summary": "{layout}: {pillars} pillars, {initiatives} initiatives, {phases} phases, {milestones} milestones",
+        "none": "No roadmap with these settings. Correct the header row, the time columns or the column roles.",
+        "remembered": "Applied the settings confirmed last time for this layout.",
+        "loading": "Loading {name}…",
+        "cancel": "Cancel",
+        "error": "Cannot import",
+        "skip": "Do not import this sheet",
+        "row": "row {row}",
+        "time_tag": "time",
+    },
+}
+
+ROLE_CHOICES = ("auto", "name", "summary", "departments", "pillar", "no", "notes", "priority", "kpi", "status",
+                "start", "end", "ignore")
+STEPS = (12, 6, 3, 1)
+LARGE_FILE_BYTES = 512 * 1024
+GRID_ROWS = 3000
+GRID_COLS = 400
+SETTINGS_GROUP = "import/layouts"
+
+
+def _t(key: str, **fmt: Any) -> str:
+    table = _TEXT.get(language(), _TEXT["ja"])
+    text = table.get(key) or _TEXT["ja"].get(key, key)
+    return text.format(**fmt) if fmt else text
+
+
+def _col_letter(c: int) -> str:
+    out = ""
+    while c > 0:
+        c, rem = divmod(c - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def office_signature(reader: WorkbookReader) -> str:
+    """A hash of the headings of the workbook's first table: workbooks of the same office share it.
+
+    Taken from the first visible sheet row that has three or more text cells; years and numbers
+    are left out, so next year's workbook with the same columns has the same signature.
+    """
+    for title in reader.sheet_titles:
+        ws = reader.wb[title]
+        if ws.sheet_state != "visible" or not hasattr(ws, "_cells"):
+            continue
+        g = reader.grid(title)
+        for r in sorted({r for r, _ in g.values})[:60]:
+            words = []
+            for c in g.row_cells(r):
+                v = g.values[(r, c)]
+                if isinstance(v, str) and v.strip() and parse_fiscal_year(v) is None and len(v) <= 30:
+                    words.append("".join(v.split()))
+            if len(words) >= 3:
+                return hashlib.sha1("|".join(words).encode("utf-8")).hexdigest()[:16]
+    return ""
+
+
+def load_with_progress(parent: QWidget | None, path: str | os.PathLike) -> WorkbookReader | None:
+    """Load a workbook; large files show a cancellable progress dialog. ``None`` when cancelled.
+
+    :class:`PlanReadError` passes through for the caller to show.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size < LARGE_FILE_BYTES:
+        return WorkbookReader(path)
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["reader"] = WorkbookReader(path)
+        except BaseException as exc:  # handed to the GUI thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=work, name="dxroadmap-import", daemon=True)
+    progress = QProgressDialog(_t("loading", name=path.name), _t("cancel"), 0, 0, parent)
+    progress.setWindowModality(Qt.WindowModal)
+    progress.setMinimumDuration(0)
+    progress.show()
+    thread.start()
+    app = QApplication.instance()
+    while thread.is_alive():
+        app.processEvents()
+        if progress.wasCanceled():
+            progress.close()
+            return None
+        time.sleep(0.02)
+    progress.close()
+    if "error" in box:
+        raise box["error"]
+    return box["reader"]
+
+
+class _ColumnSpin(QSpinBox):
+    """A column number shown as Excel's letters (A, B, … AA)."""
+
+    def textFromValue(self, value: int) -> str:  # noqa: N802 (Qt API)
+        return _col_letter(value)
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802
+        n = 0
+        for ch in text.strip().upper():
+            if not "A" <= ch <= "Z":
+                return self.value()
+            n = n * 26 + ord(ch) - 64
+        return n or self.value()
+
+    def validate(self, text: str, pos: int):
+        from PySide6.QtGui import QValidator
+
+        t = text.strip().upper()
+        if not t:
+            return QValidator.Intermediate, text, pos
+        return (QValidator.Acceptable if t.isalpha() and t.isascii() else QValidator.Invalid), text, pos
+
+
+class _GridModel(QAbstractTableModel):
+    """The cells of one sheet, tinted: header rows grey, time columns blue, label columns by role."""
+
+    def __init__(self, grid: SheetGrid, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.grid = grid
+        self.rows = min(max(grid.max_row, 1), GRID_ROWS)
+        self.cols = min(max(grid.max_col, 1), GRID_COLS)
+        self.header_row: int | None = None
+        self.time_cols: set[int] = set()
+        self.role_cols: dict[int, str] = {}
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt API)
+        return 0 if parent.isValid() else self.rows
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self.cols
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
+        r, c = index.row() + 1, index.column() + 1
+        if role == Qt.DisplayRole:
+            v = self.grid.values.get((r, c))
+            return as_text(v).replace("\n", " ")[:60] if v is not None else None
+        if role == Qt.BackgroundRole:
+            if r == self.header_row:
+                return QBrush(QColor("#D9D9D9"))
+            color = self.grid.color_of(self.grid.fills.get((r, c)))
+            if color:
+                return QBrush(QColor(color))
+            if c in self.time_cols:
+                return QBrush(QColor("#EEF4FB"))
+            if c in self.role_cols:
+                return QBrush(QColor("#FFF8E5"))
+        if role == Qt.ToolTipRole:
+            v = self.grid.values.get((r, c))
+            return as_text(v) if v is not None else None
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
+        if role != Qt.DisplayRole:
+            return None
+        if orientation == Qt.Horizontal:
+            c = section + 1
+            tag = ""
+            if c in self.time_cols:
+                tag = f" [{_t('time_tag')}]"
+            elif c in self.role_cols:
+                tag = f" [{_t('role.' + self.role_cols[c])}]"
+            return _col_letter(c) + tag
+        return str(section + 1)
+
+    def set_marks(self, header_row: int | None, time_cols: set[int], role_cols: dict[int, str]) -> None:
+        self.header_row, self.time_cols, self.role_cols = header_row, time_cols, role_cols
+        if self.rows and self.cols:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rows - 1, self.cols - 1))
+        self.headerDataChanged.emit(Qt.Horizontal, 0, self.cols - 1)
+
+
+class ImportDialog(QDialog):
+    """The import preview for one loaded workbook."""
+
+    def __init__(self, reader: WorkbookReader, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
+        super().__init__(parent)
+        self.reader = reader
+        self.settings = settings if settings is not None else QSettings("dxroadmap", "dxroadmap")
+        self.overrides: dict[str, SheetOverrides] = {}
+        self.detection: Detection | None = None
+        self._updating = False
+        self.setWindowTitle(_t("title", name=reader.path.name))
+        self.resize(1200, 720)
+        self.signature = office_signature(reader)
+
+        # ---- left: the sheet
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.addItems(reader.sheet_titles)
+        self.grid_view = QTableView()
+        self.grid_view.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.grid_view.horizontalHeader().setDefaultSectionSize(80)
+        self.grid_view.verticalHeader().setDefaultSectionSize(20)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_t("sheet")))
+        top.addWidget(self.sheet_combo, 1)
+        self.skip_box = QCheckBox(_t("skip"))
+        top.addWidget(self.skip_box)
+        lv.addLayout(top)
+        lv.addWidget(self.grid_view, 1)
+
+        # ---- controls
+        controls = QGroupBox(_t("time"))
+        form = QFormLayout(controls)
+        self.header_spin = QSpinBox()
+        self.header_spin.setRange(0, 100000)
+        self.header_spin.setSpecialValueText(_t("auto"))
+        form.addRow(_t("header_row"), self.header_spin)
+        self.time_auto = QCheckBox(_t("time_auto"))
+        self.time_auto.setChecked(True)
+        form.addRow(self.time_auto)
+        self.time_from = _ColumnSpin()
+        self.time_to = _ColumnSpin()
+        for spin in (self.time_from, self.time_to):
+            spin.setRange(1, 16384)
+        self.time_fy = QSpinBox()
+        self.time_fy.setRange(1989, 2199)
+        self.time_step = QComboBox()
+        for step in STEPS:
+            self.time_step.addItem(_t(f"step.{step}"), step)
+        form.addRow(_t("time_from"), self.time_from)
+        form.addRow(_t("time_to"), self.time_to)
+        form.addRow(_t("time_fy"), self.time_fy)
+        form.addRow(_t("time_step"), self.time_step)
+        self.roles_table = QTableWidget(0, 3)
+        self.roles_table.setHorizontalHeaderLabels([_t("col"), _t("heading"), _t("role")])
+        self.roles_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.roles_table.verticalHeader().setVisible(False)
+        roles_box = QGroupBox(_t("roles"))
+        QVBoxLayout(roles_box).addWidget(self.roles_table)
+
+        # ---- right: the plan
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([_t("tree.name"), _t("tree.depts"), _t("tree.phases")])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.problems = QListWidget()
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.addWidget(self.notice)
+        rv.addWidget(controls)
+        rv.addWidget(roles_box, 2)
+        rv.addWidget(QLabel(_t("plan")))
+        rv.addWidget(self.summary)
+        rv.addWidget(self.tree, 3)
+        rv.addWidget(QLabel(_t("unplaced")))
+        rv.addWidget(self.problems, 1)
+
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(split, 1)
+        lay.addWidget(self.buttons)
+
+        self._models: dict[str, _GridModel] = {}
+        remembered = self._remembered()
+        if remembered:
+            self.overrides = remembered
+            self.notice.setText(_t("remembered"))
+        self.sheet_combo.currentTextChanged.connect(self._sheet_changed)
+        self.header_spin.valueChanged.connect(self._controls_changed)
+        self.time_auto.toggled.connect(self._controls_changed)
+        for w in (self.time_from, self.time_to, self.time_fy):
+            w.valueChanged.connect(self._controls_changed)
+        self.time_step.currentIndexChanged.connect(self._controls_changed)
+        self.skip_box.toggled.connect(self._controls_changed)
+        self._rerun()
+        first = next((s.title for s in (self.detection.sheets if self.detection else []) if s.initiatives), None)
+        if first:
+            self.sheet_combo.setCurrentText(first)
+        self._sheet_changed(self.sheet_combo.currentText())
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def current_sheet(self) -> str:
+        return self.sheet_combo.currentText()
+
+    def _sheet_detection(self):
+        return self.detection.sheet(self.current_sheet) if self.detection else None
+
+    def _model(self, title: str) -> _GridModel:
+        m = self._models.get(title)
+        if m is None:
+            m = self._models[title] = _GridModel(self.reader.grid(title), self)
+        return m
+
+    def _sheet_changed(self, title: str) -> None:
+        if not title:
+            return
+        self.grid_view.setModel(self._model(title))
+        self._load_controls()
+
+    def _load_controls(self) -> None:
+        """Show the current sheet's overrides (or detection) in the controls without re-running."""
+        self._updating = True
+        try:
+            ov = self.overrides.get(self.current_sheet) or SheetOverrides()
+            det = self._sheet_detection()
+            self.skip_box.setChecked(ov.skip)
+            self.header_spin.setValue(ov.header_row or 0)
+            self.time_auto.setChecked(ov.time_columns is None)
+            cols = ov.time_columns if ov.time_columns is not None else (det.time_columns if det else {})
+            if cols:
+                first = min(cols)
+                self.time_from.setValue(first)
+                self.time_to.setValue(max(cols))
+                a, b = cols[first]
+                fy = (a // 12) if a % 12 >= 3 else (a // 12) - 1
+                self.time_fy.setValue(max(1989, min(2199, fy)))
+                size = b - a + 1
+                idx = self.time_step.findData(size if size in STEPS else 12)
+                self.time_step.setCurrentIndex(max(idx, 0))
+            self._fill_roles()
+        finally:
+            self._updating = False
+        self._mark_grid()
+
+    def _fill_roles(self) -> None:
+        det = self._sheet_detection()
+        ov = self.overrides.get(self.current_sheet) or SheetOverrides()
+        grid = self.reader.grid(self.current_sheet)
+        header = ov.header_row or (det.header_row if det else None) or 1
+        time_cols = set(det.time_columns) if det else set()
+        cols = sorted({c for c in grid.row_cells(header) if c not in time_cols} | set(det.column_roles if det else {})
+                      | set(ov.column_roles))
+        self.roles_table.setRowCount(len(cols))
+        for i, c in enumerate(cols):
+            self.roles_table.setItem(i, 0, _ro_item(_col_letter(c)))
+            self.roles_table.setItem(i, 1, _ro_item(grid.text(header, c).replace("\n", " ")))
+            combo = QComboBox()
+            for role in ROLE_CHOICES:
+                combo.addItem(_t(f"role.{role}"), role)
+            chosen = ov.column_roles.get(c)
+            combo.setCurrentIndex(ROLE_CHOICES.index(chosen) if chosen in ROLE_CHOICES else 0)
+            detected = (det.column_roles.get(c) if det else None)
+            if chosen is None and detected:
+                combo.setItemText(0, f"{_t('role.auto')} {_t('role.' + detected)}")
+            combo.setProperty("column", c)
+            combo.currentIndexChanged.connect(self._controls_changed)
+            self.roles_table.setCellWidget(i, 2, combo)
+
+    def role_combo(self, column: int) -> QComboBox | None:
+        """The role selector of a sheet column (1-based), for tests and keyboard users."""
+        for i in range(self.roles_table.rowCount()):
+            w = self.roles_table.cellWidget(i, 2)
+            if w is not None and w.property("column") == column:
+                return w
+        return None
+
+    def _controls_changed(self, *_args: Any) -> None:
+        if self._updating:
+            return
+        ov = SheetOverrides(skip=self.skip_box.isChecked(), header_row=self.header_spin.value() or None)
+        if not self.time_auto.isChecked():
+            ov.time_columns = self._time_columns()
+        for i in range(self.roles_table.rowCount()):
+            w = self.roles_table.cellWidget(i, 2)
+            if w is not None and w.currentData() != "auto":
+                ov.column_roles[int(w.property("column"))] = w.currentData()
+        if ov.is_empty():
+            self.overrides.pop(self.current_sheet, None)
+        else:
+            self.overrides[self.current_sheet] = ov
+        self._rerun()
+        self._updating = True
+        try:
+            self._fill_roles()
+        finally:
+            self._updating = False
+        self._mark_grid()
+
+    def _time_columns(self) -> dict[int, tuple[int, int]]:
+        grid = self.reader.grid(self.current_sheet)
+        step = int(self.time_step.currentData())
+        month = fy_first_month(self.time_fy.value())
+        out: dict[int, tuple[int, int]] = {}
+        lo, hi = sorted((self.time_from.value(), self.time_to.value()))
+        for c in range(lo, hi + 1):
+            if c in grid.hidden_cols:
+                continue
+            out[c] = (month, month + step - 1)
+            month += step
+        return out
+
+    # ------------------------------------------------------------------ results
+
+    def _rerun(self) -> None:
+        self.detection = self.reader.detect(self.overrides)
+        self._show_result()
+
+    def _show_result(self) -> None:
+        det = self.detection
+        self.tree.clear()
+        self.problems.clear()
+        ok = det is not None and det.result is not None
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(ok)
+        if not ok:
+            self.summary.setText(_t("none"))
+            if det is not None and det.error is not None:
+                self.problems.addItem(det.error.message(language()))
+            return
+        result = det.result
+        plan = result.plan
+        counts = plan.counts()
+        self.summary.setText(_t("summary", layout=result.layout, **counts))
+        for pillar in plan.pillars:
+            p_item = QTreeWidgetItem([pillar.name, "", ""])
+            self.tree.addTopLevelItem(p_item)
+            for init in pillar.initiatives:
+                p_item.addChild(_init_item(init))
+            p_item.setExpanded(True)
+        for d in result.unplaced():
+            self.problems.addItem(f"{d.sheet} {_t('row', row=d.row)}: {d.reason}")
+        for w in result.warnings:
+            self.problems.addItem(w)
+
+    def _mark_grid(self) -> None:
+        det = self._sheet_detection()
+        model = self._model(self.current_sheet)
+        if det is None:
+            model.set_marks(None, set(), {})
+            return
+        model.set_marks(det.header_row, set(det.time_columns), dict(det.column_roles))
+
+    def plan(self) -> Plan | None:
+        if self.detection is None or self.detection.result is None:
+            return None
+        return self.detection.result.plan
+
+    # ------------------------------------------------------------------ memory per office
+
+    def _remembered(self) -> dict[str, SheetOverrides]:
+        if not self.signature:
+            return {}
+        raw = self.settings.value(f"{SETTINGS_GROUP}/{self.signature}")
+        if not raw:
+            return {}
+        try:
+            data = json.loads(raw)
+        except (TypeError, ValueError):
+            return {}
+        out = {}
+        titles = set(self.reader.sheet_titles)
+        for title, d in data.items() if isinstance(data, dict) else ():
+            if title not in titles or not isinstance(d, dict):
+                continue
+            try:
+                tc = d.get("time_columns")
+                out[title] = SheetOverrides(
+                    skip=bool(d.get("skip")), header_row=d.get("header_row"),
+                    time_columns=None if tc is None else {int(k): (int(v[0]), int(v[1])) for k, v in tc.items()},
+                    column_roles={int(k): str(v) for k, v in (d.get("column_roles") or {}).items()})
+            except (TypeError, ValueError, IndexError, AttributeError):
+                continue
+        return out
+
+    def remember(self) -> None:
+        """Store the current corrections for the next workbook with the same headings."""
+        if not self.signature:
+            return
+        key = f"{SETTINGS_GROUP}/{self.signature}"
+        if not self.overrides:
+            self.settings.remove(key)
+            return
+        data = {title: {"skip": ov.skip, "header_row": ov.header_row,
+                        "time_columns": None if ov.time_columns is None else {str(k): list(v) for k, v in ov.time_columns.items()},
+                        "column_roles": {str(k): v for k, v in ov.column_roles.items()}}
+                for title, ov in self.overrides.items()}
+        self.settings.setValue(key, json.dumps(data, ensure_ascii=False))
+        self.settings.sync()
+
+    def accept(self) -> None:
+        if self.plan() is None:
+            return
+        self.remember()
+        super().accept()
+
+
+def _ro_item(text: str):
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemIsEditable)
+    return item
+
+
+def _init_item(init) -> QTreeWidgetItem:
+    phases = ", ".join(f"{p.label or '—'} {format_ym(p.start)}〜{format_ym(p.end)}" for p in init.phases)
+    item = QTreeWidgetItem([init.name, "、".join(init.departments), phases])
+    for child in init.children:
+        item.addChild(_init_item(child))
+    item.setExpanded(True)
+    return item
+
+
+def run_import_dialog(parent: QWidget | None, path: str, settings: QSettings | None = None) -> Plan | None:
+    """Preview and correct the import of ``path``; the accepted plan, or ``None``."""
+    try:
+        reader = load_with_progress(parent, path)
+    except PlanReadError as exc:
+        QMessageBox.warning(parent, _t("error"), exc.message(language()))
+        return None
+    if reader is None:
+        return None
+    dialog = ImportDialog(reader, parent, settings)
+    try:
+        if dialog.exec() == QDialog.Accepted:
+            return dialog.plan()
+        return None
+    finally:
+        dialog.deleteLater()
