@@ -155,14 +155,16 @@ class _Grid:
 
 
 def _float(text: str | None, default: float | None = None) -> float | None:
+    """A finite number from an attribute, else ``default`` (NaN and infinities are refused)."""
     try:
-        return float(text) if text is not None else default
-    except ValueError:
+        value = float(text) if text is not None else default
+    except (ValueError, TypeError):
         return default
+    return value if value is None or math.isfinite(value) else default
 
 
-_PARSE_ERRORS = (DefusedXmlException, DET.ParseError, expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError,
-                 OSError, KeyError, RuntimeError)
+_PARSE_ERRORS = (DefusedXmlException, DET.ParseError, expat.ExpatError, LookupError, ValueError, zipfile.BadZipFile,
+                 zlib.error, EOFError, OSError, RuntimeError, NotImplementedError)
 
 
 def _unsafe_part(label: str, part: str) -> PlanReadError:
@@ -593,7 +595,7 @@ def _parse_drawing(zf: zipfile.ZipFile, part: str, label: str) -> tuple[Element 
         # iterparse leaves the full tree under the first element
     except DefusedXmlException:
         raise _unsafe_part(label, part) from None
-    except (DET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+    except _PARSE_ERRORS:
         return None, {}
     return root, prefixes
 
@@ -625,7 +627,7 @@ def _int(elem: Element | None, default: int = 0) -> int:
         return default
     try:
         return int(float(elem.text.strip()))
-    except ValueError:
+    except (ValueError, OverflowError):
         return default
 
 
@@ -634,7 +636,7 @@ def _attr_int(elem: Element | None, name: str, default: int = 0) -> int:
         return default
     try:
         return int(float(elem.get(name, default)))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return default
 
 

@@ -233,7 +233,8 @@ def read_xml_part(zf: zipfile.ZipFile, name: str, *, limit: int = MAX_SMALL_PART
         if isinstance(exc, DefusedXmlException):
             raise _unsafe_xml(label, name) from None
         return None
-    except (DET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+    except (DET.ParseError, LookupError, zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+            RuntimeError):
         return None
 
 

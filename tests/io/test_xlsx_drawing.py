@@ -461,3 +461,59 @@ def test_s06_bars_regrouped_as_excel_groups_them_keep_their_places(tmp_path):
     for s in after:
         b = before[s.text]
         assert (s.col0, s.col1, s.row0, s.row1) == pytest.approx((b.col0, b.col1, b.row0, b.row1), abs=0.005), s.text
+
+
+_FUZZ_TOKENS = [b"nan", b"inf", b"-inf", b"1e400", b"-99999999999999999999", b"-1", b"0", b"<", b">", b'"', b"</", b"&"]
+
+
+@pytest.fixture(scope="module")
+def fuzz_base(tmp_path_factory) -> dict[str, bytes]:
+    group = ('<xdr:grpSp><xdr:nvGrpSpPr><xdr:cNvPr id="2" name="g"/><xdr:cNvGrpSpPr/></xdr:nvGrpSpPr>'
+             f'<xdr:grpSpPr><a:xfrm flipV="1"><a:off x="{COL}" y="{ROW}"/><a:ext cx="{4 * COL}" cy="{2 * ROW}"/>'
+             f'<a:chOff x="100000" y="50000"/><a:chExt cx="{2 * COL}" cy="{ROW}"/></a:xfrm></xdr:grpSpPr>'
+             + sp(text="子", xfrm=f'<a:xfrm rot="600000"><a:off x="100000" y="50000"/><a:ext cx="{COL}" cy="{ROW}"/></a:xfrm>',
+                  fill="<a:grpFill/>", ident=3) + '</xdr:grpSp>')
+    one = (f'<xdr:oneCellAnchor><xdr:from><xdr:col>2</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>4</xdr:row>'
+           f'<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="{2 * COL}" cy="{ROW}"/>' + sp("homePlate", text="x")
+           + '<xdr:clientData/></xdr:oneCellAnchor>')
+    path = build_workbook(tmp_path_factory.mktemp("fuzz") / "base.xlsx", two_cell(group, 1, 0, 1, 0, 5, 0, 3, 0) + one,
+                          cols='<col min="1" max="3" width="9" customWidth="1"/>', rows='<row r="2" ht="20"/>')
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def test_damaged_parts_never_crash(fuzz_base, tmp_path):
+    """Corrupted XML parts give shapes or a PlanReadError, never another exception, a hang or a NaN."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from dxroadmap.io.xlsx_safety import check_workbook
+
+    names = sorted(n for n in fuzz_base if n.endswith((".xml", ".rels")))
+
+    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(names), st.lists(st.tuples(st.floats(0, 1), st.sampled_from(_FUZZ_TOKENS),
+                                                      st.integers(0, 40)), min_size=1, max_size=6))
+    def run(name, edits):
+        data = bytearray(fuzz_base[name])
+        for where, token, cut in edits:
+            i = int(where * (len(data) - 1))
+            data[i:i + cut] = token
+        parts = dict(fuzz_base, **{name: bytes(data)})
+        path = tmp_path / "f.xlsx"
+        with zipfile.ZipFile(path, "w") as zf:
+            for n, d in parts.items():
+                zf.writestr(n, d)
+        start = time.monotonic()
+        try:
+            check_workbook(path)
+            shapes = read_sheet_shapes(path)
+        except PlanReadError:
+            return
+        finally:
+            assert time.monotonic() - start < 2
+        for s in (s for v in shapes.values() for s in v):
+            assert all(v == v for v in (s.col0, s.col1, s.row0, s.row1))     # no NaN
+            assert s.col0 <= s.col1 and s.row0 <= s.row1
+
+    run()
