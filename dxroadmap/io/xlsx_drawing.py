@@ -35,12 +35,15 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 from .errors import PlanReadError
-from .xlsx_safety import (MAX_COLS, MAX_ROWS, MAX_SMALL_PART, NS_MAIN, part_relationships, read_xml_part,
+from .xlsx_safety import (MAX_COLS, MAX_ROWS, NS_MAIN, part_relationships, read_xml_part,
                           workbook_part, workbook_sheets)
 
-__all__ = ["Shape", "read_sheet_shapes", "MAX_SHAPES_PER_DRAWING"]
+__all__ = ["Shape", "read_sheet_shapes", "MAX_SHAPES_PER_DRAWING", "MAX_SHAPES_PER_WORKBOOK"]
 
 MAX_SHAPES_PER_DRAWING = 20_000
+MAX_SHAPES_PER_WORKBOOK = 100_000
+MAX_DRAWING_PART = 32 << 20          # one drawing part (20,000 shapes take ~30 MB)
+MAX_DRAWING_BYTES = 256 << 20        # all drawing parts of a workbook
 MAX_GROUP_DEPTH = 32
 EMU_PER_PX = 9525
 EMU_PER_PT = 12700
@@ -578,14 +581,14 @@ def _parse_drawing(zf: zipfile.ZipFile, part: str, label: str) -> tuple[Element 
     info = zf.NameToInfo.get(part)
     if info is None:
         return None, {}
-    if info.file_size > MAX_SMALL_PART:
+    if info.file_size > MAX_DRAWING_PART:
         raise PlanReadError("too-large", f"{label} is too large to open safely: its drawing {part} is too big.",
                             f"{label} は大きすぎるため安全に開けません（図形の部品 {part} が大きすぎます）。")
     prefixes: dict[str, str] = {}
     root = None
     try:
         with zf.open(info) as handle:
-            data = handle.read(MAX_SMALL_PART + 1)
+            data = handle.read(MAX_DRAWING_PART + 1)
         for event, item in DET.iterparse(io.BytesIO(data), events=("start-ns", "start"), forbid_dtd=True):
             if event == "start-ns":
                 prefix, uri = item
@@ -862,14 +865,19 @@ def read_sheet_shapes(path: str | os.PathLike) -> dict[str, list[Shape]]:
 
 def _read_all(path: Path, label: str) -> dict[str, list[Shape]]:
     out: dict[str, list[Shape]] = {}
+    parsed_bytes = 0
+    total = 0
     with zipfile.ZipFile(path) as zf:
         theme = _theme_colours(zf, label)
         font_mdw = _default_digit_width(zf, label)
         for sheet in workbook_sheets(zf, label):
-            drawings = [target for rtype, target in part_relationships(zf, sheet.part, label).values()
-                        if rtype.endswith(REL_DRAWING)]
+            drawings = sorted({target for rtype, target in part_relationships(zf, sheet.part, label).values()
+                               if rtype.endswith(REL_DRAWING) and target in zf.NameToInfo})
             shapes: list[Shape] = []
             for drawing in drawings:
+                parsed_bytes += zf.NameToInfo[drawing].file_size
+                if parsed_bytes > MAX_DRAWING_BYTES:
+                    raise _too_many(label, "its drawings are too large in all.", "図形の部品が全体で大きすぎます。")
                 root, prefixes = _parse_drawing(zf, drawing, label)
                 if root is None:
                     continue
@@ -883,7 +891,17 @@ def _read_all(path: Path, label: str) -> dict[str, list[Shape]]:
                             break
                 finally:
                     layout.close()
+                del root
                 shapes.extend(reader.shapes)
+                total += len(reader.shapes)
+                if total > MAX_SHAPES_PER_WORKBOOK:
+                    raise _too_many(label, f"it holds more than {MAX_SHAPES_PER_WORKBOOK:,} drawn shapes.",
+                                    f"図形が {MAX_SHAPES_PER_WORKBOOK:,} 個を超えています。")
             if shapes:
                 out[sheet.title] = shapes
     return out
+
+
+def _too_many(label: str, en: str, ja: str) -> PlanReadError:
+    return PlanReadError("too-large", f"{label} is too large to open safely: {en}",
+                         f"{label} は大きすぎるため安全に開けません。{ja}")

@@ -517,3 +517,17 @@ def test_damaged_parts_never_crash(fuzz_base, tmp_path):
             assert s.col0 <= s.col1 and s.row0 <= s.row1
 
     run()
+
+
+def test_workbook_wide_limits_refuse_plainly(tmp_path, monkeypatch):
+    anchors = "".join(two_cell(sp(text=str(i), ident=i + 2), 1, 0, i, 0, 2, 0, i + 1, 0) for i in range(3))
+    path = build_workbook(tmp_path / "many.xlsx", anchors)
+    monkeypatch.setattr(xlsx_drawing, "MAX_SHAPES_PER_WORKBOOK", 2)
+    with pytest.raises(PlanReadError) as info:
+        read_sheet_shapes(path)
+    assert info.value.reason == "too-large" and "shapes" in info.value.en
+    monkeypatch.setattr(xlsx_drawing, "MAX_SHAPES_PER_WORKBOOK", 100)
+    monkeypatch.setattr(xlsx_drawing, "MAX_DRAWING_PART", 200)
+    with pytest.raises(PlanReadError) as info:
+        read_sheet_shapes(path)
+    assert info.value.reason == "too-large" and "drawing1.xml" in info.value.en
