@@ -22,6 +22,7 @@ __all__ = ["MAX_ROWS", "MAX_COLS", "Merge", "SheetGrid", "FillKey", "theme_palet
 
 MAX_ROWS = 20000
 MAX_COLS = 2000
+MAX_MERGED_CELLS = 2_000_000
 
 FillKey = tuple  # ("rgb", "9BC2E6") | ("theme", 4, 0.4) | ("idx", 5) | ("pattern", name, ...)
 
@@ -96,6 +97,7 @@ class SheetGrid:
         self.indents: dict[tuple[int, int], float] = {}
         self._palette = palette
         self._ws = ws
+        self.truncated = False  # cells beyond MAX_ROWS / MAX_COLS were left out
         self._rows_idx: dict[int, list[int]] | None = None
         self._fill_rows_idx: dict[int, list[int]] | None = None
         wb = ws.parent
@@ -108,6 +110,7 @@ class SheetGrid:
         formats = self.formats
         for (r, c), cell in ws._cells.items():
             if r > MAX_ROWS or c > MAX_COLS:
+                self.truncated = True
                 continue
             v = cell._value
             style = cell._style
@@ -144,12 +147,15 @@ class SheetGrid:
         # merged ranges: map every covered cell to its range (large ranges are kept aside)
         self.merges: list[Merge] = []
         self._merge_at: dict[tuple[int, int], Merge] = {}
+        budget = MAX_MERGED_CELLS  # cells mapped for all merges together: bounded time and memory
         for mr in ws.merged_cells.ranges:
             m = Merge(mr.min_row, mr.min_col, min(mr.max_row, MAX_ROWS), min(mr.max_col, MAX_COLS))
             if m.min_row > MAX_ROWS or m.min_col > MAX_COLS:
                 continue
             self.merges.append(m)
-            if m.width * m.height <= 50000:
+            area = m.width * m.height
+            if area <= 50000 and budget >= area:
+                budget -= area
                 for r in range(m.min_row, m.max_row + 1):
                     for c in range(m.min_col, m.max_col + 1):
                         self._merge_at[r, c] = m
@@ -157,7 +163,7 @@ class SheetGrid:
         for m in self.merges:
             key = self.fills.get((m.min_row, m.min_col))
             self.max_row = max(self.max_row, m.max_row if (m.min_row, m.min_col) in self.values else 0)
-            if key is not None and m.width * m.height <= 50000:
+            if key is not None and self._merge_at.get((m.min_row, m.min_col)) is m:
                 for r in range(m.min_row, m.max_row + 1):
                     for c in range(m.min_col, m.max_col + 1):
                         self.fills[r, c] = key

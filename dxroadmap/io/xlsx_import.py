@@ -59,7 +59,7 @@ from ..model.wareki import parse_era_month, parse_fiscal_year
 from .errors import PlanReadError
 from .xlsx_axis import Axis, TimeCol, axis_from_row, find_axes
 from .xlsx_cards import is_card_sheet, read_cards
-from .xlsx_grid import SheetGrid, as_text, theme_palette
+from .xlsx_grid import MAX_COLS, MAX_ROWS, SheetGrid, as_text, theme_palette
 from .xlsx_table import TableReader, TableResult, column_roles, find_list_header
 from .xlsx_text import heading_role, is_note, norm
 from .xlsx_types import Detection, ImportResult, RowDecision, SheetDetection, SheetOverrides
@@ -198,6 +198,9 @@ class WorkbookReader:
                 report.append(RowDecision(title, 1, "ignored", "the sheet is hidden"))
                 continue
             grid = self.grid(title)
+            if grid.truncated:
+                warns.append(f"{title}: only the first {MAX_ROWS:,} rows and {MAX_COLS:,} columns were read "
+                             f"(先頭の {MAX_ROWS:,} 行・{MAX_COLS:,} 列までを読み込みました).")
             det, res, axes = self._read_sheet(grid, ov, len(self.wb.worksheets) > 1)
             sheets.append(det)
             report.extend(res.decisions if res else [])

@@ -401,3 +401,60 @@ def test_exported_workbook_reads_back_the_same_plan_even_without_its_data_sheet(
     cells = import_workbook(path)
     assert cells.layout != "datasheet"
     assert flat(cells.plan) == flat(plan)
+
+
+# ---------------------------------------------------------------- cards
+
+
+def test_cards_with_own_schedule_rows_sub_actions_and_notes(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "かわせみ町ＤＸ推進計画　取組カード"
+    ws["B3"] = "１．暮らしの取り組み"
+    rows = [
+        ("B5", "スマート窓口の導入"),
+        ("B6", "概　要"), ("C6", "窓口の手続をデジタル化します。"),
+        ("B7", "担　当"), ("C7", "住民課\n情報政策課"),
+        ("B8", "目　標"), ("C8", "待ち時間を半分に"),
+    ]
+    for ref, text in rows:
+        ws[ref] = text
+    ws.append([])
+    ws["B9"], ws["C9"] = "No", "主な取組"
+    for k, year in enumerate(["R7", "R8", "R9"]):
+        ws.cell(9, 4 + k, year)
+    ws["C10"] = None  # a schedule row with no sub-action text: the card's own phases
+    ws["D10"], ws["E10"] = "検討", "◆稼働"
+    ws["D10"].fill = solid("F8CBAD")
+    ws["B11"], ws["C11"], ws["E11"] = "①", "キャッシュレス決済", "導入"
+    ws["E11"].fill = ws["F11"].fill = solid("9BC2E6")
+    ws.merge_cells("E11:F11")
+    ws["B12"], ws["C12"] = "効果", "来庁者の負担が減ります。"
+    result = import_workbook(save(wb, tmp_path))
+    plan = result.plan
+    assert result.layout == "card"
+    assert [p.name for p in plan.pillars] == ["暮らしの取り組み"]
+    card = plan.pillars[0].initiatives[0]
+    assert card.name == "スマート窓口の導入"
+    assert card.departments == ["住民課", "情報政策課"] and card.kpi == "待ち時間を半分に"
+    assert spans(card) == [("2025-04", "2026-03", "検討")]
+    assert [(format_ym(m.month), m.label) for m in card.milestones] == [("2026-04", "稼働")]
+    assert [c.name for c in card.children] == ["キャッシュレス決済"]
+    assert spans(card.children[0]) == [("2026-04", "2028-03", "導入")]
+    assert "来庁者" in card.notes
+    assert (plan.start_fy, plan.end_fy) == (2025, 2027)
+
+
+def test_merge_mapping_is_bounded(monkeypatch):
+    from dxroadmap.io import xlsx_grid
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "大きな結合"
+    ws.merge_cells("A1:Z100")  # 2,600 cells
+    ws["A200"] = "小さな結合"
+    ws.merge_cells("A200:B200")
+    monkeypatch.setattr(xlsx_grid, "MAX_MERGED_CELLS", 100)
+    grid = xlsx_grid.SheetGrid(ws, xlsx_grid.theme_palette(None))
+    assert grid.merge_at(50, 10) is None  # over budget: read cell by cell
+    assert grid.merge_at(200, 2) is not None and grid.text(200, 2) == "小さな結合"
