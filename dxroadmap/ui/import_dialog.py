@@ -444,7 +444,7 @@ class ImportDialog(QDialog):
             chosen = ov.column_roles.get(c)
             combo.setCurrentIndex(ROLE_CHOICES.index(chosen) if chosen in ROLE_CHOICES else 0)
             detected = (det.column_roles.get(c) if det else None)
-            if chosen is None and detected:
+            if detected:
                 combo.setItemText(0, f"{_t('role.auto')} {_t('role.' + detected)}")
             combo.setProperty("column", c)
             combo.currentIndexChanged.connect(self._controls_changed)
@@ -473,12 +473,26 @@ class ImportDialog(QDialog):
         else:
             self.overrides[self.current_sheet] = ov
         self._rerun()
-        self._updating = True
-        try:
-            self._fill_roles()
-        finally:
-            self._updating = False
+        if not isinstance(self.sender(), QComboBox) or self.sender() is self.time_step:
+            # the columns on offer follow the header row and time columns; a role change keeps the table
+            self._updating = True
+            try:
+                self._fill_roles()
+            finally:
+                self._updating = False
+        else:
+            self._refresh_auto_labels()
         self._mark_grid()
+
+    def _refresh_auto_labels(self) -> None:
+        det = self._sheet_detection()
+        for i in range(self.roles_table.rowCount()):
+            w = self.roles_table.cellWidget(i, 2)
+            if w is None:
+                continue
+            detected = det.column_roles.get(int(w.property("column"))) if det else None
+            text = _t("role.auto") + (f" {_t('role.' + detected)}" if detected else "")
+            w.setItemText(0, text)
 
     def _time_columns(self) -> dict[int, tuple[int, int]]:
         grid = self.reader.grid(self.current_sheet)
