@@ -173,15 +173,22 @@ class WorkbookReader:
         """Per-sheet findings and the resulting plan (``error`` set instead when there is no roadmap)."""
         overrides = overrides or {}
         from_data_sheet = _optional("xlsx_datasheet", "read_plan_from_data_sheet")
+        data_warning = []
         if from_data_sheet is not None and not overrides:
-            plan = from_data_sheet(self.wb)
+            try:
+                plan = from_data_sheet(self.wb)
+            except PlanReadError as exc:
+                # a damaged or newer data sheet: the visible roadmap is still there to read
+                plan = None
+                data_warning.append(f"{exc.message('en')} The plan was read from the visible sheets instead "
+                                    f"（表示されているシートから読み取りました）.")
             if plan is not None:
                 result = ImportResult(plan, list(self.warnings), [], "datasheet")
                 return Detection([SheetDetection(t, "datasheet") for t in self.sheet_titles], result, "")
         sheets: list[SheetDetection] = []
         reads: list[tuple[SheetDetection, TableResult, list[Axis]]] = []
         report: list[RowDecision] = []
-        warns: list[str] = list(self.warnings)
+        warns: list[str] = list(self.warnings) + data_warning
         covers: list[SheetGrid] = []
         signature = ""
         for ws in self.wb.worksheets:

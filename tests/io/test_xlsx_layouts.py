@@ -458,3 +458,22 @@ def test_merge_mapping_is_bounded(monkeypatch):
     grid = xlsx_grid.SheetGrid(ws, xlsx_grid.theme_palette(None))
     assert grid.merge_at(50, 10) is None  # over budget: read cell by cell
     assert grid.merge_at(200, 2) is not None and grid.text(200, 2) == "小さな結合"
+
+
+def test_a_damaged_data_sheet_falls_back_to_the_visible_roadmap(tmp_path):
+    from dxroadmap.io.xlsx_export import write_workbook
+    from dxroadmap.model.plan import Initiative, Phase, Pillar, Plan
+
+    plan = Plan(title="壊れ町", start_fy=2024, end_fy=2025, pillars=[
+        Pillar("行政", [Initiative("電子決裁", departments=["総務課"], phases=[Phase(ym("2024-04"), ym("2025-03"), "準備")])])])
+    path = tmp_path / "out.xlsx"
+    write_workbook(plan, path)
+    wb = openpyxl.load_workbook(path)
+    data = next(ws for ws in wb.worksheets if ws.sheet_state != "visible")
+    data["A1"] = "edited by hand"
+    wb.save(path)
+    result = import_workbook(path)
+    assert result.layout != "datasheet"
+    assert any("damaged" in w for w in result.warnings)
+    init = result.plan.initiatives()[0]
+    assert init.name == "電子決裁" and spans(init) == [("2024-04", "2025-03", "準備")]
