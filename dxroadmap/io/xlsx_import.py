@@ -208,7 +208,15 @@ class WorkbookReader:
             if grid.truncated:
                 warns.append(f"{title}: only the first {MAX_ROWS:,} rows and {MAX_COLS:,} columns were read "
                              f"(先頭の {MAX_ROWS:,} 行・{MAX_COLS:,} 列までを読み込みました).")
-            det, res, axes = self._read_sheet(grid, ov, len(self.wb.worksheets) > 1)
+            try:
+                det, res, axes = self._read_sheet(grid, ov, len(self.wb.worksheets) > 1)
+            except (RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+                # one sheet the reader trips over must not cost the others (nor show a traceback)
+                warns.append(f"{title}: this sheet could not be read ({exc.__class__.__name__}) and was skipped "
+                             f"(このシートは読み取れなかったため飛ばしました).")
+                sheets.append(SheetDetection(title, "error", reason=exc.__class__.__name__))
+                report.append(RowDecision(title, 1, "ignored", f"the reader failed on this sheet ({exc.__class__.__name__})"))
+                continue
             sheets.append(det)
             report.extend(res.decisions if res else [])
             if res is not None and res.count:
