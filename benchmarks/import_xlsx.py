@@ -63,7 +63,7 @@ def main() -> None:
         path = Path(tmp) / "roadmap_2000.xlsx"
         build(path)
         best_import = best_load = float("inf")
-        for _ in range(3):
+        for _ in range(5):  # best of five: other processes share the machine
             t = time.perf_counter()
             openpyxl.load_workbook(path)
             best_load = min(best_load, time.perf_counter() - t)

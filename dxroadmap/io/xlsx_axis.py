@@ -67,6 +67,7 @@ class Axis:
 
 
 _WEEKDAYS = {"月", "火", "水", "木", "金", "土", "日", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+_SPAN_LIKE = re.compile(r"[月期QqＱｑ半]")
 _YEARISH = re.compile(r"[0-9０-９元]")
 
 
@@ -255,10 +256,14 @@ def find_axes(grid: SheetGrid, max_scan_rows: int | None = None) -> list[Axis]:
     out: list[Axis] = []
     taken: set[int] = set()
     counts: dict[int, int] = {}
+    span_like: dict[int, int] = {}
     for (r, _c), v in grid.values.items():
         if _could_be_header(v):
             counts[r] = counts.get(r, 0) + 1
-    candidate_rows = sorted(r for r, n in counts.items() if n >= 2 or _single_year_over_subheader(grid, r))
+        if v.__class__ is str and len(v) <= 12 and _SPAN_LIKE.search(v):
+            span_like[r] = span_like.get(r, 0) + 1
+    candidate_rows = sorted(r for r, n in counts.items()
+                            if n >= 2 or (span_like.get(r + 1, 0) >= 2 and _single_year_over_subheader(grid, r)))
     for r in candidate_rows:
         if max_scan_rows is not None and r > max_scan_rows:
             break
