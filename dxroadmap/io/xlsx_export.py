@@ -17,6 +17,7 @@ which dxroadmap reopens the file losslessly.
 from __future__ import annotations
 
 import math
+from copy import copy
 import os
 import re
 import unicodedata
@@ -27,6 +28,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..model.fiscal import fy_first_month, year_month
@@ -236,17 +238,56 @@ class _Sheet:
         self.last_col = FIRST_TIME_COL + len(self.columns) - 1 if self.columns else FIRST_TIME_COL
         self.heights: dict[int, float] = {}
         self.widths: dict[int, float] = {}
-        self.font = Font(name=FONT_NAME, size=10)
-        self.small = Font(name=FONT_NAME, size=9)
-        self.bold = Font(name=FONT_NAME, size=10, bold=True)
-        self.wrap_left = Alignment(wrap_text=True, vertical="center", horizontal="left")
-        self.wrap_center = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        # openpyxl hashes every style object assigned to a cell, which dominates the time on
+        # large plans; so each distinct style is built once and its style array copied.
+        self._fonts: dict[tuple, Font] = {}
+        self._aligns: dict[tuple, Alignment] = {}
         self._fills: dict[str, PatternFill] = {}
+        self._styles: dict[tuple, Any] = {}
+        self.font = self.font_of(10)
+        self.small = self.font_of(9)
+        self.bold = self.font_of(10, bold=True)
+        self.wrap_left = self.align_of("left", wrap=True)
+        self.wrap_center = self.align_of("center", wrap=True)
+
+    def font_of(self, size: float, *, bold: bool = False, color: str | None = None) -> Font:
+        key = (size, bold, color)
+        if key not in self._fonts:
+            self._fonts[key] = Font(name=FONT_NAME, size=size, bold=bold, color=color)
+        return self._fonts[key]
+
+    def align_of(self, horizontal: str | None = None, *, wrap: bool = False, indent: int = 0,
+                 shrink: bool = False) -> Alignment:
+        key = (horizontal, wrap, indent, shrink)
+        if key not in self._aligns:
+            self._aligns[key] = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap or None,
+                                          indent=indent, shrink_to_fit=shrink or None)
+        return self._aligns[key]
 
     def fill(self, rgb: str) -> PatternFill:
         if rgb not in self._fills:
             self._fills[rgb] = PatternFill("solid", fgColor=rgb)
         return self._fills[rgb]
+
+    def style(self, cell: Any, font: Font, align: Alignment, border: Border | None, fill: str | None) -> None:
+        """Give ``cell`` exactly this font, alignment, border and fill (replacing any earlier style)."""
+        key = (id(font), id(align), id(border), fill)
+        cached = self._styles.get(key)
+        if cached is not None:
+            cell._style = copy(cached)
+            return
+        cell.font = font
+        cell.alignment = align
+        cell.border = border or _NO_BORDER
+        cell.fill = self.fill(fill) if fill else PatternFill()
+        self._styles[key] = copy(cell._style)
+
+    def merge(self, r0: int, c0: int, r1: int, c1: int) -> None:
+        """Merge a block. Added straight to the sheet's merged ranges: ``ws.merge_cells`` checks each new
+        range against all earlier ones and re-creates border objects, quadratic on large plans; the
+        blocks merged here never overlap and already carry their borders."""
+        coord = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
+        self.ws.merged_cells.ranges.add(MergedCellRange(self.ws, coord))
 
     def need(self, row: int, points: float) -> None:
         self.heights[row] = max(self.heights.get(row, _MIN_ROW_PT), points)
@@ -254,26 +295,20 @@ class _Sheet:
     def text(self, row: int, col: int, text: str, *, font: Font | None = None,
              align: Alignment | None = None, border: Border | None = _BORDER, fill: str | None = None) -> Any:
         cell = self.ws.cell(row, col)
+        self.style(cell, font or self.font, align or self.wrap_left, border, fill)
         if text:
             put_text(cell, text)
-        cell.font = font or self.font
-        cell.alignment = align or self.wrap_left
-        if border is not None:
-            cell.border = border
-        if fill:
-            cell.fill = self.fill(fill)
         return cell
 
     def box(self, r0: int, c0: int, r1: int, c1: int, *, fill: str | None) -> None:
-        """Border (and fill) every cell of a block, then merge it if it is more than one cell."""
+        """Border (and fill) the cells of a block after its top-left one (styled by :meth:`text`), then
+        merge it if it is more than one cell."""
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
-                cell = self.ws.cell(r, c)
-                cell.border = _BORDER
-                if fill:
-                    cell.fill = self.fill(fill)
+                if (r, c) != (r0, c0):
+                    self.style(self.ws.cell(r, c), self.font, self.wrap_left, _BORDER, fill)
         if r0 != r1 or c0 != c1:
-            self.ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
+            self.merge(r0, c0, r1, c1)
 
     def width_of(self, c0: int, c1: int) -> float:
         return sum(self.widths[c] for c in range(c0, c1 + 1))
@@ -297,17 +332,17 @@ class _Sheet:
     def head(self) -> int:
         """Title, organization, period and the column header; returns the first data row."""
         plan = self.plan
-        self.text(TITLE_ROW, 1, sheet_text(plan.title) or "ロードマップ", font=Font(name=FONT_NAME, size=16, bold=True),
-                  align=Alignment(vertical="center"), border=None)
+        self.text(TITLE_ROW, 1, sheet_text(plan.title) or "ロードマップ", font=self.font_of(16, bold=True),
+                  align=self.align_of(), border=None)
         self.need(TITLE_ROW, 28)
         if plan.organization:
-            self.text(ORG_ROW, 1, sheet_text(plan.organization), font=Font(name=FONT_NAME, size=11),
-                      align=Alignment(vertical="center"), border=None)
+            self.text(ORG_ROW, 1, sheet_text(plan.organization), font=self.font_of(11),
+                      align=self.align_of(), border=None)
         years = plan.end_fy - plan.start_fy + 1
         period = f"計画期間：{_safe_year(plan.start_fy)}〜{_safe_year(plan.end_fy)}"
         if years > 0:
             period += f"（{years}年間）"
-        self.text(PERIOD_ROW, 1, period, font=Font(name=FONT_NAME, size=11), align=Alignment(vertical="center"),
+        self.text(PERIOD_ROW, 1, period, font=self.font_of(11), align=self.align_of(),
                   border=None)
         self.heights[NOTE_ROW] = 14.0
 
@@ -333,7 +368,7 @@ class _Sheet:
 
     def pillar_row(self, row: int, pillar_name: str) -> None:
         text = sheet_text(pillar_name)
-        self.text(row, 1, text, font=self.bold, align=Alignment(vertical="center", wrap_text=True), fill=_PILLAR_FILL)
+        self.text(row, 1, text, font=self.bold, align=self.align_of(wrap=True), fill=_PILLAR_FILL)
         self.box(row, 1, row, self.last_col, fill=_PILLAR_FILL)
         self.need(row, _text_height(text, self.width_of(1, self.last_col), 10.5))
 
@@ -342,7 +377,7 @@ class _Sheet:
         placed = _place(init, self.columns)
         lanes = max((p.lane for p in placed), default=0) + 1
         last = row + lanes - 1
-        indent = Alignment(wrap_text=True, vertical="center", horizontal="left", indent=min(depth * 2, 15))
+        indent = self.align_of("left", wrap=True, indent=min(depth * 2, 15))
         texts = (sheet_text(init.name), sheet_text(init.summary), "\n".join(sheet_text(d) for d in init.departments))
         fonts = (self.bold if depth == 0 else self.font, self.small, self.small)
         label_pt = _MIN_ROW_PT
@@ -353,17 +388,17 @@ class _Sheet:
             label_pt = max(label_pt, _text_height(text, width, font.sz * (1.05 if font.b else 1.0)))
         for r in range(row, last + 1):
             for c in range(FIRST_TIME_COL, self.last_col + 1):
-                self.ws.cell(r, c).border = _BORDER
+                self.style(self.ws.cell(r, c), self.font, self.wrap_left, _BORDER, None)
         lane_pt = [_MIN_ROW_PT] * lanes
         for p in placed:
             r = row + p.lane
             c0, c1 = FIRST_TIME_COL + p.first, FIRST_TIME_COL + p.last
             if p.color is None:  # milestone: text may run on into the empty cells to its right
-                cell = self.text(r, c0, p.text, font=Font(name=FONT_NAME, size=9, bold=True, color=_MILESTONE_COLOR),
-                                 align=Alignment(vertical="center", horizontal="left"))
+                cell = self.text(r, c0, p.text, font=self.font_of(9, bold=True, color=_MILESTONE_COLOR),
+                                 align=self.align_of("left"))
                 lane_pt[p.lane] = max(lane_pt[p.lane], (p.text.count("\n") + 1) * 9 * _LINE_SPACING + _ROW_PAD_PT)
                 continue
-            font = Font(name=FONT_NAME, size=9, color="FFFFFF" if _is_dark(p.color) else "000000")
+            font = self.font_of(9, color="FFFFFF" if _is_dark(p.color) else "000000")
             self.text(r, c0, p.text, font=font, align=self.wrap_center, fill=p.color)
             self.box(r, c0, r, c1, fill=p.color)
             lane_pt[p.lane] = max(lane_pt[p.lane], _text_height(p.text, self.width_of(c0, c1), 9))
@@ -393,15 +428,15 @@ class _Sheet:
 
     def legend_item(self, row: int, c0: int, c1: int, label: str, rgb: str | None) -> None:
         if rgb:
-            font = Font(name=FONT_NAME, size=9, color="FFFFFF" if _is_dark(rgb) else "000000")
-            self.text(row, c0, label, font=font, align=Alignment(horizontal="center", vertical="center", shrink_to_fit=True),
+            font = self.font_of(9, color="FFFFFF" if _is_dark(rgb) else "000000")
+            self.text(row, c0, label, font=font, align=self.align_of("center", shrink=True),
                       fill=rgb)
             self.box(row, c0, row, c1, fill=rgb)
         else:
-            self.text(row, c0, label, font=Font(name=FONT_NAME, size=9, bold=True, color=_MILESTONE_COLOR),
-                      align=Alignment(horizontal="left", vertical="center", shrink_to_fit=True), border=None)
+            self.text(row, c0, label, font=self.font_of(9, bold=True, color=_MILESTONE_COLOR),
+                      align=self.align_of("left", shrink=True), border=None)
             if c1 > c0:
-                self.ws.merge_cells(start_row=row, start_column=c0, end_row=row, end_column=c1)
+                self.merge(row, c0, row, c1)
         self.need(row, _MIN_ROW_PT)
 
     def legend(self, after_table: int) -> int:
@@ -413,7 +448,7 @@ class _Sheet:
         span = _LEGEND_SPAN[self.resolution]
         gap = 1 if span > 1 else 0
         per_row = (len(self.columns) + gap) // (span + gap)
-        label_align = Alignment(vertical="center", horizontal="right")
+        label_align = self.align_of("right")
         if per_row and len(items) <= 2 * per_row:
             used = min(len(items), per_row) * (span + gap) - gap
             first = self.last_col - used + 1
@@ -441,7 +476,7 @@ class _Sheet:
             return
         note = (f"※ 各段階は{_RESOLUTION_JA[self.resolution]}単位で表示しています（半分以上を占める列を塗っています）。"
                 "正確な開始・終了月は dxroadmap で開くと確認できます。")
-        self.text(NOTE_ROW, 1, note, font=Font(name=FONT_NAME, size=8), align=Alignment(vertical="center"), border=None)
+        self.text(NOTE_ROW, 1, note, font=self.font_of(8), align=self.align_of(), border=None)
 
     def print_setup(self, paper: str, orientation: str, header_rows: tuple[int, int], first_data_row: int,
                     last_row: int) -> None:
