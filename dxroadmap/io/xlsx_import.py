@@ -302,6 +302,7 @@ class WorkbookReader:
                 res.decisions.extend(part.decisions)
                 res.warnings.extend(part.warnings)
                 res.phases_from |= part.phases_from
+                res.open_ended.extend(part.open_ended)
                 res.count += part.count
                 if k == 0:
                     det.header_row = a.year_row
@@ -313,7 +314,7 @@ class WorkbookReader:
                 a = axes[0]
                 src = res.phases_from
                 kind = "shapes" if "shape" in src else ("text" if "text" in src and "fill" not in src else
-                                                        "dates" if src == {"dates"} else "fill")
+                                                        "dates" if src <= {"dates", "period"} else "fill")
                 det.layout = f"{a.granularity}-{kind}"
                 det.initiatives = res.count
                 self._rounding_warning(g, axes, res)
@@ -350,6 +351,8 @@ class WorkbookReader:
         res.decisions.insert(0, RowDecision(g.title, hr, "header", "column headings (no timeline)"))
         self._title_rows(g, hr, res)
         det.layout = "list-only"
+        if "period" in res.phases_from and "dates" not in res.phases_from:
+            det.layout = "period-column"
         if "dates" in res.phases_from:
             det.layout = "date-columns"
             res.warnings.append(f"{g.title}: bars were made from the start and end dates and rounded to whole months "
@@ -423,6 +426,9 @@ class WorkbookReader:
         if months:
             period = (min(period[0], fiscal_year_of(min(months))), max(period[1], fiscal_year_of(max(months))))
         plan.start_fy, plan.end_fy = period
+        for _d, res, _a in reads:
+            for phase in res.open_ended:
+                phase.end = max(phase.end, plan.last_month)
         title, org = self._title(reads, covers)
         plan.title, plan.organization = title, org
         return plan

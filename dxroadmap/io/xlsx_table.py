@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model.fiscal import month_index
-from ..model.wareki import parse_era_month
+from ..model.fiscal import fiscal_year_of, fy_first_month, fy_last_month, month_index
+from ..model.wareki import parse_era_month, parse_fiscal_year
 from ..model.plan import PRIORITY_ITEMS, Initiative, Milestone, Phase, guess_kind
 from .xlsx_axis import Axis, TimeCol
 from .xlsx_bars import row_marks
@@ -47,12 +47,56 @@ def month_of_value(v: Any) -> int | None:
     return None
 
 
+_PERIOD_SPLIT = re.compile(r"\s*(?:～|〜|~|－|−|―|–|—|-|から|ｰ)\s*")
+_OPEN_END = re.compile(r"(?:以降|から|～|〜|~|－|-)\s*$")
+
+
+def period_of_text(text: str) -> tuple[int, int | None] | None:
+    """(first month, last month or None when open-ended) of a 実施時期 text.
+
+    令和6年度～令和8年度, R6～R8, 2024年度, 令和6年7月～令和7年3月, 令和6年度以降, 令和6年度～.
+    """
+    t = (text or "").strip().replace("\n", "")
+    if not t or len(t) > 40:
+        return None
+    open_end = bool(_OPEN_END.search(t))
+    t = re.sub(r"(?:以降|から)$", "", t).strip()
+    parts = [p for p in _PERIOD_SPLIT.split(t) if p]
+    if not parts or len(parts) > 2:
+        return None
+
+    def first(p: str) -> int | None:
+        m = parse_era_month(p)
+        if m is not None:
+            return m
+        fy = parse_fiscal_year(p)
+        return fy_first_month(fy) if fy is not None else None
+
+    def last(p: str) -> int | None:
+        m = parse_era_month(p)
+        if m is not None:
+            return m
+        fy = parse_fiscal_year(p)
+        return fy_last_month(fy) if fy is not None else None
+
+    a = first(parts[0])
+    if a is None:
+        return None
+    if len(parts) == 2:
+        b = last(parts[1])
+        return (a, b) if b is not None and b >= a else None
+    if open_end:
+        return a, None
+    return a, last(parts[0])
+
+
 @dataclass
 class TableResult:
     entries: list[tuple[str, Initiative]] = field(default_factory=list)  # (pillar name, top-level initiative)
     decisions: list[RowDecision] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    phases_from: set[str] = field(default_factory=set)  # "fill", "merge", "text", "shape"
+    phases_from: set[str] = field(default_factory=set)  # "fill", "merge", "text", "shape", "dates", "period"
+    open_ended: list[Phase] = field(default_factory=list)  # run to the end of the plan period
     count: int = 0
 
 
@@ -143,6 +187,8 @@ class TableReader:
         first_time = self.cols[0].col if self.cols else (grid.max_col + 1)
         self.first_time = first_time
         self.label_area_end = label_area_end or first_time - 1
+        self.open_ended: list[Phase] = []  # phases written as 令和6年度～ (to the end of the plan)
+        self._dated_source = "dates"
 
     # ---------------------------------------------------------------- columns
 
@@ -279,7 +325,7 @@ class TableReader:
                 dated = self._dated_phase(r)
                 if dated is not None:
                     phases = [dated]
-                    out.phases_from.add("dates")
+                    out.phases_from.add(self._dated_source)
             if not name:
                 if (phases or milestones) and current is not None and current_row_end == r - 1 \
                         and not any(c < self.first_time for c, _ in texts):
@@ -339,6 +385,7 @@ class TableReader:
                 out.decisions.append(RowDecision(g.title, r, "initiative", why))
             out.count += 1
             current, current_row_end = init, max(r, g.merge_at(*name_origin).max_row if g.merge_at(*name_origin) else r)
+        out.open_ended = self.open_ended
         if self.axis is not None and self.axis.rounded:
             for _p, top_init in out.entries:
                 for i in top_init.walk():
@@ -346,13 +393,27 @@ class TableReader:
         return out
 
     def _dated_phase(self, r: int) -> Phase | None:
-        """A phase from start/end date columns (開始日 | 終了日), rounded to months."""
+        """A phase from start/end date columns (開始日 | 終了日), or a 実施時期 text (令和6年度～令和8年度)."""
+        pc = self._col("period")
+        if pc is not None:
+            span = period_of_text(self.grid.text(r, pc))
+            if span is not None:
+                a, b = span
+                open_end = b is None
+                if open_end:  # 令和6年度～ / 令和6年度以降: runs to the end of the plan (set when assembling)
+                    b = fy_last_month(fiscal_year_of(a))
+                self._dated_source = "period"
+                phase = Phase(a, b, None, guess_kind(None))
+                if open_end:
+                    self.open_ended.append(phase)
+                return phase
         sc, ec = self._col("start"), self._col("end")
         if sc is None or ec is None:
             return None
         a, b = month_of_value(self.grid.value(r, sc)), month_of_value(self.grid.value(r, ec))
         if a is None or b is None or b < a or b - a > 1200:
             return None
+        self._dated_source = "dates"
         return Phase(a, b, None, guess_kind(None))
 
     def _dept_own(self, r: int) -> bool:

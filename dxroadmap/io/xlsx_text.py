@@ -116,7 +116,7 @@ def split_departments(text: str) -> list[str]:
 
 # ------------------------------------------------------------------ headings
 
-ROLES = ("name", "summary", "departments", "pillar", "no", "notes", "priority", "kpi", "status", "start", "end",
+ROLES = ("name", "summary", "departments", "pillar", "no", "notes", "priority", "kpi", "status", "start", "end", "period",
          "ignore")
 
 _EXACT = {
@@ -136,6 +136,8 @@ _EXACT = {
     "priority": ("重点", "重点取組", "重点取組事項", "重点項目"),
     "kpi": ("kpi", "目標", "指標", "成果指標", "目標値", "kpi(目標)"),
     "status": ("状況", "進捗", "ステータス", "進捗状況", "status"),
+    "period": ("実施時期", "実施期間", "実施年度", "取組期間", "スケジュール", "予定時期", "実施予定", "実施予定時期",
+               "期間", "時期", "実施スケジュール", "取組時期"),
     "start": ("開始日", "開始", "開始予定", "開始予定日", "着手", "着手日", "start", "startdate", "予定開始日", "開始時期"),
     "end": ("終了日", "終了", "終了予定", "終了予定日", "完了", "完了予定", "完了日", "end", "enddate", "予定終了日",
             "終了時期", "期限"),

@@ -56,7 +56,7 @@ _TEXT = {
         "col": "列", "heading": "見出し", "role": "役割",
         "role.auto": "（自動）", "role.name": "取組名", "role.summary": "概要", "role.departments": "関係部門",
         "role.pillar": "基本方針", "role.no": "番号", "role.notes": "備考", "role.priority": "重点",
-        "role.kpi": "目標・KPI", "role.status": "状況", "role.start": "開始日", "role.end": "終了日",
+        "role.kpi": "目標・KPI", "role.status": "状況", "role.start": "開始日", "role.end": "終了日", "role.period": "実施時期",
         "role.ignore": "使わない",
         "plan": "読み取った計画",
         "tree.name": "取組", "tree.depts": "関係部門", "tree.phases": "工程",
@@ -87,7 +87,7 @@ _TEXT = {
         "col": "Column", "heading": "Heading", "role": "Role",
         "role.auto": "(auto)", "role.name": "Initiative", "role.summary": "Summary", "role.departments": "Departments",
         "role.pillar": "Pillar", "role.no": "Number", "role.notes": "Notes", "role.priority": "Priority",
-        "role.kpi": "Target/KPI", "role.status": "Status", "role.start": "Start date", "role.end": "End date",
+        "role.kpi": "Target/KPI", "role.status": "Status", "role.start": "Start date", "role.end": "End date", "role.period": "Schedule (text)",
         "role.ignore": "Do not use",
         "plan": "Detected plan",
         "tree.name": "Initiative", "tree.depts": "Departments", "tree.phases": "Phases",
@@ -105,7 +105,7 @@ _TEXT = {
 }
 
 ROLE_CHOICES = ("auto", "name", "summary", "departments", "pillar", "no", "notes", "priority", "kpi", "status",
-                "start", "end", "ignore")
+                "start", "end", "period", "ignore")
 STEPS = (12, 6, 3, 1)
 LARGE_FILE_BYTES = 512 * 1024
 GRID_ROWS = 3000

@@ -477,3 +477,25 @@ def test_a_damaged_data_sheet_falls_back_to_the_visible_roadmap(tmp_path):
     assert any("damaged" in w for w in result.warnings)
     init = result.plan.initiatives()[0]
     assert init.name == "電子決裁" and spans(init) == [("2024-04", "2025-03", "準備")]
+
+
+def test_a_schedule_column_written_as_text_gives_fiscal_year_bars(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "計画期間：令和6年度～令和10年度"
+    ws.append([])
+    ws.append(["取組", "担当課", "実施時期"])
+    ws.append(["電子申請", "総務課", "令和6年度～令和8年度"])
+    ws.append(["キャッシュレス", "会計課", "R7"])
+    ws.append(["ＡＩ活用", "企画課", "令和7年10月～令和8年3月"])
+    ws.append(["データ連携", "情報課", "令和8年度以降"])
+    ws.append(["窓口の見直し", "市民課", "随時"])
+    result = import_workbook(save(wb, tmp_path))
+    inits = by_name(result.plan)
+    assert result.layout == "period-column"
+    assert spans(inits["電子申請"]) == [("2024-04", "2027-03", None)]
+    assert spans(inits["キャッシュレス"]) == [("2025-04", "2026-03", None)]
+    assert spans(inits["ＡＩ活用"]) == [("2025-10", "2026-03", None)]
+    assert spans(inits["データ連携"]) == [("2026-04", "2029-03", None)]  # open-ended: to the end of the plan
+    assert spans(inits["窓口の見直し"]) == []
+    assert (result.plan.start_fy, result.plan.end_fy) == (2024, 2028)
