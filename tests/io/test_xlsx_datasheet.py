@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -306,3 +308,16 @@ def test_text_too_long_for_a_cell_is_refused_before_writing():
         write_data_sheet(wb, plan)
     assert info.value.reason == "too-long"
     assert "32,767" in info.value.message("en")
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+def test_plan_survives_a_colleague_resaving_the_workbook_in_libreoffice(tmp_path):
+    path = tmp_path / "roadmap.xlsx"
+    write_workbook(rich_plan(), path)
+    out = tmp_path / "resaved"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
+                   check=True, capture_output=True, timeout=120)
+    wb = openpyxl.load_workbook(out / "roadmap.xlsx", data_only=True)
+    assert wb[SHEET_NAME].sheet_state == "hidden"
+    assert snapshot(read_plan_from_data_sheet(wb)) == snapshot(rich_plan())
