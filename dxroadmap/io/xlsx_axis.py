@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model.fiscal import fiscal_year_of, fy_first_month, month_index
-from ..model.wareki import parse_era_month, parse_fiscal_year, parse_month_span
+from ..model.wareki import normalize, parse_era_month, parse_fiscal_year, parse_month_span
 from .xlsx_grid import SheetGrid, as_text
 
 __all__ = ["TimeCol", "Axis", "find_axes", "axis_from_row", "year_of_cell"]
@@ -71,6 +71,19 @@ _SPAN_LIKE = re.compile(r"[月期QqＱｑ半]")
 _YEARISH = re.compile(r"[0-9０-９元]")
 
 
+_ERALESS = re.compile(r"^(元|\d{1,2})年度$")
+
+
+def _era_hint(grid: SheetGrid) -> str:
+    hint = getattr(grid, "_era_hint", None)
+    if hint is None:
+        texts = [v for v in grid.values.values() if isinstance(v, str)]
+        heisei = any("平成" in t for t in texts)
+        reiwa = any("令和" in t for t in texts)
+        hint = grid._era_hint = "平成" if heisei and not reiwa else "令和"
+    return hint
+
+
 def _serial_to_date(v: float) -> _dt.datetime | None:
     if not 1 <= v <= 2958465:
         return None
@@ -88,7 +101,13 @@ def year_of_cell(grid: SheetGrid, r: int, c: int) -> int | None:
     if isinstance(v, str):
         if len(v) > 24 or not _YEARISH.search(v):
             return None
-        return parse_fiscal_year(v)
+        fy = parse_fiscal_year(v)
+        if fy is None:
+            m = _ERALESS.match(normalize(v))
+            if m:  # 5年度, ６年度: the era the sheet writes elsewhere (令和 unless only 平成 appears)
+                n = 1 if m.group(1) == "元" else int(m.group(1))
+                return (1988 if _era_hint(grid) == "平成" else 2018) + n if 1 <= n <= 64 else None
+        return fy
     if isinstance(v, bool):
         return None
     fmt = grid.number_format(r, c) if grid.formats.get((r, c)) else "General"

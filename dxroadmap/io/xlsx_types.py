@@ -49,7 +49,8 @@ class SheetOverrides:
       (:func:`dxroadmap.model.fiscal.month_index`); replaces the detected time axis.
       An empty dict means "no timeline" (a list of initiatives);
     - ``column_roles``: 1-based column → role (``name``, ``summary``, ``departments``,
-      ``pillar``, ``no``, ``notes``, ``priority``, ``kpi``, ``status``, ``ignore``);
+      ``pillar``, ``no``, ``notes``, ``priority``, ``kpi``, ``status``, ``start``/``end`` (date
+      columns), ``period`` (a 実施時期 text such as 令和6年度～令和8年度), ``ignore``);
       replaces the detected role of those columns only.
     """
 

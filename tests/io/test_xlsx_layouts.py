@@ -499,3 +499,16 @@ def test_a_schedule_column_written_as_text_gives_fiscal_year_bars(tmp_path):
     assert spans(inits["データ連携"]) == [("2026-04", "2029-03", None)]  # open-ended: to the end of the plan
     assert spans(inits["窓口の見直し"]) == []
     assert (result.plan.start_fy, result.plan.end_fy) == (2024, 2028)
+
+
+def test_year_headers_without_the_era_name(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "令和6年3月策定"
+    ws.append(["取組", "担当", "６年度", "７年度", "８年度"])
+    ws.append(["防災ＤＸ", "防災課", "検討", "導入", None])
+    ws["C3"].fill = solid("F8CBAD")
+    ws["D3"].fill = ws["E3"].fill = solid("FFE699")
+    plan = import_workbook(save(wb, tmp_path)).plan
+    assert (plan.start_fy, plan.end_fy) == (2024, 2026)
+    assert spans(by_name(plan)["防災ＤＸ"]) == [("2024-04", "2025-03", "検討"), ("2025-04", "2027-03", "導入")]
