@@ -293,7 +293,8 @@ class WorkbookReader:
                     for c, r in roles2.items():
                         roles.setdefault(c, r)
                 reader = TableReader(g, a, rows, roles, a.last_header_row + 1, nxt, shapes,
-                                     self._sheet_pillar(g, a.year_row) if many_sheets else None)
+                                     self._sheet_pillar(g, a.year_row) if many_sheets else None,
+                                     adjust_roles=not ov.column_roles)
                 part = reader.read()
                 for r in a.header_rows:
                     res.decisions.append(RowDecision(g.title, r, "header", f"time axis by {a.granularity}"))
@@ -346,7 +347,7 @@ class WorkbookReader:
         header_rows = [hr] + [r for r in (hr + 1,) if all(g.origin(r, c)[0] == hr for c in roles)]
         start = max(header_rows) + 1
         reader = TableReader(g, None, header_rows, roles, start, g.max_row, None,
-                             self._sheet_pillar(g, hr) if many_sheets else None)
+                             self._sheet_pillar(g, hr) if many_sheets else None, adjust_roles=not ov.column_roles)
         res = reader.read()
         res.decisions.insert(0, RowDecision(g.title, hr, "header", "column headings (no timeline)"))
         self._title_rows(g, hr, res)

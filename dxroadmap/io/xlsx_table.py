@@ -171,7 +171,7 @@ class TableReader:
 
     def __init__(self, grid: SheetGrid, axis: Axis | None, header_rows: list[int], roles: dict[int, str],
                  data_start: int, data_end: int, shapes: list[Any] | None = None, sheet_pillar: str | None = None,
-                 label_area_end: int | None = None) -> None:
+                 label_area_end: int | None = None, adjust_roles: bool = True) -> None:
         self.grid = grid
         self.axis = axis
         self.cols: list[TimeCol] = axis.cols if axis else []
@@ -182,6 +182,8 @@ class TableReader:
         self.data_end = data_end
         self.shapes = shapes or []
         self.sheet_pillar = sheet_pillar
+        if adjust_roles:
+            self._adjust_roles()
         self.role_cols = {role: [c for c, r in roles.items() if r == role] for role in set(roles.values())}
         self.name_col = self._name_col()
         first_time = self.cols[0].col if self.cols else (grid.max_col + 1)
@@ -191,6 +193,50 @@ class TableReader:
         self._dated_source = "dates"
 
     # ---------------------------------------------------------------- columns
+
+    def _column_values(self, c: int) -> list[tuple[int, str]]:
+        g = self.grid
+        out = []
+        for r in range(self.data_start, min(self.data_end, self.data_start + 400) + 1):
+            origin = g.origin(r, c)
+            t = as_text(g.values.get(origin))
+            if t:
+                out.append((origin[0], t))
+        return out
+
+    def _adjust_roles(self) -> None:
+        """Two initiative-like columns (施策 | 取組): the coarser one is the pillar. An unnamed column
+        left of the names whose cells are merged down over several initiatives is the pillar too."""
+        roles = self.roles
+        if "pillar" in roles.values():
+            return
+        g = self.grid
+        heads = {c: [as_text(g.value(r, c)) for r in self.header_rows] for c in roles}
+        names = sorted(c for c, ro in roles.items() if ro == "name" or
+                       (ro == "summary" and any(heading_role(h) == "name" for h in heads[c] if h)))
+        if len(names) >= 2:
+            first, second = names[0], names[1]
+            a, b = self._column_values(first), self._column_values(second)
+            distinct_a = {t for _, t in a}
+            distinct_b = {t for _, t in b}
+            rows_a = {r for r, _ in a}
+            repeated = len(rows_a) < len({r for r, _ in b}) or len(a) > len(distinct_a)
+            if distinct_a and len(distinct_b) > len(distinct_a) and repeated:
+                roles[first] = "pillar"
+                roles[second] = "name"
+                return
+        name = next((c for c, ro in roles.items() if ro == "name"), None)
+        if name is None:
+            return
+        for c in range(1, name):
+            if c in roles or c in self.time_set:
+                continue
+            merged = [m for m in g.merges if m.min_col == c and m.max_col >= c and m.height >= 2
+                      and self.data_start <= m.min_row <= self.data_end and (m.min_row, m.min_col) in g.values
+                      and not is_enumerator(as_text(g.values[(m.min_row, m.min_col)]))]
+            if len(merged) >= 1 and sum(m.height for m in merged) >= 3:
+                roles[c] = "pillar"
+                return
 
     def _col(self, role: str) -> int | None:
         cols = self.role_cols.get(role)

@@ -512,3 +512,33 @@ def test_year_headers_without_the_era_name(tmp_path):
     plan = import_workbook(save(wb, tmp_path)).plan
     assert (plan.start_fy, plan.end_fy) == (2024, 2026)
     assert spans(by_name(plan)["防災ＤＸ"]) == [("2024-04", "2025-03", "検討"), ("2025-04", "2027-03", "導入")]
+
+
+def test_two_initiative_like_columns_the_coarser_one_is_the_pillar(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["施策", "取組内容", "担当課", "R6", "R7"])
+    ws.append(["行政のデジタル化", "電子申請", "総務課", "導入", None])
+    ws.append(["行政のデジタル化", "電子決裁", "総務課", None, "導入"])
+    ws.append(["地域のデジタル化", "公衆Wi-Fi", "企画課", "整備", None])
+    for ref in ("D2", "E3", "D4"):
+        ws[ref].fill = solid("FFE699")
+    plan = import_workbook(save(wb, tmp_path)).plan
+    assert [p.name for p in plan.pillars] == ["行政のデジタル化", "地域のデジタル化"]
+    assert [i.name for i in plan.initiatives()] == ["電子申請", "電子決裁", "公衆Wi-Fi"]
+
+
+def test_an_unnamed_column_merged_down_over_initiatives_is_the_pillar(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([None, "取組", "担当", "R6", "R7"])
+    ws.append(["くらし", "防災アプリ", "防災課", "検討", None])
+    ws.append([None, "子育てアプリ", "こども課", None, "導入"])
+    ws.append([None, "オンライン相談", "福祉課", "試行", None])
+    ws.merge_cells("A2:A4")
+    ws.append(["しごと", "電子決裁", "総務課", "導入", None])
+    ws.append([None, "テレワーク", "総務課", None, "拡大"])
+    ws.merge_cells("A5:A6")
+    plan = import_workbook(save(wb, tmp_path)).plan
+    assert [p.name for p in plan.pillars] == ["くらし", "しごと"]
+    assert [len(p.initiatives) for p in plan.pillars] == [3, 2]
