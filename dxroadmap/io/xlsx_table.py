@@ -373,6 +373,9 @@ class TableReader:
                     phases = [dated]
                     out.phases_from.add(self._dated_source)
             if not name:
+                if texts and not phases and not milestones and all((r, c) in consumed for c, _ in texts):
+                    out.decisions.append(RowDecision(g.title, r, "ignored", "labels of the connector lines below"))
+                    continue
                 if (phases or milestones) and current is not None and current_row_end == r - 1 \
                         and not any(c < self.first_time for c, _ in texts):
                     current.phases.extend(phases)

@@ -140,3 +140,24 @@ def test_shapes_become_bars_and_milestones_with_exact_months(tmp_path):
     assert result.layout == "quarter-shapes"
     roles = {d.row: d.role for d in result.report}
     assert roles[6] == "note"
+
+
+def test_a_connector_takes_its_label_from_the_cell_above(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 12
+    for k in range(12):
+        ws.column_dimensions[openpyxl.utils.get_column_letter(3 + k)].width = 10
+    ws.append(["取組", "担当"] + [y if q == 0 else None for y in ("R6", "R7", "R8") for q in range(4)])
+    ws.append([None, None] + [f"Q{q}" for _ in range(3) for q in (1, 2, 3, 4)])
+    ws.append([None, None, None, None, None, None, "本格運用"])  # label row above the line
+    ws.append(["テレワーク", "総務課"])
+    path = tmp_path / "line.xlsx"
+    wb.save(path)
+    inject(path, [anchor(6.03, 13.96, 3.5, 3.5, connector())])  # G..N on sheet row 4
+    result = import_workbook(path)
+    init = result.plan.initiatives()[0]
+    assert [(format_ym(p.start), format_ym(p.end), p.label) for p in init.phases] == [("2025-04", "2027-03", "本格運用")]
+    assert {d.row: d.role for d in result.report}[3] == "ignored"
+    assert not result.unplaced()
