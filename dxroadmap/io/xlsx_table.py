@@ -285,6 +285,10 @@ class TableReader:
         consumed = {b.label_cell for b in shape_bars if b.label_cell}
         rows = sorted({r for r in g.rows_with_content if self.data_start <= r <= self.data_end}
                       | set(bars_by_row) | set(marks_by_row))
+        shading = self._column_shading(rows)
+        if shading:
+            out.warnings.append(f"{g.title}: columns shaded from top to bottom (weekends, holidays) were taken as "
+                                f"background, not bars.")
         pillar = self.sheet_pillar
         pillar_col = self._col("pillar")
         no_col = self._col("no")
@@ -341,7 +345,7 @@ class TableReader:
                 out.decisions.append(RowDecision(g.title, r, "pillar", "pillar column only"))
                 continue
             # ---- bars and milestones of the row
-            cbars, cmarks = (row_marks(g, r, self.cols) if self.cols else ([], []))
+            cbars, cmarks = (row_marks(g, r, self.cols, shading) if self.cols else ([], []))
             if consumed:
                 cbars = [b for b in cbars if not (b.source == "text" and (r, self.cols[b.first].col) in consumed)]
             phases = [Phase(self.cols[b.first].start, self.cols[b.last].end, b.label, _kind(b.label), b.color)
@@ -464,6 +468,36 @@ class TableReader:
             return None
         self._dated_source = "dates"
         return Phase(a, b, None, guess_kind(None))
+
+    def _column_shading(self, rows: list[int]) -> set:
+        """(column, fill) pairs that shade whole columns — weekends, holidays — rather than draw bars.
+
+        A time column whose header cell carries a fill the other header cells do not, and whose
+        data cells repeat it, is shading; on day and week axes so is a fill found in nearly
+        every data row of a column.
+        """
+        g = self.grid
+        if not self.cols:
+            return set()
+        out: set = set()
+        heads = {}
+        for hr in self.header_rows:
+            for t in self.cols:
+                f = g.fills.get((hr, t.col))
+                if f is not None:
+                    heads.setdefault(t.col, f)
+        distinct = set(heads.values())
+        if heads and (len(heads) < len(self.cols) or len(distinct) > 1):
+            out.update(heads.items())
+        if self.axis is not None and self.axis.rounded and len(rows) >= 5:
+            counts: dict = {}
+            time_set = self.time_set
+            row_set = set(rows)
+            for (r, c), f in g.fills.items():
+                if c in time_set and r in row_set:
+                    counts[(c, f)] = counts.get((c, f), 0) + 1
+            out.update(k for k, n in counts.items() if n >= 0.8 * len(rows))
+        return out
 
     def _dept_own(self, r: int) -> bool:
         c = self._col("departments")

@@ -542,3 +542,26 @@ def test_an_unnamed_column_merged_down_over_initiatives_is_the_pillar(tmp_path):
     plan = import_workbook(save(wb, tmp_path)).plan
     assert [p.name for p in plan.pillars] == ["くらし", "しごと"]
     assert [len(p.initiatives) for p in plan.pillars] == [3, 2]
+
+
+def test_weekend_columns_shaded_top_to_bottom_are_not_bars(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    days = [dt.datetime(2025, 6, 2) + dt.timedelta(days=k) for k in range(70)]  # Monday 2 June
+    ws.append(["タスク", "担当者"] + days)
+    grey = solid("D9D9D9")
+    weekend = [3 + k for k, d in enumerate(days) if d.weekday() >= 5]
+    for c in weekend:
+        ws.cell(1, c).fill = grey
+    for n in range(6):
+        ws.append([f"作業{n + 1}", "山田"])
+        row = ws.max_row
+        for c in weekend:
+            ws.cell(row, c).fill = grey
+        for c in range(3 + 10 * n, 3 + 10 * n + 3):  # three working days each, in June, then July
+            ws.cell(row, c).fill = solid("5B9BD5")
+    result = import_workbook(save(wb, tmp_path))
+    got = [spans(i) for i in result.plan.initiatives()]
+    assert got[0] == [("2025-06", "2025-06", None)]
+    assert got[3] == [("2025-07", "2025-07", None)]
+    assert all(len(s) == 1 for s in got)
