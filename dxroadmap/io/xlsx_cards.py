@@ -42,7 +42,7 @@ def _keys_above(grid: SheetGrid, axis: Axis, limit: int = 6) -> list[int]:
         texts = _row_texts(grid, r)
         if not texts:
             break
-        if key_role(texts[0][1]) is None or texts[0][1] in ("",):
+        if key_role(texts[0][1]) is None:
             break
         rows.append(r)
         r -= 1

@@ -52,7 +52,6 @@ import re
 import warnings
 import zipfile
 from pathlib import Path
-from typing import Any
 
 from ..model.fiscal import fiscal_year_of
 from ..model.plan import Pillar, Plan
@@ -537,7 +536,3 @@ def detect(path: str | os.PathLike, overrides: Overrides | None = None) -> Detec
 def import_workbook(path: str | os.PathLike, overrides: Overrides | None = None) -> ImportResult:
     """Read a roadmap workbook into a plan; :class:`PlanReadError` when it holds none."""
     return WorkbookReader(path).read(overrides)
-
-
-def _unused(_: Any) -> None:  # keep linters quiet about re-exported names
-    return None

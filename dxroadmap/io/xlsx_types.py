@@ -77,9 +77,6 @@ class SheetDetection:
     initiatives: int = 0
     reason: str = ""
 
-    def header_texts(self) -> list[str]:
-        return []
-
 
 @dataclass
 class Detection:
