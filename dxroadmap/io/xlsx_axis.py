@@ -212,7 +212,80 @@ def axis_from_row(grid: SheetGrid, r: int, min_years: int = 2) -> Axis | None:
             else:
                 break
         return Axis(r, None, cols, gran, rows, rounded=True) if cols else None
+    return _day_number_axis(grid, r, cells)
+
+
+def _day_of_month(grid: SheetGrid, r: int, c: int) -> int | None:
+    """A day-of-month header: 1..31 as a number, or a 1900-01-dd date shown with format "d"."""
+    v = grid.raw(r, c)
+    if isinstance(v, _dt.datetime) and v.year == 1900 and v.month == 1:
+        return v.day
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() and 1 <= v <= 31:
+        return int(v)
+    if isinstance(v, str):
+        m = re.fullmatch(r"(\d{1,2})日?", normalize(v))
+        if m and 1 <= int(m.group(1)) <= 31:
+            return int(m.group(1))
     return None
+
+
+def _month_anchor(grid: SheetGrid, r: int, c: int) -> tuple[int, int] | None:
+    """(year, month) written above a run of day numbers: a date, or a month with a year near it."""
+    year = month = None
+    for rr in range(r - 1, max(r - 4, 0), -1):
+        for cc in range(c, max(c - 3, 0), -1):
+            v = grid.value(rr, cc)
+            if v is None:
+                continue
+            if isinstance(v, (_dt.datetime, _dt.date)) and v.year >= 1950:
+                return v.year, v.month
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and 20000 <= v <= 80000:
+                d = _serial_to_date(v)
+                if d is not None:
+                    return d.year, d.month
+            t = normalize(as_text(v))
+            m = re.fullmatch(r"(\d{4})年(\d{1,2})月", t)
+            if m:
+                return int(m.group(1)), int(m.group(2))
+            m = re.fullmatch(r"(\d{1,2})月?", t)
+            if m and month is None and 1 <= int(m.group(1)) <= 12 and cc == c or (m and month is None and
+                                                                                     grid.origin(rr, c) == (rr, cc)):
+                if 1 <= int(m.group(1)) <= 12:
+                    month = int(m.group(1))
+            m = re.fullmatch(r"(\d{4})年?", t)
+            if m and year is None and 1950 <= int(m.group(1)) <= 2150:
+                year = int(m.group(1))
+            break
+    return (year, month) if year and month else None
+
+
+def _day_number_axis(grid: SheetGrid, r: int, cells: list[int]) -> Axis | None:
+    """Day numbers (12, 13, … 31, 1, 2) under a month and a year: a day schedule, rounded to months."""
+    days = [(c, d) for c in cells if (d := _day_of_month(grid, r, c)) is not None]
+    if len(days) < 5:
+        return None
+    steps_ok = sum(1 for (c1, a), (c2, b) in zip(days, days[1:]) if b == a + 1 or (b == 1 and a >= 28))
+    if steps_ok < 0.8 * (len(days) - 1):
+        return None
+    anchor = _month_anchor(grid, r, days[0][0])
+    if anchor is None:
+        return None
+    year, month = anchor
+    m = month_index(year, month)
+    cols = []
+    prev = days[0][1]
+    for c, d in days:
+        if d < prev:
+            m += 1
+        prev = d
+        if _visible(grid, c):
+            cols.append(TimeCol(c, m, m))
+    rows = [rr for rr in range(max(r - 3, 1), r) if any(cc in {c for c, _ in days} for cc in grid.row_cells(rr))]
+    rows.append(r)
+    below = [as_text(grid.raw(r + 1, c)) for c, _ in days[:14]]
+    if sum(1 for t in below if t and t.rstrip("曜日") in _WEEKDAYS) >= 3:
+        rows.append(r + 1)
+    return Axis(r, None, cols, "day", sorted(set(rows)), rounded=True) if cols else None
 
 
 def _year_axis(grid: SheetGrid, r: int, years: list[tuple[int, int, int]]) -> Axis:

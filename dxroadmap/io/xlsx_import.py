@@ -283,7 +283,8 @@ class WorkbookReader:
                 if shapes:
                     nxt = max(nxt, int(max(s.row1 for s in shapes)) + 1) if k + 1 == len(axes) else nxt
                 rows = list(a.header_rows)
-                roles = column_roles(g, rows + [a.year_row - 1], a.col_set)
+                # the heading nearest the data wins (a title above a stacked header is not a heading)
+                roles = column_roles(g, list(reversed(rows)) + [a.year_row - 1], a.col_set)
                 roles.update(ov.column_roles)
                 roles = {c: r for c, r in roles.items() if r != "ignore"}
                 if "name" not in roles.values() and "name" not in ov.column_roles.values():

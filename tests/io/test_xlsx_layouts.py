@@ -565,3 +565,18 @@ def test_weekend_columns_shaded_top_to_bottom_are_not_bars(tmp_path):
     assert got[0] == [("2025-06", "2025-06", None)]
     assert got[3] == [("2025-07", "2025-07", None)]
     assert all(len(s) == 1 for s in got)
+
+
+def test_day_numbers_under_a_month_and_a_year_row(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["C1"] = "工程", 2024
+    ws["C2"] = 3  # March 2024, then the days run over into April
+    ws.append(["No", "作業"] + list(range(25, 32)) + list(range(1, 11)))
+    ws.merge_cells("C1:S1")
+    ws.append([1, "移行テスト"])
+    for c in range(8, 13):  # 30, 31, 1, 2, 3
+        ws.cell(4, c).fill = solid("FFC0C0")
+    result = import_workbook(save(wb, tmp_path))
+    assert spans(by_name(result.plan)["移行テスト"]) == [("2024-03", "2024-04", None)]
+    assert any("rounded" in w for w in result.warnings)
