@@ -142,11 +142,20 @@ def _save_error(exc: OSError, target: Path, stage: str) -> SaveError:
         return SaveError("is-folder", f"{name} is a folder, not a file; choose another name.",
                          f"{name} はフォルダーです。別の名前で保存してください。", code)
     locked = code in (_errno.EBUSY, getattr(_errno, "ETXTBSY", -1)) or (_IS_WINDOWS and winerror in _WIN_LOCKED)
+    denied = isinstance(exc, PermissionError) or code in (_errno.EACCES, _errno.EPERM)
+    if stage in ("replace", "backup") and (locked or denied):
+        from .lockfile import office_lock_owner  # a hint: Excel's ~$ file names who has it open
+
+        owner = office_lock_owner(target)
+        if owner:
+            return SaveError("locked", f"{name} is open in Excel or LibreOffice by {owner}, so it cannot be saved; "
+                             f"ask them to close it and save again, or {save_as_en}.",
+                             f"{name} は {owner} さんが Excel などで開いているため保存できません。閉じてもらってから保存し直すか、{save_as_ja}。", code)
     if stage in ("replace", "backup") and locked:
         return SaveError("locked", f"Another program is using {name} (it may be open in Excel), so it cannot be saved; "
                          f"close it there and save again, or {save_as_en}.",
                          f"ほかのプログラムが {name} を使用中のため保存できません。Excel などで開いていれば閉じてから保存し直すか、{save_as_ja}。", code)
-    if isinstance(exc, PermissionError) or code in (_errno.EACCES, _errno.EPERM):
+    if denied:
         if stage == "create":
             return SaveError("read-only", f"The folder of {name} is read-only (you have no permission to write there); {save_as_en}.",
                              f"保存先のフォルダーが読み取り専用です（書き込みの権限がありません）。{save_as_ja}。", code)

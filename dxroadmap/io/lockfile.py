@@ -41,6 +41,12 @@ How the editor window uses it::
     timer:  every HEARTBEAT_INTERVAL: if not doc.lock.refresh(): warn that the lock was
             taken over (someone else may save the file; check disk_state before saving)
     close:  doc.lock.release()
+
+Excel and LibreOffice keep lock files of their own (``~$計画.xlsx``, ``.~lock.計画.xlsx#``).
+:func:`office_lock_owner` reads the user name from them, so the window can say "開いて
+いるのは Excel の 山田さんです" and :mod:`.atomic` can name that person when a save is
+refused. They are hints only (Excel leaves its file behind after a crash), never a lock
+we obey or remove.
 """
 
 from __future__ import annotations
@@ -62,7 +68,7 @@ from typing import Any
 from .errors import PlanWriteError
 
 __all__ = ["LockInfo", "Lock", "LockHeld", "acquire", "take_over", "read_lock", "lock_path_for",
-           "process_alive", "process_marker", "default_user", "default_host", "STALE_AFTER", "HEARTBEAT_INTERVAL"]
+           "process_alive", "process_marker", "office_lock_owner", "default_user", "default_host", "STALE_AFTER", "HEARTBEAT_INTERVAL"]
 
 LOCK_PREFIX = "~$"
 LOCK_SUFFIX = ".lock"
@@ -146,6 +152,51 @@ def process_alive(pid: int, marker: str | None = None) -> bool:
     except OSError:
         return True
     return True
+
+
+def _excel_owner_name(data: bytes) -> str:
+    """The user name in an MS Office owner file (``~$name``); "" when it cannot be read.
+
+    Layout (as LibreOffice documents it): byte 0 the name length, then the name in the
+    Windows code page, padding, then at offset 54 (Word) or 55 (Excel, PowerPoint) the
+    length again as two bytes followed by the name in UTF-16-LE.
+    """
+    if len(data) < 58 or not 0 < data[0] <= 52:
+        return ""
+    for at in (55, 54):
+        length = data[at]
+        if 0 < length <= 52 and data[at + 1] == 0 and len(data) >= at + 2 + 2 * length:
+            try:
+                name = data[at + 2: at + 2 + 2 * length].decode("utf-16-le")
+            except UnicodeDecodeError:
+                continue
+            if name.isprintable():
+                return name.strip()
+    for codec in ("cp932", "cp1252"):
+        try:
+            return data[1: 1 + data[0]].decode(codec).strip()
+        except UnicodeDecodeError:
+            continue
+    return ""
+
+
+def office_lock_owner(path: str | os.PathLike) -> str | None:
+    """Who has ``path`` open in Excel or LibreOffice, from their lock file beside it.
+
+    ``None`` when there is no such lock file; ``""`` when there is one but it names
+    nobody readable. A hint only: an editor that crashed leaves its lock file behind.
+    """
+    path = Path(path)
+    excel = path.with_name(f"~${path.name}")
+    data = _read_bytes(excel)
+    if data is not None:
+        return _excel_owner_name(data)
+    libre = path.with_name(f".~lock.{path.name}#")
+    data = _read_bytes(libre)
+    if data is not None:  # "Full Name,host,user,dd.mm.yyyy hh:mm,home;"
+        fields = data.decode("utf-8", "replace").split(",")
+        return (fields[0].strip() or (fields[2].strip() if len(fields) > 2 else "")) if fields else ""
+    return None
 
 
 def _same_host(a: str, b: str) -> bool:

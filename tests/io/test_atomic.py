@@ -256,3 +256,23 @@ def test_long_japanese_names_fit(tmp_path):
     atomic_write_bytes(target, b"v1", backup=True)
     atomic_write_bytes(target, b"v2", backup=False)
     assert target.read_bytes() == b"v2"
+
+
+def test_refusal_names_the_excel_user_who_has_the_workbook_open(tmp_path, monkeypatch):
+    target = tmp_path / "計画.xlsx"
+    target.write_bytes(b"old")
+    name = "山田"
+    owner = bytearray([len(name)]) + name.encode("cp932")
+    owner += b" " * (55 - len(owner)) + bytes([len(name), 0]) + name.encode("utf-16-le")
+    owner += b" \x00" * ((165 - len(owner)) // 2) + b" "
+    (tmp_path / "~$計画.xlsx").write_bytes(bytes(owner))
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", denied)
+    with pytest.raises(SaveError) as info:
+        atomic_write_bytes(target, b"new")
+    assert info.value.reason == "locked"
+    check_message(info.value, "山田 さん", "Excel")
+    assert target.read_bytes() == b"old"

@@ -226,3 +226,34 @@ def test_simultaneous_take_overs_leave_exactly_one_holder(plan):
         lock.release()
     assert read_lock(plan) is None
     assert sorted(p.name for p in plan.parent.iterdir()) == ["計画.xlsx"]  # nothing set aside is left over
+
+
+def excel_owner_file(user: str, word: bool = False) -> bytes:
+    """An MS Office owner file as Excel (or Word) writes it beside an open document."""
+    acp = user.encode("cp932")
+    data = bytearray([len(user)]) + acp
+    pad_to, pad = (54, 0) if word else (55, 0x20)
+    data += bytes([pad]) * (pad_to - len(data))
+    data += bytes([len(user), 0]) + user.encode("utf-16-le")
+    while len(data) < (162 if word else 165):
+        data += b" \x00"
+    return bytes(data[:162 if word else 165])
+
+
+def test_excel_and_libreoffice_lock_files_name_the_user(plan):
+    assert lockfile.office_lock_owner(plan) is None
+    excel = plan.with_name("~$" + plan.name)
+    excel.write_bytes(excel_owner_file("山田 太郎"))
+    assert lockfile.office_lock_owner(plan) == "山田 太郎"
+    excel.write_bytes(excel_owner_file("sato", word=True))
+    assert lockfile.office_lock_owner(plan) == "sato"
+    excel.write_bytes(b"\x00garbage")
+    assert lockfile.office_lock_owner(plan) == ""  # someone, name unreadable
+    excel.unlink()
+    plan.with_name(f".~lock.{plan.name}#").write_text("佐藤 花子,SOUMU-PC3,sato,21.11.2026 09:10,file:///home/sato;",
+                                                      encoding="utf-8")
+    assert lockfile.office_lock_owner(plan) == "佐藤 花子"
+    # a hint only: our own lock is unaffected
+    lock = acquire(plan, user="山田")
+    assert isinstance(lock, Lock)
+    lock.release()
