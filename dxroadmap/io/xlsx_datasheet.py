@@ -24,6 +24,7 @@ it starts with ``= + - @``.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import re
 from typing import Any, Iterable
@@ -42,6 +43,7 @@ __all__ = [
     "decode_text",
     "put_text",
     "write_data_sheet",
+    "stamp_roadmap_sheet",
     "read_plan_from_data_sheet",
 ]
 
@@ -277,20 +279,84 @@ def _find_sheet(wb: Any) -> Any | None:
     return None
 
 
+# ------------------------------------------------------------------ the roadmap sheet's fingerprint
+#
+# A colleague may edit the visible roadmap sheet in Excel and pass the file on; the data sheet
+# would then silently undo their edits. So the data sheet also records a fingerprint of the
+# roadmap sheet as saved (its cell values and, where the reader offers them, its merged ranges),
+# in row 1 after the note: "roadmap", the sheet's name, the values digest, the merges digest.
+
+_STAMP = "roadmap"
+
+
+# Excel's _xHHHH_ escapes: readers and writers disagree on them (LibreOffice decodes and does not
+# re-encode them), so runs of them count as one token in the fingerprint.
+_EXCEL_ESCAPES = re.compile(r"(?:_x[0-9A-Fa-f]{4})+_")
+
+
+def _values_digest(ws: Any) -> str:
+    h = hashlib.sha256()
+    for r, values in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
+        for c, value in enumerate(values, start=1):
+            if value is not None:
+                if isinstance(value, str):
+                    value = _EXCEL_ESCAPES.sub("_x_", value)
+                h.update(repr((r, c, value)).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:32]
+
+
+def _merges_digest(ws: Any) -> str | None:
+    merged = getattr(ws, "merged_cells", None)  # read-only worksheets do not report merges
+    if merged is None:
+        return None
+    coords = sorted(str(rng.coord) for rng in merged.ranges)
+    return hashlib.sha256("\n".join(coords).encode("ascii")).hexdigest()[:32]
+
+
+def stamp_roadmap_sheet(wb: Any, sheet_name: str) -> None:
+    """Record the fingerprint of the finished roadmap sheet ``sheet_name`` in the data sheet."""
+    data, ws = wb[SHEET_NAME], wb[sheet_name]
+    for col, value in enumerate((_STAMP, sheet_name, _values_digest(ws), _merges_digest(ws) or ""), start=4):
+        put_text(data.cell(1, col), value)
+
+
+def _roadmap_edited(wb: Any, first_row: tuple) -> bool:
+    """True when the roadmap sheet no longer matches the fingerprint stored with the data."""
+    stamp = list(first_row[3:7]) + [None] * 4
+    if stamp[0] != _STAMP or not isinstance(stamp[1], str) or stamp[1] not in wb.sheetnames:
+        return False  # no fingerprint, or the roadmap sheet is gone: the data sheet is all there is
+    ws = wb[stamp[1]]
+    if isinstance(stamp[2], str) and stamp[2] != _values_digest(ws):
+        return True
+    merges = _merges_digest(ws)
+    return bool(stamp[3]) and merges is not None and stamp[3] != merges
+
+
 def read_plan_from_data_sheet(wb: Any) -> Plan | None:
     """The plan kept in ``wb``'s ``dxroadmap_data`` sheet; ``None`` when the workbook has none.
 
     ``wb`` is an openpyxl workbook (normal or read-only mode, ``data_only=True``). A sheet that
-    is there but cannot be read raises :class:`PlanReadError` with reason ``invalid``; one
-    written by a newer dxroadmap raises ``newer-version``.
+    is there but cannot be read raises :class:`PlanReadError` with reason ``invalid``, and so
+    does one whose roadmap sheet was edited after dxroadmap saved the workbook (the data no
+    longer says what the visible sheet says, so the caller should read the visible sheet);
+    one written by a newer dxroadmap raises ``newer-version``.
     """
     ws = _find_sheet(wb)
     if ws is None:
         return None
     try:
-        return _read(ws)
+        plan = _read(ws)
     except _Damaged as bad:
         raise _damaged_error(bad) from None
+    first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    if _roadmap_edited(wb, tuple(first)):
+        raise PlanReadError(
+            "invalid",
+            "The roadmap sheet was edited after dxroadmap saved this workbook, so the hidden dxroadmap_data sheet "
+            "no longer matches it.",
+            "このブックは dxroadmap で保存した後にロードマップのシートが編集されているため、"
+            "非表示のデータシート（dxroadmap_data）の内容と一致しません。")
+    return plan
 
 
 def _read(ws: Any) -> Plan:

@@ -36,7 +36,7 @@ from ..model.plan import Initiative, PhaseKind, Plan
 from ..model.wareki import YearStyle, format_fiscal_year
 from .atomic import atomic_path
 from .errors import PlanWriteError
-from .xlsx_datasheet import put_text, write_data_sheet
+from .xlsx_datasheet import put_text, stamp_roadmap_sheet, write_data_sheet
 
 __all__ = ["SHEET_NAME", "PAPER_SIZES", "RESOLUTIONS", "build_workbook", "write_workbook"]
 
@@ -541,6 +541,7 @@ def build_workbook(plan: Plan, *, paper: str = "A3", orientation: str = "landsca
     for r, h in sheet.heights.items():
         ws.row_dimensions[r].height = round(min(h, 409.0), 1)
     sheet.print_setup(paper, orientation, header_rows, first_data_row, max(last_row, last_table_row))
+    stamp_roadmap_sheet(wb, SHEET_NAME)
     return wb
 
 

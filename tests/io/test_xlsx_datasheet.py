@@ -321,3 +321,89 @@ def test_plan_survives_a_colleague_resaving_the_workbook_in_libreoffice(tmp_path
     wb = openpyxl.load_workbook(out / "roadmap.xlsx", data_only=True)
     assert wb[SHEET_NAME].sheet_state == "hidden"
     assert snapshot(read_plan_from_data_sheet(wb)) == snapshot(rich_plan())
+
+
+# ------------------------------------------------------------------ a colleague edits the visible sheet
+
+
+def _edit_roadmap(tmp_path, edit) -> Path:
+    path = tmp_path / "edited.xlsx"
+    write_workbook(rich_plan(), path)
+    wb = openpyxl.load_workbook(path)
+    edit(wb[ROADMAP_SHEET])
+    wb.save(path)
+    return path
+
+
+def _rename_first_initiative(ws):
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "ＤＸコンシェルジュの育成")
+    cell.value = "ＤＸコンシェルジュの育成と派遣"
+
+
+def _stretch_first_bar(ws):
+    rng = next(r for r in ws.merged_cells.ranges if ws.cell(r.min_row, r.min_col).value == "検討")
+    ws.unmerge_cells(rng.coord)
+    ws.merge_cells(start_row=rng.min_row, start_column=rng.min_col, end_row=rng.max_row, end_column=rng.max_col + 1)
+
+
+@pytest.mark.parametrize("edit", [_rename_first_initiative, _stretch_first_bar])
+def test_an_edited_roadmap_sheet_makes_the_data_sheet_step_aside(tmp_path, edit):
+    path = _edit_roadmap(tmp_path, edit)
+    wb = openpyxl.load_workbook(path, data_only=True)
+    with pytest.raises(PlanReadError) as info:
+        read_plan_from_data_sheet(wb)
+    assert "edited after dxroadmap saved" in info.value.message("en")
+    assert "編集されている" in info.value.message("ja")
+
+
+def test_unedited_workbook_resaved_by_openpyxl_still_reads_from_the_data_sheet(tmp_path):
+    path = _edit_roadmap(tmp_path, lambda ws: None)
+    for read_only in (False, True):
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=read_only)
+        assert snapshot(read_plan_from_data_sheet(wb)) == snapshot(rich_plan())
+
+
+def test_without_the_roadmap_sheet_the_data_sheet_is_all_there_is(tmp_path):
+    def drop(ws):
+        ws.parent.remove(ws)
+        ws.parent.create_sheet("メモ")
+    path = tmp_path / "dropped.xlsx"
+    write_workbook(rich_plan(), path)
+    wb = openpyxl.load_workbook(path)
+    drop(wb[ROADMAP_SHEET])
+    wb.save(path)
+    assert snapshot(read_plan_from_data_sheet(openpyxl.load_workbook(path, data_only=True))) == snapshot(rich_plan())
+
+
+def test_importer_takes_the_colleagues_edit_from_the_visible_sheet(tmp_path):
+    pytest.importorskip("dxroadmap.io.xlsx_import")
+    from dxroadmap.io.formats import read_any
+
+    result = read_any(_edit_roadmap(tmp_path, _rename_first_initiative))
+    names = [i.name for i in result.plan.initiatives()]
+    assert "ＤＸコンシェルジュの育成と派遣" in names
+    assert any("edited after dxroadmap saved" in w for w in result.warnings)
+
+
+def test_the_visible_sheet_alone_reads_back_by_month(tmp_path):
+    """With the data sheet gone, the month-resolution roadmap sheet still carries every contract key."""
+    pytest.importorskip("dxroadmap.io.xlsx_import")
+    from dxroadmap.io.formats import read_any
+
+    sample = REPO / "samples" / "matsumae.json"
+    if not sample.exists():
+        pytest.skip("samples/matsumae.json not there")
+    plan = read_plan_json(sample)
+    path = tmp_path / "visible_only.xlsx"
+    write_workbook(plan, path, columns="month")
+    wb = openpyxl.load_workbook(path)
+    del wb[SHEET_NAME]
+    wb.save(path)
+
+    def contract(p: Plan):
+        return [(pl.name, i.name, i.departments, [(ph.label, ph.start, ph.end) for ph in i.phases],
+                 [(ms.label, ms.month) for ms in i.milestones]) for pl, i in p.walk()]
+
+    again = read_any(path).plan
+    assert (again.start_fy, again.end_fy) == (plan.start_fy, plan.end_fy)
+    assert contract(again) == contract(plan)
