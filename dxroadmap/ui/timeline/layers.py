@@ -48,8 +48,9 @@ class Mapper:
 
 def bar_pixel_rect(m: Mapper, row: int, lane: int, lanes: int, start: int, end: int) -> QRectF:
     """Where the bar of a phase over months start..end sits, in pixels."""
-    top = m.y(row) + style.BAR_PAD
-    lane_h = (m.sy - 2 * style.BAR_PAD) / max(lanes, 1)
+    pad = style.BAR_PAD if lanes <= 1 else 2  # overlapping phases share the row: use all of it
+    top = m.y(row) + pad
+    lane_h = (m.sy - 2 * pad) / max(lanes, 1)
     gap = 1.0 if lanes > 1 else 0.0
     return QRectF(m.x(start), top + lane * lane_h, m.x(end + 1) - m.x(start), lane_h - gap)
 
@@ -270,7 +271,7 @@ class BarLayer(_Layer):
         label = phase.label or (phase.kind.label_ja if phase.kind.name != "CUSTOM" else "")
         if not label:
             return
-        size = 9.0 if rect.height() >= 15 else 7.5 if rect.height() >= 10 else None
+        size = 9.0 if rect.height() >= 15 else 7.5 if rect.height() >= 9.5 else None
         if size is None:
             return
         fm = self._metrics[size]
