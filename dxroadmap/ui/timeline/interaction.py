@@ -239,7 +239,8 @@ class Controller:
             self.view.update_row(hit.row)
             return
         if isinstance(hit.item, Phase):
-            doc.set_phase_span(hit.item, span[0], span[1])  # no-op when unchanged
+            text = "工程の移動" if hit.part == "move" else "工程の変更"  # undo texts (strings.tr_command has them)
+            doc.set_phase_span(hit.item, span[0], span[1], text=text)  # no-op when unchanged
         else:
             doc.set_milestone_month(hit.item, span[0])
         self.view.update_row(hit.row)

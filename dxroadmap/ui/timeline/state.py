@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,7 +91,3 @@ class TimelineState:
             return self.preview_span[0]
         return milestone.month
 
-
-def row_span(r0: float, r1: float) -> tuple[int, int]:
-    """Whole rows touched by the y interval [r0, r1)."""
-    return int(math.floor(r0)), int(math.ceil(r1))

@@ -29,7 +29,7 @@ from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
 from ...model.edits import Snap
-from ...model.plan import Initiative, Milestone, Phase, Pillar
+from ...model.plan import Initiative, Milestone, Phase
 from ...model.rows import Row
 from ...model.wareki import YearStyle
 from ..document import Document
@@ -400,9 +400,9 @@ class TimelineView(QWidget):
             if isinstance(sel, Milestone):
                 doc.set_milestone_month(sel, sel.month + d)
             elif shift and start_mod:
-                doc.set_phase_span(sel, min(sel.start + d, sel.end), sel.end, text="工程の期間変更")
+                doc.set_phase_span(sel, min(sel.start + d, sel.end), sel.end, text="工程の変更")
             elif shift:
-                doc.set_phase_span(sel, sel.start, max(sel.end + d, sel.start), text="工程の期間変更")
+                doc.set_phase_span(sel, sel.start, max(sel.end + d, sel.start), text="工程の変更")
             else:
                 doc.set_phase_span(sel, sel.start + d, sel.end + d)
             self.ensure_visible(sel)
