@@ -86,13 +86,23 @@ def read_any(path: str | os.PathLike) -> ReadResult:
     return ReadResult(result.plan, list(getattr(result, "warnings", [])))
 
 
-def write_any(plan: Plan, path: str | os.PathLike, **options: Any) -> None:
-    """Write ``plan`` in the format ``path``'s extension names (atomically)."""
+_BACKUP_EXTENSIONS = (".json", ".xlsx")
+
+
+def write_any(plan: Plan, path: str | os.PathLike, *, backup: bool = False, **options: Any) -> None:
+    """Write ``plan`` in the format ``path``'s extension names (atomically).
+
+    ``backup=True`` keeps the previous plan file beside it (``name.bak.json`` /
+    ``name.bak.xlsx``); it applies to plan files only, never to PDF or images.
+    """
     path = Path(path)
-    spec = _WRITERS.get(path.suffix.lower())
+    ext = path.suffix.lower()
+    spec = _WRITERS.get(ext)
     if spec is None:
         raise ValueError(f"cannot write {path.suffix or 'files without an extension'}; use one of {', '.join(WRITE_EXTENSIONS)}")
     writer = _resolve(spec)
+    if backup and ext in _BACKUP_EXTENSIONS:
+        options["backup"] = True
     if options:
         writer(plan, path, **options)
     else:

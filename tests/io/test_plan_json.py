@@ -106,3 +106,13 @@ def test_failed_save_leaves_old_file(tmp_path, monkeypatch):
         write_plan_json(Plan(), path)
     assert path.read_text(encoding="utf-8") == "old contents"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json"]
+
+
+def test_write_any_keeps_a_backup_of_plan_files_only(tmp_path):
+    from dxroadmap.io.atomic import backup_path_for
+    from dxroadmap.io.formats import write_any
+    path = tmp_path / "plan.json"
+    write_any(Plan(title="first"), path, backup=True)
+    write_any(Plan(title="second"), path, backup=True)
+    assert read_plan_json(path).title == "second"
+    assert read_plan_json(backup_path_for(path)).title == "first"
