@@ -3,7 +3,10 @@
 The roadmap sheet is for people and rounds dates to its columns; this sheet keeps every
 field exactly. Layout (row numbers as Excel shows them):
 
-* row 1 — the format marker ``dxroadmap-data`` in A1, the version number in B1, a note in C1;
+* row 1 — the format marker ``dxroadmap-data`` in A1, the version number in B1, a note in C1,
+  then (D1…G1) ``roadmap``, the roadmap sheet's name and fingerprints of its values and merged
+  cells: when a colleague has edited the roadmap sheet in Excel since, the data no longer
+  describes what people see, and the reader refuses it so the importer reads the visible sheet;
 * row 2 — the header: one column name per field (see :data:`COLUMNS`); readers find columns by
   name, so columns may be reordered or added later;
 * row 3 on — one record per row: the ``plan`` (title, organization, period), then each

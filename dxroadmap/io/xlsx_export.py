@@ -28,7 +28,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..model.fiscal import fy_first_month, year_month
@@ -285,9 +285,10 @@ class _Sheet:
     def merge(self, r0: int, c0: int, r1: int, c1: int) -> None:
         """Merge a block. Added straight to the sheet's merged ranges: ``ws.merge_cells`` checks each new
         range against all earlier ones and re-creates border objects, quadratic on large plans; the
-        blocks merged here never overlap and already carry their borders."""
+        blocks merged here never overlap and already carry their borders. A plain CellRange, because
+        MergedCellRange re-reads and re-assigns its corner borders, which takes seconds on large plans."""
         coord = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
-        self.ws.merged_cells.ranges.add(MergedCellRange(self.ws, coord))
+        self.ws.merged_cells.ranges.add(CellRange(coord))
 
     def need(self, row: int, points: float) -> None:
         self.heights[row] = max(self.heights.get(row, _MIN_ROW_PT), points)
