@@ -389,3 +389,15 @@ def test_libreoffice_prints_the_roadmap_on_one_a3_landscape_page(tmp_path):
         assert words in text
     assert re.search(r"\b1 ?/ ?1\b", text)  # the page x / y footer
     assert "dxroadmap_data" not in text and "record" not in text  # the data sheet stays out of print
+
+
+def test_a_period_too_long_for_excel_columns_is_refused_and_a_reversed_one_still_saves(tmp_path):
+    path = tmp_path / "long.xlsx"
+    with pytest.raises(PlanWriteError) as info:
+        write_workbook(Plan(start_fy=1000, end_fy=3000), path, columns="month")
+    assert info.value.reason == "too-wide" and "coarser" in info.value.message("en")
+    assert not path.exists()
+    write_workbook(Plan(start_fy=1000, end_fy=3000), path, columns="year")  # 2,001 columns fit
+    write_workbook(Plan(start_fy=2025, end_fy=2023, pillars=[Pillar("p", [Initiative("i")])]), path)
+    ws = openpyxl.load_workbook(path)[SHEET_NAME]
+    assert ws["A3"].value == "計画期間：令和7年度〜令和5年度" and row_of(ws, "i")
