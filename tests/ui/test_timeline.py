@@ -531,3 +531,27 @@ def test_window_shortcuts_cannot_change_the_plan_under_a_drag(qtbot):
     qtbot.mouseRelease(vp, L, NoMod, p1 + QPoint(0, 1))
     assert (phase.start, phase.end) == (s + 3, e + 3)
     assert doc.undo_stack.count() == 2
+
+
+def test_holding_a_bar_at_the_right_edge_scrolls_and_keeps_moving_it(setup, qtbot):
+    plan, doc, view = setup
+    view.zoom_by(0.4)  # two years visible: the bar must travel beyond the view
+    phase = init(plan, "A").phases[0]
+    s, e = phase.start, phase.end
+    view._set_x(s - 2, s - 2 + (view.x_range()[1] - view.x_range()[0]))
+    x0 = view.x_range()[0]
+    p0 = bar_point(view, phase)
+    press_month = view.mapper().month(p0.x())
+    vp = view.viewport()
+    edge = QPoint(vp.width() - 8, p0.y())
+    qtbot.mouseMove(vp, p0)
+    qtbot.mousePress(vp, L, NoMod, p0)
+    send_move(view, p0 + QPoint(20, 0))
+    send_move(view, edge)
+    qtbot.waitUntil(lambda: view.x_range()[0] > x0 + 4, timeout=3000)
+    assert doc.undo_stack.count() == 0  # still only a preview
+    qtbot.mouseRelease(vp, L, NoMod, edge)
+    assert view.x_range()[0] > x0 + 4
+    # The bar lands under the pointer: the month at the release point, in the scrolled view.
+    assert phase.start - s == round(view.mapper().month(edge.x()) - press_month)
+    assert phase.end - phase.start == e - s and doc.undo_stack.count() == 1

@@ -5,7 +5,8 @@ dragged row) and commits one ``Document`` edit on release, so one drag is one un
 step and a drag that ends where it started pushes nothing.
 
 Snapping: whole months; hold Shift while dragging to snap to fiscal quarters
-(April, July, October, January).
+(April, July, October, January). Holding a dragged item near the left or right
+edge of the timeline pans the view that way (edge auto-scroll).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtWidgets import QToolTip
 
 from ...model.edits import Snap, snap_month
@@ -104,6 +105,13 @@ class Controller:
         self._drag: tuple[Hit, tuple[int, int], float] | None = None  # (hit, original span, press x)
         self._cancelled = False
         self._cursor: Qt.CursorShape | None = None
+        # Edge auto-scroll: the pointer's last viewport x and screen position, and the snap in force.
+        self._last_px = 0.0
+        self._last_screen = QPoint()
+        self._last_snap = Snap.MONTH
+        self._edge_timer = QTimer(view)
+        self._edge_timer.setInterval(30)
+        self._edge_timer.timeout.connect(self._edge_tick)
 
     # ------------------------------------------------------------ helpers
 
@@ -210,14 +218,42 @@ class Controller:
         if ev.isFinish():
             self._finish(hit, span)
             return
+        self._last_px = self._mapper().x(ev.pos().x())
+        self._last_screen = ev.screenPos().toPoint()
+        self._last_snap = snap
+        self._preview(hit, span)
+        if self._edge_direction() and not self._edge_timer.isActive():
+            self._edge_timer.start()
+
+    def _preview(self, hit: Hit, span: tuple[int, int]) -> None:
         if span != self.state.preview_span:
             before = self.state.preview_span
             self.state.preview_span = span
             self.view.update_row(hit.row)
             self.view.update_header_months(min(before[0], span[0]), max(before[1], span[1]))
-        self._show_tip(ev, hit, span)
+        self._show_tip(self._last_screen, hit, span)
 
-    def _show_tip(self, ev, hit: Hit, span: tuple[int, int]) -> None:
+    EDGE_PX = 24  # how close to an edge the pointer must be to auto-scroll
+
+    def _edge_direction(self) -> int:
+        width = self.view.viewport().width()
+        if self._last_px < self.EDGE_PX:
+            return -1
+        if self._last_px > width - self.EDGE_PX:
+            return 1
+        return 0
+
+    def _edge_tick(self) -> None:
+        direction = self._edge_direction()
+        if self._drag is None or self._cancelled or not direction:
+            self._edge_timer.stop()
+            return
+        hit, orig, x_down = self._drag
+        self.view.pan_pixels(direction * 12)
+        x = self._mapper().month(self._last_px)  # the same pointer now lies over a later/earlier month
+        self._preview(hit, drag_result(hit.part, orig, x - x_down, self._last_snap))
+
+    def _show_tip(self, screen: QPoint, hit: Hit, span: tuple[int, int]) -> None:
         st = self.state
         if isinstance(hit.item, Phase):
             tip = texts.span_with_length(span[0], span[1], st.lang, st.year_style)
@@ -225,10 +261,10 @@ class Controller:
             tip = texts.month_text(span[0], st.lang, st.year_style)
         if tip != self.view.drag_tip:
             self.view.drag_tip = tip
-            pos = ev.screenPos().toPoint() + QPoint(14, 18)
-            QToolTip.showText(pos, tip + "\n" + texts.text("drag_hint", st.lang), self.view.viewport())
+            QToolTip.showText(screen + QPoint(14, 18), tip + "\n" + texts.text("drag_hint", st.lang), self.view.viewport())
 
     def _finish(self, hit: Hit, span: tuple[int, int]) -> None:
+        self._edge_timer.stop()
         self._drag = None
         self.state.preview_item = None
         self.view.drag_tip = ""
@@ -251,6 +287,7 @@ class Controller:
         if self._drag is None or self._cancelled:
             return False
         hit = self._drag[0]
+        self._edge_timer.stop()
         self._cancelled = True
         self.state.preview_item = None
         self.view.drag_tip = ""
