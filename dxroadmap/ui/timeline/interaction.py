@@ -132,6 +132,16 @@ class Controller:
         else:
             vp.setCursor(shape)
 
+    def _set_hover(self, item: object | None) -> None:
+        old = self.state.hover_item
+        if item is old:
+            return
+        self.state.hover_item = item
+        for it in (old, item):
+            row = self.state.index.row_of(it) if it is not None else None
+            if row is not None:
+                self.view.update_row(row)
+
     @staticmethod
     def cursor_for(hit: Hit | None) -> Qt.CursorShape | None:
         if hit is None:
@@ -149,10 +159,12 @@ class Controller:
             return
         if ev.isExit():
             self._set_cursor(None)
+            self._set_hover(None)
             return
         pos = ev.pos()
         hit = hit_test(self.state, self._mapper(), pos.x(), pos.y())
         self._set_cursor(self.cursor_for(hit))
+        self._set_hover(hit.item if hit else None)
         if hit is not None:
             ev.acceptDrags(Qt.MouseButton.LeftButton)
             ev.acceptClicks(Qt.MouseButton.LeftButton)

@@ -232,6 +232,10 @@ class BarLayer(_Layer):
             self._draw_bar(p, phase, rect, view_left, min(next_px, view_right), avoid.get(r, ()), chosen)
             if chosen:
                 selected = rect
+            elif phase is st.hover_item:
+                p.setPen(QPen(style.HOVER_OUTLINE, 1.5))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRoundedRect(rect.adjusted(-0.5, -0.5, 0.5, 0.5), 3, 3)
         if st.preview_item is not None and preview is None and isinstance(st.preview_item, Phase):
             k = idx.phase_index(st.preview_item)
             if k is not None:
@@ -374,8 +378,9 @@ class MilestoneLayer(_Layer):
             p.setPen(QPen(QColor("#FFFFFF"), 1.2))
             p.setBrush(QBrush(style.MILESTONE_FILL))
             p.drawPolygon(self.diamond(cx, cy, size))
-            if chosen:
-                p.setPen(QPen(style.TODAY if ms is st.preview_item else style.SELECTION_OUTLINE, 2))
+            if chosen or ms is st.hover_item:
+                color = style.TODAY if ms is st.preview_item else style.SELECTION_OUTLINE if chosen else style.HOVER_OUTLINE
+                p.setPen(QPen(color, 2))
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawPolygon(self.diamond(cx, cy, size + 6))
             self.drawn.add(ms)

@@ -32,6 +32,7 @@ class TimelineState:
 
     index: ScheduleIndex = field(default_factory=ScheduleIndex)
     selection: object | None = None
+    hover_item: object | None = None  # the phase or milestone under the pointer (drawn highlighted)
     # During a drag: the dragged item and its previewed span (phase) or month (milestone).
     preview_item: Phase | Milestone | None = None
     preview_span: tuple[int, int] = (0, 0)
