@@ -14,8 +14,9 @@ import zipfile
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import (QAction, QCloseEvent, QContextMenuEvent, QDragEnterEvent, QDropEvent, QKeyEvent, QKeySequence,
+                           QMouseEvent)
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QLabel,
                                QMainWindow, QMenu, QMessageBox, QSplitter, QToolButton, QTreeView, QWidget)
 
@@ -88,6 +89,29 @@ class PlanTree(QTreeView):
         self.setAnimated(False)
         self.setExpandsOnDoubleClick(False)
         self.setTabKeyNavigation(False)
+
+    cleared = Signal()  # the user asked for no selection (Esc, or a click below the rows)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and self.state() != QAbstractItemView.State.EditingState:
+            self.cleared.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if not self.indexAt(event.position().toPoint()).isValid():
+            self.cleared.emit()
+        super().mousePressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        if event.reason() == QContextMenuEvent.Reason.Keyboard and self.currentIndex().isValid():
+            # the menu key opens the menu at the current row, not wherever the mouse happens to be
+            rect = self.visualRect(self.currentIndex())
+            self.customContextMenuRequested.emit(QPoint(rect.left() + 24, rect.center().y()))
+            event.accept()
+            return
+        super().contextMenuEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -199,6 +223,7 @@ class MainWindow(QMainWindow):
         self.act_focus_tree = self._action("act.focus_tree", lambda: self.tree.setFocus(), "Alt+1")
         self.act_focus_timeline = self._action("act.focus_timeline", lambda: self.timeline.setFocus(), "Alt+2")
         self.act_focus_inspector = self._action("act.focus_inspector", self.focus_inspector, "Alt+3")
+        self.act_plan = self._action("act.plan", self.edit_plan, "Ctrl+Shift+I")
         self.act_about = self._action("act.about", self._about)
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
@@ -231,6 +256,8 @@ class MainWindow(QMainWindow):
                                    self.act_add_phase, self.act_add_milestone])
         self.menu_edit.addSeparator()
         self.menu_edit.addActions([self.act_rename, self.act_delete])
+        self.menu_edit.addSeparator()
+        self.menu_edit.addAction(self.act_plan)
 
         self.menu_view = bar.addMenu("")
         self._text(self.menu_view.setTitle, "menu.view")
@@ -294,7 +321,8 @@ class MainWindow(QMainWindow):
         stack.undoTextChanged.connect(self._update_undo_texts)
         stack.redoTextChanged.connect(self._update_undo_texts)
         stack.indexChanged.connect(self._update_title)
-        self.tree.selectionModel().currentChanged.connect(self._on_tree_current)
+        self.tree.selectionModel().selectionChanged.connect(self._on_tree_selection)
+        self.tree.cleared.connect(self._on_tree_cleared)
         self.tree.expanded.connect(self._on_expanded)
         self.tree.collapsed.connect(self._on_collapsed)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
@@ -379,19 +407,25 @@ class MainWindow(QMainWindow):
     def _timeline_scrolled(self, px: float) -> None:
         self.tree.verticalScrollBar().setValue(int(round(px)))
 
-    def _on_tree_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+    def _on_tree_selection(self, *_: object) -> None:
+        """The user selected a row (mouse or keyboard); focus-in alone moves the current row without selecting."""
         if self._syncing:
             return
-        obj = self.model.object_at(current)
-        if obj is not None:
-            sel = self.document.selection
-            if isinstance(sel, (Phase, Milestone)):
-                try:
-                    if self.document.owner_of(sel) is obj:
-                        return  # the tree follows a bar's row; keep the bar selected
-                except LookupError:
-                    pass
-            self.document.select(obj)
+        rows = self.tree.selectionModel().selectedRows()
+        obj = self.model.object_at(rows[0]) if rows else None
+        if obj is None:
+            return
+        sel = self.document.selection
+        if isinstance(sel, (Phase, Milestone)):
+            try:
+                if self.document.owner_of(sel) is obj:
+                    return  # the tree follows a bar's row; keep the bar selected
+            except LookupError:
+                pass
+        self.document.select(obj)
+
+    def _on_tree_cleared(self) -> None:
+        self.document.select(None)
 
     def _row_object(self) -> Pillar | Initiative | None:
         """The pillar or initiative whose row is current (the owner of a selected bar)."""
@@ -443,16 +477,19 @@ class MainWindow(QMainWindow):
         obj = self.model.object_at(index)
         if obj is not None:
             self.document.select(obj)
-        menu = build_context_menu(self, None, obj, None, self)
-        menu.exec(self.tree.viewport().mapToGlobal(pos))
+        self.show_menu(build_context_menu(self, None, obj, None, self), self.tree.viewport().mapToGlobal(pos))
 
     def _timeline_menu(self, clicked: object, row_obj: object, month: int, global_pos: QPoint) -> None:
         if clicked is not None:
             self.document.select(clicked)
         elif row_obj is not None:
             self.document.select(row_obj)
-        menu = build_context_menu(self, clicked, row_obj, month, self)
+        self.show_menu(build_context_menu(self, clicked, row_obj, month, self), global_pos)
+
+    def show_menu(self, menu: QMenu, global_pos: QPoint) -> None:
+        """Pop up a context menu and wait for the choice."""
         menu.exec(global_pos)
+        menu.deleteLater()
 
     def _header_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
@@ -484,11 +521,15 @@ class MainWindow(QMainWindow):
     def focus_inspector(self) -> None:
         self.inspector_dock.show()
         self.inspector_dock.raise_()
-        self.inspector.stack.currentWidget().focusNextChild()
         widget = self.inspector.stack.currentWidget()
         first = widget.form.itemAt(0, widget.form.ItemRole.FieldRole)
         if first is not None and first.widget() is not None:
             first.widget().setFocus()
+
+    def edit_plan(self) -> None:
+        """Show the plan's own fields (title, organization, period) in the inspector."""
+        self.document.select(None)
+        self.focus_inspector()
 
     def delete_selection(self) -> None:
         obj = self.document.selection

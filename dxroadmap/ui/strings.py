@@ -54,6 +54,7 @@ _JA: dict[str, str] = {
     "act.focus_timeline": "工程表へ移動",
     "act.focus_inspector": "インスペクタへ移動",
     "act.about": "dxroadmap について",
+    "act.plan": "計画の情報（計画名・団体名・計画期間）",
     "about.text": "dxroadmap — 自治体DX推進計画のロードマップ（工程表）を作成・編集するツールです。",
     "toolbar.main": "メイン",
     # tree
@@ -214,6 +215,7 @@ _EN: dict[str, str] = {
     "act.focus_timeline": "Go to timeline",
     "act.focus_inspector": "Go to inspector",
     "act.about": "About dxroadmap",
+    "act.plan": "Plan details (title, organization, period)",
     "about.text": "dxroadmap — an editor for the roadmaps of Japanese local governments' DX plans.",
     "toolbar.main": "Main",
     "col.name": "Initiative",

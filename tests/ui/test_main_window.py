@@ -238,10 +238,13 @@ def test_a_broken_file_shows_a_dialog_and_keeps_the_plan(window, tmp_path, dialo
     kind, title, text = dialogs.shown[-1]
     assert kind == "critical" and title == "開けませんでした" and "壊れた.json" in text
     assert "Traceback" not in text
-    for name, content in (("メモ.txt", b"hello"), ("空.xlsx", b"")):
-        (tmp_path / name).write_bytes(content)
-        assert not window.load_file(tmp_path / name)
-        assert dialogs.shown[-1][0] == "critical" and name in dialogs.shown[-1][2]
+    (tmp_path / "メモ.txt").write_bytes(b"hello")
+    assert not window.load_file(tmp_path / "メモ.txt")
+    assert dialogs.shown[-1][0] == "critical" and "メモ.txt" in dialogs.shown[-1][2]
+    n = len(dialogs.shown)
+    (tmp_path / "空.xlsx").write_bytes(b"")  # the import dialog (if installed) explains this one itself
+    assert not window.load_file(tmp_path / "空.xlsx")
+    assert len(dialogs.shown) == n + 1 and dialogs.shown[-1][0] in ("critical", "warning")
     assert not window.load_file(tmp_path / "ない.json")
     assert plan_to_dict(window.document.plan) == before
     assert window.document.path is None
@@ -464,3 +467,70 @@ def test_keyboard_reaches_every_pane(window, qtbot):
     for action, key in ((window.act_new, "Ctrl+N"), (window.act_open, "Ctrl+O"), (window.act_save, "Ctrl+S"),
                         (window.act_undo, "Ctrl+Z"), (window.act_zoom_fit, "Ctrl+0"), (window.act_print, "Ctrl+P")):
         assert action.shortcut().toString() == key
+
+
+def test_keyboard_selection_in_the_tree_drives_the_inspector_and_esc_shows_the_plan(window, tmp_path, qtbot):
+    window.load_file(plan_file(tmp_path))
+    doc = window.document
+    window.tree.setFocus()
+    assert doc.selection is None  # focusing the tree alone selects nothing
+    assert window.inspector.stack.currentWidget() is window.inspector.plan_page
+    QTest.keyClick(window.tree, Qt.Key.Key_Down)
+    QTest.keyClick(window.tree, Qt.Key.Key_Down)
+    first = doc.plan.pillars[0].initiatives[0]
+    assert doc.selection in (first, doc.plan.pillars[0])
+    while doc.selection is not first:
+        QTest.keyClick(window.tree, Qt.Key.Key_Down)
+    assert window.inspector.stack.currentWidget() is window.inspector.initiative_page
+    assert window.inspector.init_name.text() == "書かない窓口"
+    assert window.selection_label.text() == "取組: 書かない窓口"
+    QTest.keyClick(window.tree, Qt.Key.Key_Escape)
+    assert doc.selection is None
+    assert window.inspector.stack.currentWidget() is window.inspector.plan_page
+    window.act_plan.trigger()
+    assert QApplication.focusWidget() is window.inspector.plan_title
+
+
+def test_the_timelines_right_click_opens_the_shared_menu(window, tmp_path, monkeypatch):
+    window.load_file(plan_file(tmp_path))
+    shown = []
+    monkeypatch.setattr(window, "show_menu", lambda menu, pos: shown.append([x.text() for x in menu.actions()]))
+    init = window.document.plan.pillars[0].initiatives[0]
+    phase = init.phases[1]
+    window.timeline.contextMenuRequested.emit(phase, init, month_index(2025, 5), QPoint(10, 10))
+    assert window.document.selection is phase
+    assert shown[-1][:2] == ["工程を編集…", "工程を削除"]
+    assert "ここにマイルストーンを追加" in shown[-1] and "サブ取組を追加" in shown[-1]
+    window.timeline.contextMenuRequested.emit(None, window.document.plan.pillars[1], month_index(2025, 5),
+                                              QPoint(10, 10))
+    assert "基本方針を削除" in shown[-1] and "ここに工程を追加" not in shown[-1]
+    window.timeline.contextMenuRequested.emit(None, None, month_index(2025, 5), QPoint(10, 10))
+    assert shown[-1][0] == "基本方針を追加"
+
+
+def test_preferences_persist_and_recent_files_fill_the_menu(window, tmp_path):
+    from dxroadmap.model.edits import Snap
+    from dxroadmap.model.wareki import YearStyle
+    from dxroadmap.ui.preferences import PreferencesDialog, load_preferences
+
+    prefs = Preferences(language="ja", year_style=YearStyle.ERA_SHORT, snap=Snap.QUARTER, autosave_minutes=10)
+    dialog = PreferencesDialog(prefs, window)
+    assert dialog.preferences() == prefs
+    dialog.snap.setCurrentIndex(0)
+    dialog.autosave.setValue(0)
+    chosen = dialog.preferences()
+    assert (chosen.snap, chosen.autosave_minutes) == (Snap.MONTH, 0)
+    assert dialog.autosave.text() == "しない"
+    window.apply_preferences(prefs)
+    assert load_preferences() == prefs
+    assert window.timeline.snap is Snap.QUARTER
+    assert window.timeline.state.year_style is YearStyle.ERA_SHORT
+    paths = [plan_file(tmp_path, name=f"計画{n}.json") for n in range(12)]
+    for path in paths:
+        window.load_file(path)
+    assert recent_files() == [str(p.resolve()) for p in reversed(paths)][:10]
+    window.menu_recent.aboutToShow.emit()
+    texts = [a.text() for a in window.menu_recent.actions()]
+    assert texts[0] == "&1 計画11.json" and texts[-1] == "履歴を消去"
+    window.menu_recent.actions()[3].trigger()  # 計画8.json
+    assert window.document.path == str(paths[8].resolve())
