@@ -419,8 +419,10 @@ def test_year_style_and_snap_setters(setup, qtbot):
     from dxroadmap.ui.timeline.axis import sub_unit, year_labels
     plan, doc, view = setup
     assert year_labels(2023, YearStyle.ERA_WESTERN)[0] == "令和5年度（2023）"
-    assert "R5" in year_labels(2023, YearStyle.ERA_WESTERN)
+    assert year_labels(2023, YearStyle.ERA_WESTERN) == ["令和5年度（2023）", "令和5年度", "R5"]
     assert year_labels(2019, YearStyle.ERA)[0] == "令和元年度"
+    assert year_labels(2023, YearStyle.WESTERN) == ["2023年度", "2023"]
+    assert year_labels(2023, YearStyle.ERA_WESTERN, "en")[0] == "R5 (FY2023)"
     assert sub_unit(40) == 1 and sub_unit(12) == 3 and sub_unit(1) == 0
     view.set_year_style(YearStyle.WESTERN)
     assert view.header.grab().width() == view.width()

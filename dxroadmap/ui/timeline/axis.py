@@ -23,15 +23,29 @@ from .state import TimelineState
 __all__ = ["HeaderWidget", "year_labels", "sub_unit"]
 
 
-def year_labels(fy: int, preferred: YearStyle) -> list[str]:
-    """Ways to write fiscal year ``fy``, longest (the preferred style) first."""
-    out = [format_fiscal_year(fy, preferred)]
-    for st in (YearStyle.ERA, YearStyle.WESTERN, YearStyle.ERA_SHORT):
-        text = format_fiscal_year(fy, st)
-        if text not in out:
-            out.append(text)
-    out.append(str(fy))
-    return out
+def year_labels(fy: int, preferred: YearStyle, lang: str = "ja") -> list[str]:
+    """Ways to write fiscal year ``fy`` in the ``preferred`` style, longest first (for narrow years).
+
+    令和5年度（2023） → 令和5年度 → R5; 2023年度 → 2023. In English the era is abbreviated
+    and the Western year written FY2023.
+    """
+    era = format_fiscal_year(fy, YearStyle.ERA)
+    short = format_fiscal_year(fy, YearStyle.ERA_SHORT)
+    if lang == "en":
+        table = {
+            YearStyle.ERA_WESTERN: [f"{short} (FY{fy})", f"FY{fy}", short],
+            YearStyle.ERA: [short],
+            YearStyle.ERA_SHORT: [short],
+            YearStyle.WESTERN: [f"FY{fy}", str(fy)],
+        }
+    else:
+        table = {
+            YearStyle.ERA_WESTERN: [format_fiscal_year(fy, YearStyle.ERA_WESTERN), era, short],
+            YearStyle.ERA: [era, short],
+            YearStyle.ERA_SHORT: [short],
+            YearStyle.WESTERN: [format_fiscal_year(fy, YearStyle.WESTERN), str(fy)],
+        }
+    return table[preferred]
 
 
 def sub_unit(px_per_month: float, month_min_px: float = 26.0) -> int:
@@ -97,9 +111,9 @@ class HeaderWidget(QWidget):
             vis_left, vis_right = max(left, 0.0), min(right, float(w))
             avail = vis_right - vis_left - 6
             if avail > 8:
-                text = next((t for t in year_labels(fy, st.year_style) if fm.horizontalAdvance(t) <= avail), None)
+                text = next((t for t in year_labels(fy, st.year_style, st.lang) if fm.horizontalAdvance(t) <= avail), None)
                 if text is None:
-                    text = fm.elidedText(year_labels(fy, st.year_style)[-1], Qt.TextElideMode.ElideRight, avail)
+                    text = fm.elidedText(year_labels(fy, st.year_style, st.lang)[-1], Qt.TextElideMode.ElideRight, avail)
                 outside = fy < fiscal_year_of(st.first_month) or fy > fiscal_year_of(st.last_month)
                 p.setPen(QColor("#7A8594") if outside else style.HEADER_TEXT)
                 p.drawText(QRectF(vis_left + 3, 0, avail, line), Qt.AlignmentFlag.AlignCenter, text)
