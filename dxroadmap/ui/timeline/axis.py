@@ -59,6 +59,7 @@ def sub_unit(px_per_month: float, month_min_px: float = 26.0) -> int:
     return 0
 
 
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _HALF = {"ja": ("上期", "下期"), "en": ("H1", "H2")}
 
 
@@ -133,7 +134,7 @@ class HeaderWidget(QWidget):
                 _, month = year_month(a)
                 fpos = (month - 4) % 12  # 0 = April
                 if unit == 1:
-                    text = f"{month}月" if lang == "ja" else f"{month}"
+                    text = f"{month}月" if lang != "en" else _MONTHS_EN[month - 1]
                 elif unit == 3:
                     text = f"Q{fpos // 3 + 1}"
                 else:
