@@ -363,22 +363,25 @@ class MainWindow(QMainWindow):
         self.timeline.set_scroll_y(float(self.tree.verticalScrollBar().value()))
 
     def _restore_expansion(self) -> None:
+        """Expand every row with children except those the user collapsed (kept by uid across resets)."""
         self._syncing = True
         try:
-            self.tree.expandAll()
             plan_uids = set()
+            model, tree, collapsed = self.model, self.tree, self._collapsed
+
+            def visit(obj: Pillar | Initiative, children: list[Initiative]) -> None:
+                plan_uids.add(obj.uid)
+                if children:
+                    tree.setExpanded(model.index_of(obj), obj.uid not in collapsed)
+                    for child in children:
+                        visit(child, child.children)
+
             for pillar in self.document.plan.pillars:
-                plan_uids.add(pillar.uid)
-                if pillar.uid in self._collapsed:
-                    self.tree.collapse(self.model.index_of(pillar))
-                for init in pillar.walk():
-                    plan_uids.add(init.uid)
-                    if init.uid in self._collapsed and init.children:
-                        self.tree.collapse(self.model.index_of(init))
+                visit(pillar, pillar.initiatives)
             self._collapsed &= plan_uids
             root = QModelIndex()
             for row in range(len(self.document.plan.pillars)):
-                self.tree.setFirstColumnSpanned(row, root, True)
+                tree.setFirstColumnSpanned(row, root, True)
         finally:
             self._syncing = False
 

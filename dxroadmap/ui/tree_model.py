@@ -29,6 +29,10 @@ _COLUMNS = ("col.name", "col.departments", "col.summary")
 _SEPARATORS = re.compile(r"[、,，/／;；\n]+")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+_ROOT_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
+_ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+              | Qt.ItemFlag.ItemIsDropEnabled)
+_EDITABLE_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemIsEditable
 
 
 def split_departments(text: str) -> list[str]:
@@ -114,16 +118,16 @@ class PlanTreeModel(QAbstractItemModel):
     # ------------------------------------------------------------ structure
 
     def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:
-        owner = self.object_at(parent)
-        if parent.isValid() and owner is None:
-            return QModelIndex()
-        items = self._children(owner, self.document.plan)
-        if not (0 <= row < len(items) and 0 <= column < len(_COLUMNS)):
-            return QModelIndex()
-        item = items[row]
-        if id(item) not in self._objects:
-            return QModelIndex()
-        return self.createIndex(row, column, id(item))
+        if parent.isValid():
+            owner = self._objects.get(parent.internalId())
+            if owner is None:
+                return QModelIndex()
+            items = owner.initiatives if isinstance(owner, Pillar) else owner.children
+        else:
+            items = self.document.plan.pillars
+        if 0 <= row < len(items) and 0 <= column < 3:
+            return self.createIndex(row, column, id(items[row]))
+        return QModelIndex()
 
     def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
@@ -191,13 +195,10 @@ class PlanTreeModel(QAbstractItemModel):
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.ItemIsDropEnabled
-        obj = self.object_at(index)
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled \
-            | Qt.ItemFlag.ItemIsDropEnabled
-        if isinstance(obj, Initiative) or index.column() in (COL_NAME, COL_SUMMARY):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+            return _ROOT_FLAGS
+        if index.column() == COL_DEPARTMENTS and isinstance(self.object_at(index), Pillar):
+            return _ROW_FLAGS
+        return _EDITABLE_FLAGS
 
     def setData(self, index: AnyIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         obj = self.object_at(index)
