@@ -1,0 +1,67 @@
+"""``dxroadmap [FILE]`` starts the editor: the file opens, a bad file gives a dialog, exit status 0."""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from dxroadmap.io.plan_json import write_plan_json
+from dxroadmap.model.plan import Initiative, Pillar, Plan
+from dxroadmap.ui.app import japanese_font_family, run
+from dxroadmap.ui.main_window import MainWindow
+from dxroadmap.ui.strings import set_language
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch, qapp):
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    yield shown
+    set_language("ja")
+
+
+def run_and_close(path):
+    """run(path), closing the window once it is up; returns (exit status, what the window showed)."""
+    seen = {}
+
+    def close():
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows:
+            QTimer.singleShot(20, close)
+            return
+        window = windows[0]
+        seen["title"] = window.windowTitle()
+        seen["rows"] = len(window.rows())
+        window.document.undo_stack.setClean()
+        window.close()
+
+    QTimer.singleShot(50, close)
+    return run(path), seen
+
+
+def test_run_opens_the_file_and_returns_zero(isolated, tmp_path):
+    path = tmp_path / "町の計画.json"
+    write_plan_json(Plan(title="町の計画", pillars=[Pillar("方針", [Initiative("取組")])]), path)
+    status, seen = run_and_close(str(path))
+    assert status == 0
+    assert seen == {"title": "町の計画.json[*] — dxroadmap", "rows": 2}
+    assert QApplication.instance().organizationName() == "dxroadmap"
+    assert QApplication.instance().applicationName() == "dxroadmap"
+    assert not isolated
+
+
+def test_run_with_a_bad_file_explains_it_and_still_opens_the_editor(isolated, tmp_path):
+    bad = tmp_path / "壊れた.json"
+    bad.write_text("not json", encoding="utf-8")
+    status, seen = run_and_close(str(bad))
+    assert status == 0
+    assert seen["title"] == "無題[*] — dxroadmap"
+    assert len(isolated) == 1 and "壊れた.json" in isolated[0]
+
+
+def test_a_japanese_font_is_chosen_when_installed(qapp):
+    if not Path("/usr/share/fonts/opentype/noto").exists():
+        pytest.skip("Noto CJK is not installed")
+    assert japanese_font_family() == "Noto Sans CJK JP"
