@@ -17,7 +17,7 @@ from typing import Callable
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (QAction, QCloseEvent, QContextMenuEvent, QDragEnterEvent, QDropEvent, QKeyEvent, QKeySequence,
                            QMouseEvent)
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QFileDialog, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDockWidget, QFileDialog, QHeaderView, QLabel,
                                QMainWindow, QMenu, QMessageBox, QSplitter, QToolButton, QTreeView, QWidget)
 
 from ..io.errors import PlanReadError, PlanWriteError
@@ -535,6 +535,10 @@ class MainWindow(QMainWindow):
         self.focus_inspector()
 
     def delete_selection(self) -> None:
+        """Delete the selected bar, milestone, initiative or pillar (not while typing in the inspector)."""
+        focus = QApplication.focusWidget()
+        if focus is not None and self.inspector.isAncestorOf(focus):
+            return
         obj = self.document.selection
         if obj is not None:
             delete_object(self.document, obj)

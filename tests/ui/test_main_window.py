@@ -416,6 +416,10 @@ def test_delete_key_action_removes_the_selected_bar_and_problems_show_in_the_sta
     doc.select(phase)
     assert window.tree.currentIndex() == window.model.index_of(init)  # the tree follows the bar's row
     assert doc.selection is phase
+    window.act_focus_inspector.trigger()  # Delete while in the inspector's fields deletes nothing
+    window.act_delete.trigger()
+    assert init.phases[0] is phase
+    window.act_focus_timeline.trigger()
     window.act_delete.trigger()
     assert phase not in init.phases and doc.selection is None
     window.act_undo.trigger()
