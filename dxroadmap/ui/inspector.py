@@ -174,8 +174,8 @@ class Inspector(QWidget):
 
     def _build_plan_page(self) -> None:
         page = self.plan_page = _Page()
-        self.plan_title = self._line(page, "insp.plan_title", "title")
-        self.plan_org = self._line(page, "insp.organization", "organization")
+        self.plan_title = self._line(page, "insp.plan_title", "title", "計画名の変更")
+        self.plan_org = self._line(page, "insp.organization", "organization", "団体名の変更")
         self.period_start = QComboBox()
         self.period_end = QComboBox()
         for fy in PERIOD_YEARS:
@@ -190,7 +190,7 @@ class Inspector(QWidget):
     def _build_pillar_page(self) -> None:
         page = self.pillar_page = _Page()
         self.pillar_name = self._line(page, "insp.name", "name", "名前の変更")
-        self.pillar_description = self._text(page, "insp.description", "description", height=160)
+        self.pillar_description = self._text(page, "insp.description", "description", text="説明の変更", height=160)
         self.stack.addWidget(page)
 
     def _build_initiative_page(self) -> None:
@@ -213,24 +213,24 @@ class Inspector(QWidget):
         self.init_priority.setFixedHeight(rows + 2 * self.init_priority.frameWidth() + 2)
         self.init_priority.itemChanged.connect(self._priority_changed)
         page.row("insp.priority", self.init_priority)
-        self.init_kpi = self._text(page, "insp.kpi", "kpi", height=60)
+        self.init_kpi = self._text(page, "insp.kpi", "kpi", text="目標の変更", height=60)
         self.init_status = QComboBox()
         self.init_status.setEditable(True)
         self.init_status.addItems(STATUS_CHOICES)
-        self.init_status.lineEdit().textEdited.connect(lambda value: self._set("status", value))
-        self.init_status.activated.connect(lambda *_: self._set("status", self.init_status.currentText()))
+        self.init_status.lineEdit().textEdited.connect(lambda value: self._set("status", value, "状況の変更"))
+        self.init_status.activated.connect(lambda *_: self._set("status", self.init_status.currentText(), "状況の変更"))
         page.row("insp.status", self.init_status)
-        self.init_notes = self._text(page, "insp.notes", "notes", height=60)
+        self.init_notes = self._text(page, "insp.notes", "notes", text="備考の変更", height=60)
         self.stack.addWidget(page)
 
     def _build_phase_page(self) -> None:
         page = self.phase_page = _Page()
-        self.phase_label = self._line(page, "insp.label", "label")
+        self.phase_label = self._line(page, "insp.label", "label", "工程名の変更")
         self.phase_kind = QComboBox()
         for kind in PhaseKind:
             self.phase_kind.addItem(kind_text(kind), kind.value)
         self.phase_kind.activated.connect(
-            lambda *_: self._set("kind", PhaseKind(self.phase_kind.currentData()), "工程の変更", merge=False))
+            lambda *_: self._set("kind", PhaseKind(self.phase_kind.currentData()), "種別の変更", merge=False))
         page.row("insp.kind", self.phase_kind)
         colour = QWidget()
         row = QHBoxLayout(colour)
@@ -259,7 +259,7 @@ class Inspector(QWidget):
 
     def _build_milestone_page(self) -> None:
         page = self.milestone_page = _Page()
-        self.ms_label = self._line(page, "insp.label", "label")
+        self.ms_label = self._line(page, "insp.label", "label", "マイルストーン名の変更")
         self.ms_month = MonthPicker()
         self.ms_month.monthChanged.connect(self._milestone_month_changed)
         page.row("insp.month", self.ms_month)

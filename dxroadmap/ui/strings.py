@@ -351,6 +351,15 @@ _COMMANDS_EN: dict[str, str] = {
     "工程の変更": "Change phase",
     "色の変更": "Change colour",
     "重点取組事項の変更": "Change priority items",
+    "計画名の変更": "Change title",
+    "団体名の変更": "Change organization",
+    "説明の変更": "Change description",
+    "目標の変更": "Change KPI",
+    "状況の変更": "Change status",
+    "備考の変更": "Change notes",
+    "工程名の変更": "Rename phase",
+    "種別の変更": "Change kind",
+    "マイルストーン名の変更": "Rename milestone",
 }
 
 TABLE: dict[str, dict[str, str]] = {"ja": _JA, "en": _EN}

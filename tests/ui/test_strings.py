@@ -64,6 +64,9 @@ def test_undo_command_texts_of_the_document_are_translated():
     document = (UI / "document.py").read_text(encoding="utf-8")
     texts = set(re.findall(r'"([^"\x00-\x7f]+)"', document))
     assert texts, "document.py has no Japanese command texts?"
+    for name in ("inspector.py", "tree_model.py"):  # the texts the views give their edits
+        texts |= set(re.findall(r'"([^"\x00-\x7f]+の変更)"', (UI / name).read_text(encoding="utf-8")))
+    assert "マイルストーン名の変更" in texts
     set_language("en")
     untranslated = sorted(t for t in texts if tr_command(t) == t)
     assert not untranslated, untranslated
