@@ -538,3 +538,34 @@ def test_preferences_persist_and_recent_files_fill_the_menu(window, tmp_path):
     assert texts[0] == "&1 計画11.json" and texts[-1] == "履歴を消去"
     window.menu_recent.actions()[3].trigger()  # 計画8.json
     assert window.document.path == str(paths[8].resolve())
+
+
+def test_print_and_export_call_the_print_module_with_the_plan(window, monkeypatch):
+    import dxroadmap.ui.print_dialog as print_dialog
+
+    calls = []
+    for name in ("print_preview", "export_pdf", "export_image"):
+        monkeypatch.setattr(print_dialog, name, lambda parent, plan, _n=name: calls.append((_n, parent, plan)))
+    for action in (window.act_print, window.act_export_pdf, window.act_export_image):
+        assert action.isEnabled()
+        action.trigger()
+    assert calls == [(n, window, window.document.plan) for n in ("print_preview", "export_pdf", "export_image")]
+
+
+@pytest.mark.skipif(not (SHARED / "fixtures" / "s01_yearfill_matsumae.xlsx").exists(), reason="needs ../shared")
+def test_an_offices_workbook_goes_through_the_import_dialog(window, tmp_path, monkeypatch):
+    import shutil
+
+    import dxroadmap.ui.import_dialog as import_dialog
+
+    source = tmp_path / "松前町.xlsx"
+    shutil.copy(SHARED / "fixtures" / "s01_yearfill_matsumae.xlsx", source)
+    imported = built_plan()
+    seen = []
+    monkeypatch.setattr(import_dialog, "run_import_dialog", lambda parent, path: seen.append(path) or imported)
+    assert window.load_file(source)
+    assert seen == [str(source)] and window.document.plan is imported
+    assert window.document.path == str(source)
+    monkeypatch.setattr(import_dialog, "run_import_dialog", lambda parent, path: None)  # cancelled
+    assert not window.load_file(source)
+    assert window.document.plan is imported
