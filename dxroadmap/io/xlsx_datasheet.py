@@ -29,8 +29,13 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import os
 import re
+import zipfile
 from typing import Any, Iterable
+
+import defusedxml.ElementTree as DefusedET
+import openpyxl
 
 from ..model.fiscal import format_ym, month_index, parse_ym
 from ..model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
@@ -48,6 +53,7 @@ __all__ = [
     "write_data_sheet",
     "stamp_roadmap_sheet",
     "read_plan_from_data_sheet",
+    "read_data_sheet_quickly",
 ]
 
 SHEET_NAME = "dxroadmap_data"
@@ -308,12 +314,31 @@ def _values_digest(ws: Any) -> str:
     return h.hexdigest()[:32]
 
 
-def _merges_digest(ws: Any) -> str | None:
-    merged = getattr(ws, "merged_cells", None)  # read-only worksheets do not report merges
-    if merged is None:
+def _merge_refs(ws: Any) -> list[str] | None:
+    """The merged ranges of a worksheet (``A1:B2``…); ``None`` when they cannot be had."""
+    merged = getattr(ws, "merged_cells", None)
+    if merged is not None:
+        return [str(rng.coord) for rng in merged.ranges]
+    source = getattr(ws, "_get_source", None)  # read-only worksheets skip merges: read them from the XML
+    if source is None:
         return None
-    coords = sorted(str(rng.coord) for rng in merged.ranges)
-    return hashlib.sha256("\n".join(coords).encode("ascii")).hexdigest()[:32]
+    refs: list[str] = []
+    try:
+        with source() as handle:
+            for _, element in DefusedET.iterparse(handle):
+                if element.tag.endswith("}mergeCell") and element.get("ref"):
+                    refs.append(element.get("ref"))
+                element.clear()
+    except Exception:  # noqa: BLE001 — a fingerprint we cannot compute is simply not checked
+        return None
+    return refs
+
+
+def _merges_digest(ws: Any) -> str | None:
+    refs = _merge_refs(ws)
+    if refs is None:
+        return None
+    return hashlib.sha256("\n".join(sorted(refs)).encode("ascii", "replace")).hexdigest()[:32]
 
 
 def stamp_roadmap_sheet(wb: Any, sheet_name: str) -> None:
@@ -482,3 +507,23 @@ def _check_tree(by_id: dict[str, tuple[str, Any]], owner_of: dict[int, Any]) -> 
             seen.add(id(node))
             node = owner_of.get(id(node))
             depth += 1
+
+
+def read_data_sheet_quickly(path: str | os.PathLike) -> Plan | None:
+    """The plan in the data sheet of the workbook at ``path``, opened in openpyxl's fast read-only mode.
+
+    Opening a roadmap workbook in openpyxl's normal mode costs seconds per thousand merged
+    bars (about 20 s for 2,000 initiatives); read-only mode reads the same data sheet in
+    about a second. Returns ``None`` when the file has no data sheet or cannot be opened
+    this way (the full importer then reads it and reports any problem); raises
+    :class:`PlanReadError` like :func:`read_plan_from_data_sheet`. Run the pre-load safety
+    checks before calling it.
+    """
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError):
+        return None
+    try:
+        return read_plan_from_data_sheet(wb)
+    finally:
+        wb.close()
