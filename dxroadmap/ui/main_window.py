@@ -205,6 +205,8 @@ class MainWindow(QMainWindow):
         self.act_export_image = self._action("act.export_image", lambda: self._print_call("export_image"))
         self.act_preferences = self._action("act.preferences", self.show_preferences, K.Preferences)
         self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        if self.act_preferences.shortcut().isEmpty():  # no platform standard (Linux, Windows)
+            self.act_preferences.setShortcut(QKeySequence("Ctrl+,"))
         self.act_quit = self._action("act.quit", self.close, K.Quit)
         self.act_undo = self._action("act.undo", self.document.undo_stack.undo, K.Undo)
         self.act_redo = self._action("act.redo", self.document.undo_stack.redo, K.Redo)
