@@ -17,7 +17,7 @@ from dxroadmap.model.fiscal import month_index
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
 from dxroadmap.model.rows import flatten_rows
 from dxroadmap.ui.context_menus import build_context_menu
-from dxroadmap.ui.main_window import MainWindow
+from dxroadmap.ui.main_window import MainWindow, written_by_dxroadmap
 from dxroadmap.ui.preferences import Preferences, recent_files
 from dxroadmap.ui.strings import set_language
 from dxroadmap.ui.tree_model import COL_NAME
@@ -310,6 +310,8 @@ def test_save_as_json_and_xlsx_then_reopen_keeps_the_plan(window, tmp_path, monk
         assert calls[0][1].split(";;")[0].endswith("(*.xlsx)")  # .xlsx is offered first
         assert window.document.path == str(target) and not window.isWindowModified()
         assert window.windowTitle() == f"{target.name}[*] — dxroadmap"
+        if ext == ".xlsx":
+            assert written_by_dxroadmap(target)  # so it reopens without the import dialog
         window.act_new.trigger()
         assert window.load_file(target), dialogs.shown
         assert plan_to_dict(window.document.plan) == expected
@@ -334,6 +336,7 @@ def test_saving_over_an_offices_own_workbook_asks_first(window, tmp_path, monkey
     monkeypatch.setattr("dxroadmap.ui.main_window._module_available", lambda name: name != "dxroadmap.ui.import_dialog")
     original = tmp_path / "松前町.xlsx"
     shutil.copy(SHARED / "fixtures" / "s01_yearfill_matsumae.xlsx", original)
+    assert not written_by_dxroadmap(original)
     assert window.load_file(original), dialogs.shown
     content = original.read_bytes()
     window.document.set_fields(window.document.plan, title="改訂版")
