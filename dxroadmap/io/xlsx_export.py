@@ -448,25 +448,36 @@ class _Sheet:
             return after_table - 1
         span = _LEGEND_SPAN[self.resolution]
         gap = 1 if span > 1 else 0
-        per_row = (len(self.columns) + gap) // (span + gap)
+        widths = [span if rgb else max(span, 2) for _, rgb in items]  # "◆ マイルストーン" needs room
+        ncols = len(self.columns)
+        lines: list[list[int]] = [[]]  # item indexes per legend line
+        used = 0
+        for k, w in enumerate(widths):
+            need = w if not lines[-1] else used + gap + w
+            if lines[-1] and need > ncols:
+                lines.append([])
+                need = w
+            lines[-1].append(k)
+            used = need
         label_align = self.align_of("right")
-        if per_row and len(items) <= 2 * per_row:
-            used = min(len(items), per_row) * (span + gap) - gap
-            first = self.last_col - used + 1
+        if len(lines) <= 2 and all(sum(widths[k] for k in line) + gap * (len(line) - 1) <= ncols for line in lines):
+            longest = max(sum(widths[k] for k in line) + gap * (len(line) - 1) for line in lines)
+            first = self.last_col - longest + 1
             self.text(ORG_ROW, first - 1, "凡例", font=self.bold, align=label_align, border=None)
-            for k, (label, rgb) in enumerate(items):
-                row, slot = ORG_ROW + k // per_row, k % per_row
-                c0 = first + slot * (span + gap)
-                self.legend_item(row, c0, c0 + span - 1, label, rgb)
+            for n, line in enumerate(lines):
+                c = first
+                for k in line:
+                    self.legend_item(ORG_ROW + n, c, c + widths[k] - 1, *items[k])
+                    c += widths[k] + gap
             return after_table - 1
         row = after_table + 1  # a blank row between the table and the legend
         self.text(row, FIRST_TIME_COL - 1, "凡例", font=self.bold, align=label_align, border=None)
         c = FIRST_TIME_COL
-        for label, rgb in items:
-            if c + span - 1 > self.last_col and c > FIRST_TIME_COL:
+        for (label, rgb), w in zip(items, widths):
+            if c + w - 1 > self.last_col and c > FIRST_TIME_COL:
                 row += 1
                 c = FIRST_TIME_COL
-            c1 = min(c + span - 1, self.last_col)
+            c1 = min(c + w - 1, self.last_col)
             self.legend_item(row, c, c1, label, rgb)
             c = c1 + 1 + gap
         return row
