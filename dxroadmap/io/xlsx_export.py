@@ -211,7 +211,7 @@ def _place(init: Initiative, columns: list[tuple[int, int]]) -> list[_Placed]:
     for ms in init.milestones:
         col = _month_column(ms.month, columns)
         if col is not None:
-            put(col, col, "◆" + sheet_text(ms.label), None)
+            put(col, col, "◆" + " ".join(sheet_text(ms.label).split("\n")), None)  # one line, running on
     return placed
 
 
@@ -395,9 +395,8 @@ class _Sheet:
             r = row + p.lane
             c0, c1 = FIRST_TIME_COL + p.first, FIRST_TIME_COL + p.last
             if p.color is None:  # milestone: text may run on into the empty cells to its right
-                cell = self.text(r, c0, p.text, font=self.font_of(9, bold=True, color=_MILESTONE_COLOR),
-                                 align=self.align_of("left"))
-                lane_pt[p.lane] = max(lane_pt[p.lane], (p.text.count("\n") + 1) * 9 * _LINE_SPACING + _ROW_PAD_PT)
+                self.text(r, c0, p.text, font=self.font_of(9, bold=True, color=_MILESTONE_COLOR),
+                          align=self.align_of("left"))
                 continue
             font = self.font_of(9, color="FFFFFF" if _is_dark(p.color) else "000000")
             self.text(r, c0, p.text, font=font, align=self.wrap_center, fill=p.color)
