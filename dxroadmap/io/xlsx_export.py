@@ -4,12 +4,13 @@ The first sheet, ``ロードマップ``, is laid out the way offices draw roadma
 organization and period rows; a header with each fiscal year (令和5年度（2023）) merged
 over its month / quarter / half-year columns; the columns 取組内容 / 概要 / 関係部門;
 a filled row per pillar; each phase as a filled, merged cell carrying its label; each
-milestone as ◆label; a legend (凡例) of the phase kinds used. Print settings (paper,
-orientation, fit to one page wide, repeated header rows, print area, page x / y footer)
-and frozen panes live in the workbook itself.
+milestone as ◆label (overlapping bars and milestones get extra rows under the initiative);
+a legend (凡例) of the phase kinds used, at the top right so it prints on the first page.
+Print settings (paper, orientation, fit to one page wide, repeated header rows, print area,
+page x / y footer) and frozen panes live in the workbook itself.
 
 Coarse columns round dates: a phase fills every column it covers at least half of (and
-at least the one column it covers most). The exact months, and every field the sheet
+at least the one column it covers most); row 4 says so on the sheet. The exact months, and every field the sheet
 does not show, go to the hidden data sheet (:mod:`dxroadmap.io.xlsx_datasheet`), from
 which dxroadmap reopens the file losslessly.
 """
