@@ -373,10 +373,9 @@ def read_plan_from_data_sheet(wb: Any) -> Plan | None:
     if ws is None:
         return None
     try:
-        plan = _read(ws)
+        plan, first = _read(ws)
     except _Damaged as bad:
         raise _damaged_error(bad) from None
-    first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
     if _roadmap_edited(wb, tuple(first)):
         raise PlanReadError(
             "invalid",
@@ -387,7 +386,8 @@ def read_plan_from_data_sheet(wb: Any) -> Plan | None:
     return plan
 
 
-def _read(ws: Any) -> Plan:
+def _read(ws: Any) -> tuple[Plan, tuple]:
+    """The plan and the sheet's first row (marker, version, roadmap fingerprint)."""
     rows = ws.iter_rows(values_only=True)
     first = next(rows, None) or ()
     if not first or first[0] != MARKER:
@@ -475,7 +475,7 @@ def _read(ws: Any) -> Plan:
             owner.children = [o for o in objs if isinstance(o, Initiative)]
     _check_tree(by_id, owner_of)
     plan.pillars = [p for _, _, p in sorted(pillars, key=lambda t: (t[0], t[1]))]
-    return plan
+    return plan, tuple(first)
 
 
 def _parent_id(row: _Row) -> str:
