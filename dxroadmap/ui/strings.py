@@ -370,6 +370,11 @@ def set_language(lang: str) -> None:
     """Switch the UI language (``"ja"`` or ``"en"``); anything else falls back to Japanese."""
     global _language
     _language = lang if lang in TABLE else "ja"
+    try:
+        from .qt_translations import apply_qt_language
+    except ImportError:  # no Qt: the table still works for tests of text alone
+        return
+    apply_qt_language(_language)
 
 
 def language() -> str:
