@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QFont, QFontDatabase
@@ -48,6 +49,9 @@ def run(path: str | None = None) -> int:
     if not isinstance(geometry, QByteArray) or geometry.isEmpty():
         window.resize(1500, 900)
     window.show()
-    if path:
-        window.load_file(path)
+    from .file_guard import offer_recoveries
+
+    restored = offer_recoveries(window)  # autosaves of a crashed session first
+    if path and not (restored and window.file_guard.path is not None and Path(path).resolve() == Path(window.file_guard.path).resolve()):
+        (window.open_file if restored else window.load_file)(path)
     return int(app.exec())

@@ -28,6 +28,7 @@ from ..model.wareki import format_span
 from .context_menus import (add_initiative_near, add_milestone_at, add_phase_at, add_pillar_after, add_subaction,
                             build_context_menu, delete_object)
 from .document import Document
+from .file_guard import FileGuard
 from .inspector import Inspector
 from .preferences import (Preferences, PreferencesDialog, add_recent_file, clear_recent_files, load_preferences,
                           recent_files, save_preferences, settings)
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.prefs = prefs or load_preferences()
         self.document = document or Document(new_plan())
         self.document.setParent(self)
+        self.file_guard = FileGuard(self, self.document)  # autosave, lock file, changes on disk
         self._foreign_workbook = False  # the open .xlsx was not written by dxroadmap
         self._collapsed: set[str] = set()
         self._syncing = False
@@ -616,7 +618,7 @@ class MainWindow(QMainWindow):
         return self.document.plan.title or tr("untitled")
 
     def _update_title(self, *_: object) -> None:
-        self.setWindowTitle(f"{self.display_name()}[*] — dxroadmap")
+        self.setWindowTitle(f"{self.display_name()}[*]{self.file_guard.title_mark()} — dxroadmap")
         self.setWindowModified(self.document.modified)
 
     def retranslate(self) -> None:
@@ -638,6 +640,7 @@ class MainWindow(QMainWindow):
         self.prefs = prefs
         set_language(prefs.language)
         self.timeline.set_year_style(prefs.year_style)
+        self.file_guard.set_autosave_minutes(prefs.autosave_minutes)
         self.timeline.set_snap(prefs.snap)
         self.timeline.set_language(prefs.language)
         self.inspector.set_year_style(prefs.year_style)
@@ -703,6 +706,7 @@ class MainWindow(QMainWindow):
             self._collapsed.clear()
             self._foreign_workbook = False
             self.document.set_plan(new_plan(), None)
+            self.file_guard.opened(None)
 
     def open_dialog(self) -> None:
         if not self.maybe_save():
@@ -745,6 +749,7 @@ class MainWindow(QMainWindow):
             self._error(tr("file.read_error_title"), tr("file.read_failed", name=path.name, reason=reason))
             return False
 
+        before = self.file_guard.snapshot(path)
         try:
             read = self._read(path)
         except PlanReadError as exc:
@@ -761,6 +766,7 @@ class MainWindow(QMainWindow):
         self._collapsed.clear()
         self._foreign_workbook = path.suffix.lower() in (".xlsx", ".xlsm") and not written_by_dxroadmap(path)
         self.document.set_plan(plan, str(path))
+        self.file_guard.opened(path, before)
         add_recent_file(str(path.resolve()))
         self.statusBar().showMessage(tr("file.opened", name=path.name), 5000)
         if warnings:
@@ -839,8 +845,11 @@ class MainWindow(QMainWindow):
         from ..io.formats import write_any
 
         target = Path(path)
+        verdict = self.file_guard.before_write(target)  # read-only, changed on disk, locked by someone
+        if verdict is not None:
+            return verdict
         try:
-            write_any(self.document.plan, target)
+            write_any(self.document.plan, target, backup=True)
         except ImportError:
             self._error(tr("file.write_error_title"), tr("file.write_failed", name=target.name,
                                                           reason=tr("file.write_unavailable", ext=target.suffix)))
@@ -850,13 +859,13 @@ class MainWindow(QMainWindow):
                                                           reason=tr("file.write_unsupported", ext=target.suffix or target.name)))
             return False
         except (PlanWriteError, OSError) as exc:
-            self._error(tr("file.write_error_title"), self._write_message(exc, target.name))
-            return False
+            return self.file_guard.write_failed(exc, target)
         except Exception as exc:  # a writer bug must still end in a sentence
             self._error(tr("file.write_error_title"), self._write_message(exc, target.name))
             return False
         self._foreign_workbook = False
         self.document.mark_saved(str(target))
+        self.file_guard.saved(target)
         add_recent_file(str(target.resolve()))
         self._update_title()
         self.statusBar().showMessage(tr("file.saved", name=target.name), 5000)
@@ -912,6 +921,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        self.file_guard.closed()
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
