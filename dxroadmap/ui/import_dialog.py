@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComb
 from ..io.errors import PlanReadError
 from ..io.xlsx_grid import SheetGrid, as_text
 from ..io.xlsx_import import Detection, SheetOverrides, WorkbookReader
-from ..model.fiscal import fy_first_month, format_ym
+from ..model.fiscal import fiscal_year_of, format_ym, fy_first_month, year_month
 from ..model.plan import Plan
-from ..model.wareki import parse_fiscal_year
+from ..model.wareki import YearStyle, format_fiscal_year, parse_fiscal_year
 from .strings import language
 
 __all__ = ["ImportDialog", "run_import_dialog", "office_signature", "load_with_progress", "ROLE_CHOICES"]
@@ -69,7 +69,6 @@ _TEXT = {
         "error": "取り込めません",
         "skip": "このシートを取り込まない",
         "row": "{row}行目",
-        "time_tag": "時間",
     },
     "en": {
         "title": "Import Excel – {name}",
@@ -100,7 +99,6 @@ _TEXT = {
         "error": "Cannot import",
         "skip": "Do not import this sheet",
         "row": "row {row}",
-        "time_tag": "time",
     },
 }
 
@@ -211,6 +209,18 @@ class _ColumnSpin(QSpinBox):
         return (QValidator.Acceptable if t.isalpha() and t.isascii() else QValidator.Invalid), text, pos
 
 
+def _span_tag(first: int, last: int) -> str:
+    """What a time column covers, as the column heading shows it: R5 4-6月, R5 4月, R5–R6."""
+    fy0, fy1 = fiscal_year_of(first), fiscal_year_of(last)
+    y0 = format_fiscal_year(fy0, YearStyle.ERA_SHORT)
+    if fy0 != fy1:
+        return f"{y0}–{format_fiscal_year(fy1, YearStyle.ERA_SHORT)}"
+    if last - first == 11:
+        return y0
+    m0, m1 = year_month(first)[1], year_month(last)[1]
+    return f"{y0} {m0}月" if first == last else f"{y0} {m0}-{m1}月"
+
+
 class _GridModel(QAbstractTableModel):
     """The cells of one sheet, tinted: header rows grey, time columns blue, label columns by role."""
 
@@ -220,7 +230,7 @@ class _GridModel(QAbstractTableModel):
         self.rows = min(max(grid.max_row, 1), GRID_ROWS)
         self.cols = min(max(grid.max_col, 1), GRID_COLS)
         self.header_row: int | None = None
-        self.time_cols: set[int] = set()
+        self.time_cols: dict[int, tuple[int, int]] = {}
         self.role_cols: dict[int, str] = {}
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt API)
@@ -256,13 +266,13 @@ class _GridModel(QAbstractTableModel):
             c = section + 1
             tag = ""
             if c in self.time_cols:
-                tag = f" [{_t('time_tag')}]"
+                tag = f" [{_span_tag(*self.time_cols[c])}]"
             elif c in self.role_cols:
                 tag = f" [{_t('role.' + self.role_cols[c])}]"
             return _col_letter(c) + tag
         return str(section + 1)
 
-    def set_marks(self, header_row: int | None, time_cols: set[int], role_cols: dict[int, str]) -> None:
+    def set_marks(self, header_row: int | None, time_cols: dict[int, tuple[int, int]], role_cols: dict[int, str]) -> None:
         self.header_row, self.time_cols, self.role_cols = header_row, time_cols, role_cols
         if self.rows and self.cols:
             self.dataChanged.emit(self.index(0, 0), self.index(self.rows - 1, self.cols - 1))
@@ -543,9 +553,9 @@ class ImportDialog(QDialog):
         det = self._sheet_detection()
         model = self._model(self.current_sheet)
         if det is None:
-            model.set_marks(None, set(), {})
+            model.set_marks(None, {}, {})
             return
-        model.set_marks(det.header_row, set(det.time_columns), dict(det.column_roles))
+        model.set_marks(det.header_row, dict(det.time_columns), dict(det.column_roles))
 
     def plan(self) -> Plan | None:
         if self.detection is None or self.detection.result is None:

@@ -75,8 +75,9 @@ def test_preview_shows_the_detected_plan_and_accepts_it(qtbot, tmp_path, setting
     ok = dialog.buttons.button(QDialogButtonBox.Ok)
     assert ok.isEnabled()
     model = dialog.grid_view.model()
-    assert model.header_row == 1 and model.time_cols == {3, 4, 5}
-    assert "[" in model.headerData(2, Qt.Horizontal)  # time column tagged
+    assert model.header_row == 1 and set(model.time_cols) == {3, 4, 5}
+    # time columns are tagged with the fiscal year they were read as, not a raw cell value
+    assert model.headerData(2, Qt.Horizontal) == "C [R7]" and model.headerData(4, Qt.Horizontal) == "E [R9]"
     qtbot.mouseClick(ok, Qt.LeftButton)
     assert dialog.result() == dialog.DialogCode.Accepted
     plan = dialog.plan()
