@@ -535,5 +535,21 @@ def detect(path: str | os.PathLike, overrides: Overrides | None = None) -> Detec
 
 
 def import_workbook(path: str | os.PathLike, overrides: Overrides | None = None) -> ImportResult:
-    """Read a roadmap workbook into a plan; :class:`PlanReadError` when it holds none."""
+    """Read a roadmap workbook into a plan; :class:`PlanReadError` when it holds none.
+
+    A workbook dxroadmap saved is read from its data sheet in openpyxl's read-only mode
+    first (seconds faster than a full load on a large plan); a damaged data sheet falls
+    through to the full reader, which reads the visible sheets and says so.
+    """
+    if not overrides and Path(path).exists():
+        check = _optional("xlsx_safety", "check_workbook")
+        quick = _optional("xlsx_datasheet", "read_data_sheet_quickly")
+        if check is not None and quick is not None:
+            check(Path(path))
+            try:
+                plan = quick(path)
+            except PlanReadError:
+                plan = None
+            if plan is not None:
+                return ImportResult(plan, [], [], "datasheet")
     return WorkbookReader(path).read(overrides)
