@@ -57,14 +57,15 @@ def main() -> None:
         print(f"pdf_s: {pdf_s:.2f}")
         print(f"pdf_pages: {pages}")
         print(f"pdf_bytes: {out.stat().st_size}")
-        try:
-            from dxroadmap.io.xlsx_export import write_workbook
-        except ImportError:
-            print("xlsx_s: n/a (dxroadmap.io.xlsx_export is not there yet)")
-        else:
-            t0 = time.perf_counter()
-            write_workbook(plan, Path(folder) / "big.xlsx")
-            print(f"xlsx_s: {time.perf_counter() - t0:.2f}")
+        from dxroadmap.io.formats import read_any
+        from dxroadmap.io.xlsx_export import write_workbook
+
+        t0 = time.perf_counter()
+        write_workbook(plan, Path(folder) / "big.xlsx")
+        print(f"xlsx_s: {time.perf_counter() - t0:.2f}")
+        t0 = time.perf_counter()
+        read_any(Path(folder) / "big.xlsx")
+        print(f"xlsx_reopen_s: {time.perf_counter() - t0:.2f}")
 
 
 if __name__ == "__main__":
