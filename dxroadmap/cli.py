@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--orientation", choices=("landscape", "portrait"), type=str.lower,
                          help="page orientation (default landscape)")
     convert.add_argument("--dpi", type=int, help="resolution of a .png (default 150)")
+    convert.add_argument("--columns", choices=("year", "half", "quarter", "month"), type=str.lower,
+                         help="time columns of an .xlsx roadmap sheet (default quarter)")
     info = sub.add_parser("info", help="print a plan's title, period and counts")
     info.add_argument("input")
     return parser
@@ -64,6 +66,8 @@ def _convert(args: argparse.Namespace) -> int:
                                  f"{', '.join(WRITE_EXTENSIONS)}.")
     if ext == ".json" and (args.paper or args.orientation or args.dpi):
         return _fail(EXIT_USAGE, "--paper, --orientation and --dpi apply to .xlsx, .pdf, .png and .svg output only.")
+    if args.columns and ext != ".xlsx":
+        return _fail(EXIT_USAGE, "--columns applies to .xlsx output only.")
     if args.dpi is not None and not 30 <= args.dpi <= 1200:
         return _fail(EXIT_USAGE, "--dpi must be between 30 and 1200.")
     result, error = _read(args.input)
@@ -71,7 +75,8 @@ def _convert(args: argparse.Namespace) -> int:
         return _fail(EXIT_UNREADABLE, error)
     for warning in result.warnings:
         print(f"dxroadmap: warning: {warning}", file=sys.stderr)
-    options = {k: v for k, v in (("paper", args.paper), ("orientation", args.orientation), ("dpi", args.dpi)) if v}
+    options = {k: v for k, v in (("paper", args.paper), ("orientation", args.orientation), ("dpi", args.dpi),
+                                 ("columns", args.columns)) if v}
     try:
         write_any(result.plan, out, **options)
     except ImportError:

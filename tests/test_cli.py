@@ -79,3 +79,16 @@ def test_convert_to_json_does_not_import_qt(good, tmp_path):
     result = subprocess.run([sys.executable, "-c", code, str(good), str(tmp_path / "o.json")], capture_output=True,
                             text=True, cwd=REPO, timeout=60)
     assert result.stdout.strip() == "0 []", result.stderr
+
+
+def test_convert_to_xlsx_with_month_columns_and_back(good, tmp_path):
+    import openpyxl
+    out = tmp_path / "roadmap.xlsx"
+    assert main(["convert", str(good), str(out), "--columns", "month", "--paper", "B4"]) == 0
+    ws = openpyxl.load_workbook(out)["ロードマップ"]
+    texts = {str(c.value) for row in ws.iter_rows(max_row=12) for c in row if c.value is not None}
+    assert "4月" in texts and "3月" in texts
+    back = tmp_path / "back.json"
+    assert main(["convert", str(out), str(back)]) == 0
+    assert json.loads(back.read_text(encoding="utf-8"))["plan"]["pillars"][0]["initiatives"][0]["phases"][0]["end"] == "2024-03"
+    assert run_cli("convert", good, tmp_path / "x.pdf", "--columns", "month").returncode == 2
