@@ -145,6 +145,9 @@ def find_list_header(grid: SheetGrid, max_row: int = 40) -> tuple[int, dict[int,
     return (best[1], best[2]) if best else None
 
 
+_PILLAR_PREFIX = re.compile(r"^(?:基本方針|基本目標|基本施策|施策の柱|重点分野|重点目標|取組分野|分野|方針|目標|柱|視点)\s*"
+                            r"[0-9０-９一二三四五六七八九十ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]{1,3}\s*[:：.．、)）\s　]\s*(?=\S)")
+
 _kind = functools.lru_cache(maxsize=4096)(guess_kind)
 
 
@@ -543,5 +546,7 @@ class TableReader:
             t1 = t.replace("\n", "")
             t1 = re.sub(r"^[【\[［][^】\]］]*[】\]］]\s*(?=\S)", "", t1)
             name = strip_enumerator(t1).strip("【】[]■□●◆ ")
+            # 基本方針Ⅰ　行政サービスの… / 基本目標２：… — the numbered heading word is not the name
+            name = _PILLAR_PREFIX.sub("", name, count=1).strip() or name
             return name or t
         return None

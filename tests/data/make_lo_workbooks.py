@@ -1,0 +1,435 @@
+#!/usr/bin/python3
+"""Build roadmap workbooks in LibreOffice Calc (through UNO) with the plan each must import to.
+
+Run by hand, not by CI — it needs LibreOffice and Debian's UNO bridge for the system Python:
+
+    apt-get install -y libreoffice-calc python3-uno
+    /usr/bin/python3 tests/data/make_lo_workbooks.py            # writes tests/data/workbooks/
+
+Each case is drawn by a real spreadsheet program (not openpyxl), in styles the town-office
+fixtures do not cover, and saved as ``workbooks/NAME.xlsx`` next to ``NAME.expected.json``
+(the format of ../shared/fixtures/*.expected.json, so score.py-style scoring works):
+
+- ``lo_shapes_quarter``: fiscal-year × quarter grid (令和N年度 merged over 第1四半期…), bars drawn
+  as LibreOffice shapes (rectangles, pentagons, right arrows, connector lines with arrowheads),
+  diamond milestones and a text box that is not plan content; pillar section rows. LibreOffice
+  anchors shapes with its own column widths, which is the point of the case.
+- ``lo_half_merged``: half-year columns (上期/下期) under merged year cells 平成31年度（令和元年度）,
+  令和2年度…; bars as merged labelled cells, ◆ milestone cells, pillar rows merged and filled,
+  a 分野 pillar given by section rows, departments split on 、.
+- ``lo_western_year``: one column per fiscal year headed 2024年度 with R6 in a second row; bars
+  as filled cells with the label in the first cell; a 備考 column right of the grid; a notes
+  row containing ━ and ◆; a 凡例 legend block under the table.
+
+The plans are written once (CASES below); the drawing code places them on the grid and the
+expected JSON is derived from the same data, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "workbooks"
+
+
+# ------------------------------------------------------------------ the plans
+
+def mi(text: str) -> int:
+    y, m = text.split("-")
+    return int(y) * 12 + int(m) - 1
+
+
+def P(label, start, end):
+    return {"label": label, "start": start, "end": end}
+
+
+def M(label, date):
+    return {"label": label, "date": date}
+
+
+def I(pillar, name, depts, phases, milestones=(), parent=None, no=None, note=None):
+    return {"pillar": pillar, "name": name, "parent": parent, "departments": list(depts),
+            "phases": list(phases), "milestones": list(milestones), "_no": no, "_note": note}
+
+
+PA = "行政サービスのデジタル化"
+PB = "庁内業務の効率化"
+PC = "デジタルデバイド対策"
+
+SHAPES_QUARTER = {
+    "case": "lo_shapes_quarter", "layout": "shapes", "period": (2024, 2027),
+    "initiatives": [
+        I(PA, "オンライン申請の拡充", ["総務課"],
+          [P("対象手続の選定", "2024-04", "2024-09"), P("順次拡大", "2024-10", "2026-03")],
+          [M("全手続対応", "2026-04")]),
+        I(PA, "キャッシュレス決済の導入", ["会計課", "税務課"],
+          [P("検討", "2024-07", "2025-03"), P("導入", "2025-04", "2027-03")]),
+        I(PA, "窓口予約システム", ["住民課"],
+          [P(None, "2025-01", "2025-12")], [M("稼働", "2026-01")]),
+        I(PB, "RPAによる定型業務の自動化", ["企画課"],
+          [P("実証実験", "2024-10", "2025-06"), P("本運用", "2025-07", "2027-03")]),
+        I(PB, "テレワーク環境の整備", ["総務課、情報政策課"],
+          [P(None, "2024-04", "2025-03")]),
+        I(PB, "文書管理システムの電子決裁化", ["総務課"],
+          [P("導入", "2026-04", "2027-09")], [M("電子決裁100%", "2027-10")]),
+    ],
+}
+# "総務課、情報政策課" is one cell split on 、
+SHAPES_QUARTER["initiatives"][4]["departments"] = ["総務課", "情報政策課"]
+
+HALF_MERGED = {
+    "case": "lo_half_merged", "layout": "half-merge", "period": (2019, 2023),
+    "initiatives": [
+        I("住民の視点", "スマート窓口の推進", ["市民課", "情報政策課"],
+          [P("検討", "2019-04", "2020-03"), P("実証実験", "2020-04", "2020-09"),
+           P("本運用", "2020-10", "2024-03")], [M("開設", "2020-10")]),
+        I("住民の視点", "公共施設予約のオンライン化", ["生涯学習課"],
+          [P("導入", "2021-04", "2022-03")], [M("予約開始", "2022-04")]),
+        I("住民の視点", "子育て手続の電子化", ["こども家庭課"],
+          [P("準備", "2019-10", "2020-09"), P("運用", "2020-10", "2022-09")]),
+        I("職員の視点", "AI議事録作成の活用", ["秘書広報課"],
+          [P("試行", "2020-04", "2020-09"), P("全庁展開", "2021-04", "2024-03")]),
+        I("職員の視点", "ペーパーレス会議", ["総務課", "議会事務局"],
+          [P(None, "2022-10", "2024-03")], [M("タブレット配備", "2022-10")]),
+    ],
+}
+
+WESTERN_YEAR = {
+    "case": "lo_western_year", "layout": "year-fill", "period": (2024, 2028),
+    "initiatives": [
+        I(PC, "スマホ教室の開催", ["高齢福祉課"],
+          [P("試行", "2024-04", "2025-03"), P("定期開催", "2025-04", "2029-03")], no="1",
+          note="公民館で実施"),
+        I(PC, "デジタル支援員の配置", ["企画課", "地域振興課"],
+          [P("検討", "2024-04", "2025-03"), P("配置", "2025-04", "2027-03")], no="2"),
+        I(PC, "公衆Wi-Fiの整備", ["情報政策課"],
+          [P(None, "2026-04", "2028-03")], no="3", note="避難所を優先"),
+        I(PB, "基幹業務システムの標準化", ["情報政策課", "各業務所管課"],
+          [P("移行準備", "2024-04", "2025-03"), P("移行", "2025-04", "2026-03"),
+           P("運用", "2026-04", "2029-03")], no="4"),
+        I(PB, "情報セキュリティ研修", ["総務課"],
+          [P("全職員研修", "2024-04", "2029-03")], no="5"),
+    ],
+}
+
+CASES = [SHAPES_QUARTER, HALF_MERGED, WESTERN_YEAR]
+
+
+def expected(case: dict) -> dict:
+    start, end = case["period"]
+    return {"case": case["case"], "layout": case["layout"], "period": {"start_fy": start, "end_fy": end},
+            "error": None,
+            "initiatives": [{k: v for k, v in i.items() if not k.startswith("_")} for i in case["initiatives"]]}
+
+
+# ------------------------------------------------------------------ LibreOffice
+
+def connect(port: int):
+    import uno
+
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    for _ in range(120):
+        try:
+            ctx = resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
+            return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        except Exception:
+            time.sleep(0.5)
+    raise RuntimeError("LibreOffice did not start")
+
+
+def pv(name, value):
+    from com.sun.star.beans import PropertyValue
+
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+class Sheet:
+    """Small helpers over a Calc sheet (0-based columns and rows, like UNO)."""
+
+    def __init__(self, doc, sheet):
+        self.doc, self.sh = doc, sheet
+
+    def set(self, c, r, value, fill=None, bold=False, wrap=False):
+        cell = self.sh.getCellByPosition(c, r)
+        if isinstance(value, (int, float)):
+            cell.setValue(value)
+        elif value is not None:
+            cell.setString(value)
+        if fill is not None:
+            cell.CellBackColor = fill
+        if bold:
+            cell.CharWeight = 150.0
+        if wrap:
+            cell.IsTextWrapped = True
+        return cell
+
+    def merge(self, c1, r1, c2, r2, value=None, fill=None, bold=False):
+        rng = self.sh.getCellRangeByPosition(c1, r1, c2, r2)
+        if fill is not None:
+            rng.CellBackColor = fill
+        if value is not None:
+            self.set(c1, r1, value, bold=bold)
+        rng.merge(True)
+        from com.sun.star.table.CellHoriJustify import CENTER
+
+        rng.HoriJustify = CENTER
+
+    def width(self, c, mm100):
+        self.sh.Columns.getByIndex(c).Width = mm100
+
+    def height(self, r, mm100):
+        self.sh.Rows.getByIndex(r).Height = mm100
+
+    def box(self, c, r):
+        """(x, y, w, h) of a cell in 1/100 mm."""
+        cell = self.sh.getCellByPosition(c, r)
+        p, s = cell.Position, cell.Size
+        return p.X, p.Y, s.Width, s.Height
+
+    def shape(self, kind, x, y, w, h, text=None, fill=None, geometry=None, arrow=False):
+        from com.sun.star.awt import Point, Size
+
+        shp = self.doc.createInstance(f"com.sun.star.drawing.{kind}")
+        self.sh.DrawPage.add(shp)
+        if geometry:  # first: setting the geometry resets the size
+            shp.CustomShapeGeometry = (pv("Type", geometry),)
+        if kind != "LineShape":  # text must not resize the shape (LibreOffice grows it by default)
+            shp.TextAutoGrowHeight = False
+            shp.TextAutoGrowWidth = False
+        shp.Position = Point(int(x), int(y))
+        shp.Size = Size(int(w), int(h))
+        if fill is not None and kind != "LineShape":
+            shp.FillColor = fill
+        if arrow:
+            shp.LineEndName = "Arrow"
+            shp.LineEndWidth = 250
+            shp.LineWidth = 50
+        if text:
+            shp.setString(text)
+        return shp
+
+
+def header_years_quarters(s: Sheet, fy0: int, years: int, col0: int, row: int, fill: int) -> None:
+    for k in range(years):
+        fy = fy0 + k
+        s.merge(col0 + 4 * k, row, col0 + 4 * k + 3, row, f"令和{fy - 2018}年度", fill=fill, bold=True)
+        for q in range(4):
+            s.set(col0 + 4 * k + q, row + 1, f"第{q + 1}四半期", fill=fill)
+            s.width(col0 + 4 * k + q, 1350)
+
+
+def draw_shapes_quarter(doc, case: dict) -> None:
+    sheet = doc.Sheets.getByIndex(0)
+    sheet.Name = "ロードマップ"
+    s = Sheet(doc, sheet)
+    fy0, fy1 = case["period"]
+    years = fy1 - fy0 + 1
+    head = 0xD9E2F3
+    s.set(0, 0, "○○市 DX推進計画 実行ロードマップ（令和6年度～令和9年度）", bold=True)
+    # row 3 (0-based 2..3): headings, years merged over the quarter row
+    s.merge(0, 2, 0, 3, "No", fill=head)
+    s.merge(1, 2, 1, 3, "取組", fill=head)
+    s.merge(2, 2, 2, 3, "担当課", fill=head)
+    s.width(0, 900)
+    s.width(1, 5200)
+    s.width(2, 2600)
+    col0 = 3
+    header_years_quarters(s, fy0, years, col0, 2, head)
+    last_col = col0 + 4 * years - 1
+    r = 4
+    pillar = None
+    n = 0
+    for init in case["initiatives"]:
+        if init["pillar"] != pillar:
+            pillar = init["pillar"]
+            s.merge(0, r, last_col, r, f"基本方針{'ⅠⅡⅢ'[n and 1]}　{pillar}", fill=0xFCE4D6, bold=True)
+            s.sh.getCellRangeByPosition(0, r, last_col, r).HoriJustify = 1  # LEFT
+            n += 1
+            r += 1
+        s.height(r, 900)
+        s.set(0, r, str(case["initiatives"].index(init) + 1))
+        s.set(1, r, init["name"], wrap=True)
+        s.set(2, r, "、".join(init["departments"]))
+        kinds = [("CustomShape", "ooxml-homePlate"), ("RectangleShape", None), ("CustomShape", "ooxml-rightArrow"),
+                 ("CustomShape", "ooxml-chevron")]
+        for k, ph in enumerate(init["phases"]):
+            q0 = (mi(ph["start"]) - (fy0 * 12 + 3)) // 3
+            q1 = (mi(ph["end"]) - (fy0 * 12 + 3)) // 3
+            x0, y, _w, h = s.box(col0 + q0, r)
+            x1, _y, w1, _h = s.box(col0 + q1, r)
+            # edges a little off the boundaries, as a person drags them
+            left, right = x0 + 60, x1 + w1 - 90
+            kind, geo = kinds[(case["initiatives"].index(init) + k) % len(kinds)]
+            if ph["label"] is None:
+                kind, geo = "LineShape", None
+            if kind == "LineShape":
+                s.shape(kind, left, y + h / 2, right - left, 0, arrow=True)
+            else:
+                s.shape(kind, left, y + h * 0.2, right - left, h * 0.6, text=ph["label"], fill=0x9DC3E6,
+                        geometry=geo)
+        for m in init["milestones"]:
+            q = (mi(m["date"]) - (fy0 * 12 + 3)) // 3
+            x, y, w, h = s.box(col0 + q, r)
+            d = h * 0.5
+            s.shape("CustomShape", x + w * 0.08, y + h * 0.25, d, d, text=m["label"], fill=0xFFC000,
+                    geometry="ooxml-diamond")
+        r += 1
+    # a text box over the grid that must be ignored, and a note row
+    x, y, _w, _h = s.box(col0 + 8, r)
+    s.shape("TextShape", x, y + 100, 6000, 500, text="※ 計画は毎年度見直します")
+    s.set(1, r + 1, "※ 図形の色は取組の段階を表します。")
+
+
+def header_half(s: Sheet, fy0: int, years: int, col0: int, row: int, fill: int) -> None:
+    for k in range(years):
+        fy = fy0 + k
+        name = "平成31年度\n（令和元年度）" if fy == 2019 else f"令和{fy - 2018}年度"
+        s.merge(col0 + 2 * k, row, col0 + 2 * k + 1, row, name, fill=fill, bold=True)
+        s.sh.getCellByPosition(col0 + 2 * k, row).IsTextWrapped = True
+        for h, word in enumerate(("上期", "下期")):
+            s.set(col0 + 2 * k + h, row + 1, word, fill=fill)
+            s.width(col0 + 2 * k + h, 1900)
+
+
+def draw_half_merged(doc, case: dict) -> None:
+    sheet = doc.Sheets.getByIndex(0)
+    sheet.Name = "推進計画"
+    s = Sheet(doc, sheet)
+    fy0, fy1 = case["period"]
+    years = fy1 - fy0 + 1
+    head = 0xE2EFDA
+    s.set(0, 0, "△△町 デジタル・トランスフォーメーション推進計画　工程表", bold=True)
+    s.set(0, 1, "計画期間：平成31年度（令和元年度）～令和5年度")
+    s.merge(0, 3, 0, 4, "施策名", fill=head)
+    s.merge(1, 3, 1, 4, "所管課", fill=head)
+    s.width(0, 5400)
+    s.width(1, 3000)
+    s.height(3, 1000)
+    col0 = 2
+    header_half(s, fy0, years, col0, 3, head)
+    last_col = col0 + 2 * years - 1
+    r = 5
+    pillar = None
+    for init in case["initiatives"]:
+        if init["pillar"] != pillar:
+            pillar = init["pillar"]
+            s.merge(0, r, last_col, r, f"【{pillar}】", fill=0xC6E0B4, bold=True)
+            s.sh.getCellRangeByPosition(0, r, last_col, r).HoriJustify = 1
+            r += 1
+        s.set(0, r, init["name"], wrap=True)
+        s.set(1, r, "、".join(init["departments"]), wrap=True)
+        base = fy0 * 12 + 3
+        for ph in init["phases"]:
+            h0 = (mi(ph["start"]) - base) // 6
+            h1 = (mi(ph["end"]) - base) // 6
+            h1 = min(h1, 2 * years - 1)
+            if h1 > h0:
+                s.merge(col0 + h0, r, col0 + h1, r, ph["label"], fill=0xF4B084)
+            else:
+                s.set(col0 + h0, r, ph["label"], fill=0xF4B084)
+        if init["milestones"]:
+            r += 1  # milestones on the row below, as ◆label cells
+            for m in init["milestones"]:
+                h = (mi(m["date"]) - base) // 6
+                s.set(col0 + h, r, f"◆{m['label']}")
+        r += 1
+    s.set(0, r + 1, "※ 網掛けは実施期間、◆は主な到達点を示す。")
+
+
+def draw_western_year(doc, case: dict) -> None:
+    sheet = doc.Sheets.getByIndex(0)
+    sheet.Name = "工程表"
+    s = Sheet(doc, sheet)
+    fy0, fy1 = case["period"]
+    years = fy1 - fy0 + 1
+    head = 0xDDEBF7
+    s.set(0, 0, "□□村 DX推進計画 取組工程表", bold=True)
+    for c, word in enumerate(("No.", "分野", "取組項目", "担当")):
+        s.merge(c, 2, c, 3, word, fill=head)
+    s.width(0, 1000)
+    s.width(1, 3600)
+    s.width(2, 5600)
+    s.width(3, 3400)
+    col0 = 4
+    for k in range(years):
+        s.set(col0 + k, 2, f"{fy0 + k}年度", fill=head, bold=True)
+        s.set(col0 + k, 3, f"R{fy0 + k - 2018}", fill=head)
+        s.width(col0 + k, 2200)
+    notes_col = col0 + years
+    s.merge(notes_col, 2, notes_col, 3, "備考", fill=head)
+    s.width(notes_col, 3600)
+    colours = {"試行": 0xA9D08E, "検討": 0xFFE699, "移行準備": 0xFFE699, "定期開催": 0x5B9BD5,
+               "配置": 0x5B9BD5, "移行": 0xF4B084, "運用": 0x5B9BD5, "全職員研修": 0x8EA9DB, None: 0xBFBFBF}
+    r = 4
+    pillar = None
+    for init in case["initiatives"]:
+        s.set(0, r, init["_no"])
+        if init["pillar"] != pillar:
+            pillar = init["pillar"]
+            span = sum(1 for i in case["initiatives"] if i["pillar"] == pillar)
+            s.merge(1, r, 1, r + span - 1, pillar)
+        s.set(2, r, init["name"], wrap=True)
+        s.set(3, r, "\n".join(init["departments"]), wrap=True)
+        for ph in init["phases"]:
+            y0 = (mi(ph["start"]) - (fy0 * 12 + 3)) // 12
+            y1 = (mi(ph["end"]) - (fy0 * 12 + 3)) // 12
+            for y in range(y0, y1 + 1):
+                s.set(col0 + y, r, ph["label"] if y == y0 else None, fill=colours[ph["label"]])
+        if init["_note"]:
+            s.set(notes_col, r, init["_note"])
+        r += 1
+    s.set(0, r, "※ ━ は実施期間、◆ は目標時期を示す（年度ごとに見直し）。")
+    r += 2
+    s.set(2, r, "凡例")
+    for k, (word, colour) in enumerate((("検討・準備", 0xFFE699), ("試行・移行", 0xA9D08E), ("運用", 0x5B9BD5))):
+        s.set(col0 + k, r + 1, word, fill=colour)
+
+
+DRAW = {"lo_shapes_quarter": draw_shapes_quarter, "lo_half_merged": draw_half_merged,
+        "lo_western_year": draw_western_year}
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    port = 20000 + os.getpid() % 10000
+    profile = tempfile.mkdtemp(prefix="lo_profile_")
+    proc = subprocess.Popen(["soffice", "--headless", "--invisible", "--norestore", "--nologo",
+                             f"-env:UserInstallation=file://{profile}",
+                             f"--accept=socket,host=127.0.0.1,port={port};urp;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        desktop = connect(port)
+        for case in CASES:
+            doc = desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (pv("Hidden", True),))
+            DRAW[case["case"]](doc, case)
+            target = OUT / f"{case['case']}.xlsx"
+            doc.storeToURL(target.as_uri(), (pv("FilterName", "Calc MS Excel 2007 XML"),))
+            doc.close(True)
+            (OUT / f"{case['case']}.expected.json").write_text(
+                json.dumps(expected(case), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            print(f"{target.name}: {target.stat().st_size} bytes")
+        try:
+            desktop.terminate()
+        except Exception:
+            pass
+    finally:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(profile, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
