@@ -92,3 +92,25 @@ def test_convert_to_xlsx_with_month_columns_and_back(good, tmp_path):
     assert main(["convert", str(out), str(back)]) == 0
     assert json.loads(back.read_text(encoding="utf-8"))["plan"]["pillars"][0]["initiatives"][0]["phases"][0]["end"] == "2024-03"
     assert run_cli("convert", good, tmp_path / "x.pdf", "--columns", "month").returncode == 2
+
+
+@pytest.mark.parametrize("sample", sorted((REPO / "samples").glob("*.json")), ids=lambda p: p.stem)
+def test_convert_keeps_every_contract_key_of_every_sample(sample, tmp_path):
+    out = tmp_path / "out.json"
+    assert main(["convert", str(sample), str(out)]) == 0
+    contract = ("name", "summary", "departments", "phases", "milestones", "children")
+
+    def strip(node):
+        return {k: ([strip(c) for c in node[k]] if k == "children" else
+                    [{x: p[x] for x in ("label", "start", "end")} for p in node[k]] if k == "phases" else node[k])
+                for k in contract}
+
+    def contract_view(doc):
+        plan = doc["plan"]
+        return (doc["format"], doc["version"], plan["title"], plan["organization"], plan["period"],
+                [(p["name"], [strip(i) for i in p["initiatives"]]) for p in plan["pillars"]])
+
+    before = json.loads(sample.read_text(encoding="utf-8"))
+    after = json.loads(out.read_text(encoding="utf-8"))
+    assert contract_view(after) == contract_view(before)
+    assert after == before  # our own keys survive too
