@@ -174,7 +174,7 @@ class FileGuard(QObject):
                                              and os.path.exists(source) and not written_by_dxroadmap(source))
         self.document.set_plan(plan, source)
         self.document.undo_stack.resetClean()  # unsaved until the user saves it
-        self.opened(source, before, check_exists=False)
+        self.opened(source, before)
         try:  # keep a copy under this session before the crashed one goes
             recovery.save_recovery(plan, source, self.session_id)
         except (PlanWriteError, OSError):
@@ -189,8 +189,7 @@ class FileGuard(QObject):
         """The file's fingerprint, taken just before reading it."""
         return disk_state.fingerprint(path)
 
-    def opened(self, path: str | os.PathLike | None, before: disk_state.Fingerprint | None = None,
-               check_exists: bool = True) -> None:
+    def opened(self, path: str | os.PathLike | None, before: disk_state.Fingerprint | None = None) -> None:
         """The document now shows ``path`` (None: a new plan). Takes its lock, remembers its fingerprint."""
         path = os.fspath(path) if path is not None else None
         same = path is not None and _same_path(path, self.path)
@@ -233,7 +232,7 @@ class FileGuard(QObject):
                 self.take_over()
         else:
             self._question("information", tr("guard.locked_title"), result.message(language()),
-                           tr("guard.readonly_info"), [("ok", "OK", "accept")], "ok", "ok")
+                           tr("guard.locked_info"), [("ok", "OK", "accept")], "ok", "ok")
 
     def take_over(self) -> bool:
         """Take over the lock someone else left (the user chose to); True when the plan is now editable."""
