@@ -344,6 +344,8 @@ class FileGuard(QObject):
         except PlanWriteError:
             self._set_read_only(False)  # we just wrote there: saving works even without a lock file
             return
+        if isinstance(result, lockfile.LockHeld) and result.stale:  # a leftover: we just wrote the file
+            result = lockfile.take_over(path, expected=result)
         if isinstance(result, lockfile.Lock):
             self._got_lock(result)
         else:  # the user chose to overwrite a file someone has open: keep editing, they were warned

@@ -311,13 +311,19 @@ def test_a_colleague_on_another_machine_holds_the_plan(window, asked, plan_path)
     theirs.release()
 
 
-def test_a_stale_lock_can_be_taken_over(window, asked, plan_path):
-    lock = lockfile.acquire(plan_path, user="山田", host="SOUMU-PC12")
+def stale_lock(path: Path, user: str = "山田", host: str = "SOUMU-PC12") -> lockfile.Lock:
+    """A lock left 5 hours ago by a colleague's machine that has not refreshed it since."""
+    lock = lockfile.acquire(path, user=user, host=host)
     old = time.time() - 5 * 3600
     info = json.loads(lock.lock_path.read_bytes())
     info.update(since=old, heartbeat=old)
     lock.lock_path.write_bytes(json.dumps(info, ensure_ascii=False).encode("utf-8"))
     os.utime(lock.lock_path, (old, old))
+    return lock
+
+
+def test_a_stale_lock_can_be_taken_over(window, asked, plan_path):
+    stale_lock(plan_path)
     asked.answers = ["take"]
     assert window.load_file(plan_path)
     assert asked.calls[0]["choices"] == ["take", "ro"] and "引き継いで編集できます" in asked.calls[0]["text"]
@@ -328,13 +334,7 @@ def test_a_stale_lock_can_be_taken_over(window, asked, plan_path):
 
 
 def test_declining_a_stale_lock_opens_read_only(window, asked, plan_path):
-    lock = lockfile.acquire(plan_path, user="山田", host="SOUMU-PC12")
-    old = time.time() - 5 * 3600
-    os.utime(lock.lock_path, (old, old))
-    info = json.loads(lock.lock_path.read_bytes())
-    info.update(since=old, heartbeat=old)
-    lock.lock_path.write_bytes(json.dumps(info, ensure_ascii=False).encode("utf-8"))
-    os.utime(lock.lock_path, (old, old))
+    stale_lock(plan_path)
     asked.answers = ["ro"]
     assert window.load_file(plan_path)
     assert window.file_guard.read_only
@@ -437,3 +437,53 @@ def test_a_clean_close_removes_lock_and_recovery(asked, plan_path, qtbot):
     close(win)
     assert recovery_files() == []
     assert not lockfile.lock_path_for(plan_path).exists()
+
+
+def test_another_process_holds_the_plan_and_its_crash_frees_it(window, asked, plan_path, qtbot):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from dxroadmap.io.lockfile import acquire; "
+         "lock = acquire(sys.argv[1], user='鈴木'); print(type(lock).__name__, flush=True); sys.stdin.read()",
+         str(plan_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=str(Path(__file__).resolve().parents[2]))
+    try:
+        assert holder.stdout.readline().strip() == "Lock"
+        assert window.load_file(plan_path)
+        assert "鈴木 さん" in asked.calls[-1]["text"] and asked.calls[-1]["choices"] == ["ok"]
+        assert window.file_guard.read_only and not window.act_save.isEnabled()
+        assert window.file_guard.held.info.pid == holder.pid
+    finally:
+        holder.kill()
+        holder.wait()
+    # the holder died: opening again shows a stale lock that can be taken over
+    asked.answers = ["take"]
+    assert window.load_file(plan_path)
+    assert asked.calls[-1]["choices"] == ["take", "ro"]
+    assert not window.file_guard.read_only
+    assert lockfile.read_lock(plan_path).info.pid == os.getpid()
+
+
+def test_a_restored_plan_whose_file_changed_after_the_autosave_warns_before_saving(window, asked, plan_path,
+                                                                                    monkeypatch):
+    lost = town_plan(title="自動保存の版")
+    crashed_session(lost, plan_path)
+    later = time.time() + 60
+    write_plan_json(town_plan(title="後から保存された版"), plan_path)
+    os.utime(plan_path, (later, later))
+    monkeypatch.setattr(file_guard, "choose_recovery", lambda parent, entries: ("restore", entries[0]))
+    assert file_guard.offer_recoveries(window)
+    assert window.document.plan.title == "自動保存の版" and window.isWindowModified()
+    asked.answers = ["cancel"]
+    assert not window.save()
+    assert asked.calls[-1]["title"] == "ファイルがほかで変更されています"
+    assert read_plan_json(plan_path).title == "後から保存された版"
+
+
+def test_save_as_over_a_file_with_a_leftover_lock_takes_it(window, asked, plan_path, monkeypatch):
+    target = plan_path.with_name("別の計画.json")
+    write_plan_json(town_plan(title="古い"), target)
+    stale_lock(target)
+    save_as_to(monkeypatch, target)
+    assert window.save_as()
+    assert not asked.calls  # a stale lock is no reason to ask
+    assert not window.file_guard.read_only
+    assert lockfile.read_lock(target).info.user == lockfile.default_user()
