@@ -11,7 +11,9 @@ The shapes themselves are read from the drawing parts by :mod:`dxroadmap.io.xlsx
   under their centre;
 - lines and connectors with an arrowhead are bars; their label is the shape's text, or
   the text in the cell they start in, or the cell above them;
-- text boxes, pictures and hidden shapes are not plan content.
+- text boxes, pictures and hidden shapes are not plan content themselves, but a text box lying
+  on an unlabelled bar (or grouped with its rectangle) is that bar's label, and a text box
+  just right of an unlabelled milestone diamond, on its row, is the milestone's label.
 """
 
 from __future__ import annotations
@@ -77,6 +79,32 @@ def _index_at(cols: list[TimeCol], x: float) -> int | None:
     return None
 
 
+def _box_text(box: Any) -> str:
+    return " ".join((box.text or "").split())
+
+
+def _box_on(boxes: list[Any], x0: float, x1: float, y0: float, y1: float) -> str | None:
+    """The text of a text box whose centre lies on the bar spanning ``x0..x1`` × ``y0..y1``."""
+    for b in boxes:
+        cx, cy = (b.col0 + b.col1) / 2, (b.row0 + b.row1) / 2
+        if x0 <= cx <= x1 and y0 <= cy <= y1:
+            return _box_text(b)
+    return None
+
+
+def _box_beside(boxes: list[Any], right: float, width: float, y0: float, y1: float) -> str | None:
+    """The text of a text box starting just right of a milestone mark (within its own width or
+    half a column), overlapping the mark vertically, with its middle on the mark's row."""
+    best, best_d = None, math.inf
+    row = math.floor((y0 + y1) / 2)
+    for b in boxes:
+        d = b.col0 - right
+        if -width / 2 <= d <= max(width, 0.5) and b.row0 < y1 and b.row1 > y0 \
+                and math.floor((b.row0 + b.row1) / 2) == row and d < best_d:
+            best, best_d = _box_text(b), d
+    return best
+
+
 def interpret_shapes(shapes: Iterable[Any], cols: list[TimeCol], grid: SheetGrid, row_range: tuple[int, int]
                      ) -> tuple[list[ShapeBar], list[ShapeMilestone], list[str]]:
     """Bars and milestones among ``shapes`` inside rows ``row_range`` (1-based, inclusive) of a table."""
@@ -85,6 +113,7 @@ def interpret_shapes(shapes: Iterable[Any], cols: list[TimeCol], grid: SheetGrid
     notes: list[str] = []
     if not cols:
         return bars, marks, notes
+    boxes = [s for s in shapes if s.kind == "textbox" and not getattr(s, "hidden", False) and (s.text or "").strip()]
     lefts = [t.col - 1 for t in cols]
     rights = [float(t.col) for t in cols]
     lo_x, hi_x = lefts[0], rights[-1]
@@ -105,6 +134,8 @@ def interpret_shapes(shapes: Iterable[Any], cols: list[TimeCol], grid: SheetGrid
             idx = _index_at(cols, (x0 + x1) / 2)
             if idx is None:
                 idx = _nearest([(a + b) / 2 for a, b in zip(lefts, rights)], (x0 + x1) / 2)
+            if text is None:
+                text = _box_beside(boxes, x1, width, s.row0, s.row1)
             marks.append(ShapeMilestone(row, idx, text))
             continue
         is_line = kind in LINE_KINDS
@@ -123,6 +154,8 @@ def interpret_shapes(shapes: Iterable[Any], cols: list[TimeCol], grid: SheetGrid
                 continue
             first = last = mid
         label_cell = None
+        if not text and not is_line:
+            text = _box_on(boxes, x0, x1, s.row0, s.row1)
         if is_line and not text:
             for rr in (row, row - 1):
                 for i in range(first, last + 1):

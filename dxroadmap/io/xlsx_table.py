@@ -545,7 +545,7 @@ class TableReader:
                 (enum and not is_enumerator(t) and enum[0] in "（(第■□●◆【[" and pillar_col is None):
             t1 = t.replace("\n", "")
             t1 = re.sub(r"^[【\[［][^】\]］]*[】\]］]\s*(?=\S)", "", t1)
-            name = strip_enumerator(t1).strip("【】[]■□●◆ ")
+            name = strip_enumerator(t1).strip("【】[]［］〔〕《》〈〉■□●◆ 　")
             # 基本方針Ⅰ　行政サービスの… / 基本目標２：… — the numbered heading word is not the name
             name = _PILLAR_PREFIX.sub("", name, count=1).strip() or name
             return name or t

@@ -119,7 +119,37 @@ WESTERN_YEAR = {
     ],
 }
 
-CASES = [SHAPES_QUARTER, HALF_MERGED, WESTERN_YEAR]
+MY = "マイナンバーカードの利活用"
+MONTH_CHILDREN = {
+    "case": "lo_month_children", "layout": "month-fill", "period": (2024, 2025),
+    "initiatives": [
+        I("スマート自治体", MY, ["市民課"], [], no="1"),
+        I("スマート自治体", "コンビニ交付の導入", ["市民課"],
+          [P("準備", "2024-06", "2024-11"), P("交付開始", "2024-12", "2025-03")], [M("開始", "2024-12")], parent=MY),
+        I("スマート自治体", "図書館カードとの一体化", ["生涯学習課"],
+          [P("システム改修", "2025-01", "2025-08")], [M("一体化", "2025-10")], parent=MY),
+        I("スマート自治体", "オープンデータの公開", ["情報政策課", "総務課"],
+          [P("データ整備", "2024-04", "2024-09"), P("公開", "2024-10", "2026-03")], no="2"),
+        I("スマート自治体", "庁内チャットの導入", ["情報政策課"],
+          [P("試行", "2024-07", "2024-12"), P("全庁導入", "2025-01", "2025-06")], [M("全庁展開", "2025-01")], no="3"),
+    ],
+}
+
+HALF_SHAPES = {
+    "case": "lo_shapes_half", "layout": "shapes", "period": (2020, 2023),
+    "initiatives": [
+        I("市民サービスの向上", "電子申請サービスの拡充", ["企画政策課"],
+          [P("検討", "2020-04", "2021-03"), P("拡充", "2021-04", "2024-03")], [M("100手続", "2022-10")]),
+        I("市民サービスの向上", "AIチャットボットの導入", ["広報課"],
+          [P("実証実験", "2020-10", "2021-09"), P("本運用", "2021-10", "2023-09")]),
+        I("行政運営の効率化", "ＲＰＡ・ＡＩ－ＯＣＲの導入", ["行政改革推進室"],
+          [P("導入", "2021-04", "2022-03"), P(None, "2022-04", "2024-03")]),
+        I("行政運営の効率化", "ペーパーレスの推進", ["総務課"],
+          [P("準備", "2020-04", "2020-09"), P("展開", "2020-10", "2022-03")], [M("電子決裁", "2022-04")]),
+    ],
+}
+
+CASES = [SHAPES_QUARTER, HALF_MERGED, WESTERN_YEAR, MONTH_CHILDREN, HALF_SHAPES]
 
 
 def expected(case: dict) -> dict:
@@ -131,6 +161,9 @@ def expected(case: dict) -> dict:
 
 # ------------------------------------------------------------------ LibreOffice
 
+REMOTE: dict = {}  # the office's component context once connected
+
+
 def connect(port: int):
     import uno
 
@@ -139,6 +172,7 @@ def connect(port: int):
     for _ in range(120):
         try:
             ctx = resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
+            REMOTE["ctx"] = ctx
             return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         except Exception:
             time.sleep(0.5)
@@ -395,8 +429,142 @@ def draw_western_year(doc, case: dict) -> None:
         s.set(col0 + k, r + 1, word, fill=colour)
 
 
+def draw_month_children(doc, case: dict) -> None:
+    sheet = doc.Sheets.getByIndex(0)
+    sheet.Name = "スケジュール"
+    s = Sheet(doc, sheet)
+    fy0, fy1 = case["period"]
+    years = fy1 - fy0 + 1
+    head = 0xFFF2CC
+    s.set(0, 0, "◇◇町 自治体DX 推進スケジュール", bold=True)
+    s.set(0, 1, "対象期間：令和6年度～令和7年度")
+    s.merge(0, 3, 0, 4, "項目", fill=head)
+    s.merge(1, 3, 1, 4, "内部メモ", fill=head)
+    s.merge(2, 3, 2, 4, "担当部署", fill=head)
+    s.width(0, 6000)
+    s.width(1, 2000)
+    s.sh.Columns.getByIndex(1).IsVisible = False  # a hidden label column
+    s.width(2, 3000)
+    col0 = 3
+    for k in range(years):
+        s.merge(col0 + 12 * k, 3, col0 + 12 * k + 11, 3, f"令和{fy0 + k - 2018}年度", fill=head, bold=True)
+        for j in range(12):
+            s.set(col0 + 12 * k + j, 4, (j + 3) % 12 + 1, fill=head)
+            s.width(col0 + 12 * k + j, 700)
+    base = fy0 * 12 + 3
+    colours = [0x8FAADC, 0xA9D18E, 0xF4B183]
+    s.merge(0, 5, 2, 5, f"〔{case['initiatives'][0]['pillar']}〕", fill=0xEDEDED)
+    r = 6
+    for n, init in enumerate(case["initiatives"]):
+        if init["parent"]:
+            kana = "アイウエオ"[sum(1 for i in case["initiatives"][:n] if i["parent"] == init["parent"])]
+            s.set(0, r, f"　{kana}．{init['name']}")
+        else:
+            s.set(0, r, f"{init['_no']}　{init['name']}")
+        s.set(1, r, "要確認" if n % 2 else None)
+        s.set(2, r, "、".join(init["departments"]))
+        for k, ph in enumerate(init["phases"]):
+            a, b = mi(ph["start"]) - base, min(mi(ph["end"]) - base, 12 * years - 1)
+            for m in range(a, b + 1):
+                s.set(col0 + m, r, ph["label"] if m == a else None, fill=colours[k % 3])
+        for m in init["milestones"]:
+            c = col0 + mi(m["date"]) - base
+            if s.sh.getCellByPosition(c, r).CellBackColor == -1:
+                s.set(c, r, f"★{m['label']}")
+            else:  # on a bar: the mark goes on the row below
+                s.set(c, r + 1, f"★{m['label']}")
+                r += 1
+        r += 1
+    r += 1
+    s.set(0, r, "【凡例】")
+    s.set(3, r + 1, "準備・試行", fill=colours[0])
+    s.set(3, r + 2, "運用", fill=colours[1])
+    s.set(3, r + 3, "★ 主な到達点")
+    s.set(0, r + 5, "出典：◇◇町デジタル推進本部資料")
+
+
+def draw_shapes_half(doc, case: dict) -> None:
+    """Shapes whose edges fall short of the half-year boundaries (undershoot), a connector whose label
+    is in the cell above it (the initiative's name is merged over both rows), a grouped bar, and a
+    legend drawn with shapes right of the grid."""
+    sheet = doc.Sheets.getByIndex(0)
+    sheet.Name = "DX工程"
+    s = Sheet(doc, sheet)
+    fy0, fy1 = case["period"]
+    years = fy1 - fy0 + 1
+    head = 0xDEEBF7
+    s.set(0, 0, "☆☆市 DX推進計画 工程表（令和２年度～令和５年度）", bold=True)
+    s.merge(0, 2, 0, 3, "施策", fill=head)
+    s.merge(1, 2, 1, 3, "主な担当課", fill=head)
+    s.width(0, 5200)
+    s.width(1, 3800)  # a wide department column right before the grid
+    col0 = 2
+    zen = "０１２３４５６７８９"
+    for k in range(years):
+        s.merge(col0 + 2 * k, 2, col0 + 2 * k + 1, 2, f"令和{zen[fy0 + k - 2018]}年度", fill=head, bold=True)
+        s.set(col0 + 2 * k, 3, "4～9月", fill=head)
+        s.set(col0 + 2 * k + 1, 3, "10～3月", fill=head)
+        s.width(col0 + 2 * k, 1700)
+        s.width(col0 + 2 * k + 1, 1700)
+    last_col = col0 + 2 * years - 1
+    base = fy0 * 12 + 3
+    r = 4
+    pillar = None
+    for n, init in enumerate(case["initiatives"]):
+        if init["pillar"] != pillar:
+            pillar = init["pillar"]
+            s.merge(0, r, last_col, r, f"■ {pillar}", fill=0xBDD7EE, bold=True)
+            s.sh.getCellRangeByPosition(0, r, last_col, r).HoriJustify = 1
+            r += 1
+        two_rows = n == 1  # this one: connector lines with their labels in the row above
+        if two_rows:
+            s.merge(0, r, 0, r + 1)
+            s.merge(1, r, 1, r + 1)
+        s.set(0, r, init["name"], wrap=True)
+        s.set(1, r, "\n".join(init["departments"]), wrap=True)
+        for k, ph in enumerate(init["phases"]):
+            h0, h1 = (mi(ph["start"]) - base) // 6, (mi(ph["end"]) - base) // 6
+            x0, y, w0, h = s.box(col0 + h0, r + (1 if two_rows else 0))
+            x1, _y, w1, _h = s.box(col0 + h1, r)
+            left = x0 + w0 * (0.10 if k % 2 == 0 else -0.06)   # falls short / overshoots
+            right = x1 + w1 * (0.90 if k % 2 == 0 else 1.05)
+            if two_rows:
+                s.set(col0 + h0, r, ph["label"])
+                s.shape("LineShape", left, y + h / 2, right - left, 0, arrow=True)
+            elif n == 2 and k == 0:  # a grouped bar: a rectangle and a text box made into one group
+                from com.sun.star.awt import Point, Size
+
+                rect = s.shape("RectangleShape", left, y + h * 0.2, right - left, h * 0.6, fill=0xF8CBAD)
+                label = s.shape("TextShape", left + 100, y + h * 0.25, 1500, h * 0.5, text=ph["label"])
+                ctx = REMOTE["ctx"]
+                group = ctx.ServiceManager.createInstanceWithContext("com.sun.star.drawing.ShapeCollection", ctx)
+                group.add(rect)
+                group.add(label)
+                s.sh.DrawPage.group(group)
+            else:
+                geo = ("ooxml-rightArrow", "ooxml-homePlate", "ooxml-chevron")[(n + k) % 3]
+                s.shape("CustomShape", left, y + h * 0.2, right - left, h * 0.6, text=ph["label"], fill=0xF8CBAD,
+                        geometry=geo)
+        for m in init["milestones"]:
+            hh = (mi(m["date"]) - base) // 6
+            x, y, w, h = s.box(col0 + hh, r)
+            d = h * 0.45
+            s.shape("CustomShape", x + w * 0.05, y + h * 0.3, d, d, fill=0xC00000, geometry="ooxml-diamond")
+            s.shape("TextShape", x + w * 0.05 + d, y + h * 0.05, 1600, h * 0.4, text=m["label"])
+        for rr in range(r, r + (2 if two_rows else 1)):
+            s.height(rr, 800)
+        r += 2 if two_rows else 1
+    # a legend drawn with shapes right of the grid
+    x, y, w, h = s.box(last_col + 2, 5)
+    s.shape("RectangleShape", x, y, 1200, 350, fill=0xF8CBAD)
+    s.shape("TextShape", x + 1300, y, 1500, 350, text="実施期間")
+    s.shape("CustomShape", x + 300, y + 600, 350, 350, fill=0xC00000, geometry="ooxml-diamond")
+    s.shape("TextShape", x + 1300, y + 600, 1500, 350, text="目標時期")
+
+
 DRAW = {"lo_shapes_quarter": draw_shapes_quarter, "lo_half_merged": draw_half_merged,
-        "lo_western_year": draw_western_year}
+        "lo_western_year": draw_western_year, "lo_month_children": draw_month_children,
+        "lo_shapes_half": draw_shapes_half}
 
 
 def main() -> int:
