@@ -318,6 +318,10 @@ class WorkbookReader:
                                                         "dates" if src <= {"dates", "period"} else "fill")
                 det.layout = f"{a.granularity}-{kind}"
                 det.initiatives = res.count
+                if "dates" in src and not any(x.rounded for x in axes):
+                    # bars drawn only by conditional formatting: they came from the start/end date cells
+                    res.warnings.append(f"{g.title}: bars were made from the start and end dates and rounded to whole "
+                                        f"months (開始日・終了日から月単位のバーにしました).")
                 self._rounding_warning(g, axes, res)
                 return det, res, axes
         # ---- no timeline: a list of initiatives?

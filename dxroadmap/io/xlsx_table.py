@@ -189,6 +189,8 @@ class TableReader:
             self._adjust_roles()
         self.role_cols = {role: [c for c, r in roles.items() if r == role] for role in set(roles.values())}
         self.name_col = self._name_col()
+        self.name_cols = self._outline_columns()
+        self.wbs = self._wbs_numbers()
         first_time = self.cols[0].col if self.cols else (grid.max_col + 1)
         self.first_time = first_time
         self.label_area_end = label_area_end or first_time - 1
@@ -262,6 +264,60 @@ class TableReader:
         self.role_cols["name"] = [c]
         return c
 
+    def _outline_columns(self) -> list[int]:
+        """The columns a name heading is merged across (作業内容 over A:C): names written one column
+        further right are one level deeper. When the first of them holds only numbers (1, 1.1, 2.2.1)
+        it is the number column and the names are in the next one."""
+        c = self.name_col
+        if c is None:
+            return []
+        g = self.grid
+        span = None
+        for r in self.header_rows:
+            m = g.merge_at(r, c)
+            if m is not None and m.min_col == c and m.max_col > c:
+                span = m
+                break
+        if span is None:
+            return [c]
+        cols = [c]
+        for cc in range(c + 1, span.max_col + 1):
+            if cc in self.time_set or cc in g.hidden_cols or (cc in self.roles and self.roles[cc] != "name"):
+                break
+            cols.append(cc)
+        values = {cc: [t for _r, t in self._column_values(cc)] for cc in cols}
+        if len(cols) >= 2 and values[cols[0]] and all(is_enumerator(t) for t in values[cols[0]]) \
+                and any(not is_enumerator(t) for cc in cols[1:] for t in values[cc]):
+            if "no" not in self.roles.values():
+                self.roles[cols[0]] = "no"
+                self.role_cols["no"] = [cols[0]]
+            cols = cols[1:]
+            self.roles[cols[0]] = "name"
+            self.role_cols["name"] = [cols[0]]
+            self.name_col = cols[0]
+        return cols
+
+    def _wbs_numbers(self) -> bool:
+        """True when the number column holds outline numbers (1, 1.1, 2.2.1): their depth is the level."""
+        c = self._col("no")
+        if c is None:
+            return False
+        values = [t.strip() for _r, t in self._column_values(c)]
+        return any(re.fullmatch(r"\d+(?:\.\d+)+", t) for t in values) and \
+            all(re.fullmatch(r"\d+(?:\.\d+)*\.?", t) for t in values)
+
+    def _name_origin(self, r: int) -> tuple[tuple[int, int], int]:
+        """The cell holding row ``r``'s name and its outline level (0 unless names are written in
+        deeper columns, see :meth:`_outline_columns`)."""
+        g = self.grid
+        first = g.origin(r, self.name_col)
+        if len(self.name_cols) > 1 and not as_text(g.values.get(first)):
+            for level, c in enumerate(self.name_cols[1:], 1):
+                origin = g.origin(r, c)
+                if origin[0] == r and as_text(g.values.get(origin)):
+                    return origin, level
+        return first, 0
+
     def _text(self, r: int, role: str) -> str:
         c = self._col(role)
         return self.grid.text(r, c) if c is not None else ""
@@ -301,6 +357,7 @@ class TableReader:
         top_indent = 0.0
         top_has_no = False
         by_origin: dict[tuple[int, int], Initiative] = {}
+        outline: list[tuple[int, Initiative]] = []  # (level, initiative) of the open outline
         legend_mode = False
         prev_row = None
         numbered_rows = sum(1 for r in rows if no_col is not None and g.text(r, no_col))
@@ -311,7 +368,7 @@ class TableReader:
                 legend_mode = False
             cells = [c for c in g.row_cells(r)]
             texts = [(c, t) for c in cells if (t := as_text(g.values[(r, c)]))]
-            name_origin = g.origin(r, self.name_col)
+            name_origin, level = self._name_origin(r)
             name_raw = as_text(g.values.get(name_origin))
             continuing = name_origin[0] < r and name_origin in by_origin
             # ---- legend and notes
@@ -423,16 +480,28 @@ class TableReader:
             no_text = g.text(r, no_col) if no_col is not None else ""
             is_child = False
             reason = ""
-            if top is not None:
+            parent = top
+            if self.wbs and re.fullmatch(r"\d+(?:\.\d+)*\.?", no_text.strip()):
+                level = no_text.strip().rstrip(".").count(".")
+            outlined = len(self.name_cols) > 1 or self.wbs
+            if outlined:
+                while outline and outline[-1][0] >= level:
+                    outline.pop()
+                if outline and top is not None:
+                    parent = outline[-1][1]
+                    is_child, reason = True, f"outline level {level + 1} under “{parent.name}”"
+            elif top is not None:
                 if is_katakana_item(name_raw):
                     is_child, reason = True, f"an ア./イ. item under “{top.name}”"
                 elif no_col is not None and not no_text and top_has_no and numbered_rows >= 2:
                     is_child, reason = True, f"no number, under numbered “{top.name}”"
                 elif indent > top_indent:
                     is_child, reason = True, f"indented under “{top.name}”"
-            if is_child and top is not None:
+            if outlined:
+                outline.append((level, init))
+            if is_child and parent is not None:
                 init.departments = init.departments if self._dept_own(r) else []
-                top.children.append(init)
+                parent.children.append(init)
                 out.decisions.append(RowDecision(g.title, r, "child", reason))
             else:
                 out.entries.append((pillar or self.sheet_pillar or g.title, init))
