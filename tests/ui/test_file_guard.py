@@ -487,3 +487,34 @@ def test_save_as_over_a_file_with_a_leftover_lock_takes_it(window, asked, plan_p
     assert not asked.calls  # a stale lock is no reason to ask
     assert not window.file_guard.read_only
     assert lockfile.read_lock(target).info.user == lockfile.default_user()
+
+
+def test_ctrl_s_saves_with_a_backup_but_does_nothing_in_a_read_only_view(window, asked, plan_path, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    assert window.load_file(plan_path)
+    before = plan_path.read_bytes()
+    edit(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    window.tree.setFocus()
+    QTest.keyClick(window.tree, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isWindowModified(), timeout=2000)
+    assert plan_path.with_name("計画.bak.json").read_bytes() == before
+    saved = plan_path.read_bytes()
+    second = make_window(qtbot)
+    try:
+        assert second.load_file(plan_path) and second.file_guard.read_only
+        dialogs = save_as_to(monkeypatch, plan_path.with_name("never.json"))
+        edit(second, "二人目")
+        second.show()
+        second.activateWindow()
+        qtbot.waitUntil(second.isActiveWindow, timeout=2000)
+        second.tree.setFocus()
+        QTest.keyClick(second.tree, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        qtbot.wait(50)
+        assert plan_path.read_bytes() == saved and not dialogs and second.isWindowModified()
+    finally:
+        close(second)
