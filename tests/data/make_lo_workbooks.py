@@ -149,7 +149,21 @@ HALF_SHAPES = {
     ],
 }
 
-CASES = [SHAPES_QUARTER, HALF_MERGED, WESTERN_YEAR, MONTH_CHILDREN, HALF_SHAPES]
+SHEETS_TEXT = {
+    "case": "lo_sheets_text", "layout": "quarter-text", "period": (2024, 2026),
+    "initiatives": [
+        I("くらしのDX", "防災情報の一斉配信", ["危機管理課"],
+          [P("検討", "2024-04", "2024-09"), P("導入", "2024-10", "2025-06")], [M("稼働", "2025-07")]),
+        I("くらしのDX", "デマンド交通の予約システム", ["交通政策課", "企画課"],
+          [P("実証実験", "2025-01", "2025-12"), P("本運用", "2026-01", "2027-03")]),
+        I("しごとのDX", "電子契約の導入", ["契約管財課"],
+          [P("準備", "2024-07", "2025-03"), P("運用", "2025-04", "2027-03")], [M("開始", "2025-04")]),
+        I("しごとのDX", "会議録作成の自動化", ["議会事務局"],
+          [P("試行", "2024-04", "2024-12")]),
+    ],
+}
+
+CASES = [SHAPES_QUARTER, HALF_MERGED, WESTERN_YEAR, MONTH_CHILDREN, HALF_SHAPES, SHEETS_TEXT]
 
 
 def expected(case: dict) -> dict:
@@ -562,9 +576,81 @@ def draw_shapes_half(doc, case: dict) -> None:
     s.shape("TextShape", x + 1300, y + 600, 1500, 350, text="目標時期")
 
 
+def draw_sheets_text(doc, case: dict) -> None:
+    """A cover sheet, one sheet per pillar and a hidden scratch sheet; text-drawn bars by quarter:
+    ←─ 検討 ─→ in merged cells and 導入━━ | ━━━ | ━━→ over plain cells; ●label milestones;
+    a hidden 令和5年度 block before the grid; a 備考 column after it."""
+    sheets = doc.Sheets
+    cover = sheets.getByIndex(0)
+    cover.Name = "表紙"
+    c = Sheet(doc, cover)
+    c.set(1, 3, "▽▽市 DX推進計画 アクションプラン", bold=True)
+    c.set(1, 5, "計画期間　令和6年度～令和8年度")
+    c.set(1, 7, "令和6年3月　▽▽市 企画部 DX推進課")
+    fy0, fy1 = case["period"]
+    years = fy1 - fy0 + 1
+    pillars = []
+    for init in case["initiatives"]:
+        if init["pillar"] not in pillars:
+            pillars.append(init["pillar"])
+    for n, pillar in enumerate(pillars, 1):
+        sheets.insertNewByName(pillar, n)
+        s = Sheet(doc, sheets.getByName(pillar))
+        head = 0xE7E6E6
+        s.set(0, 0, f"（{n}）{pillar}", bold=True)
+        s.merge(0, 2, 0, 3, "取組", fill=head)
+        s.merge(1, 2, 1, 3, "担当", fill=head)
+        s.width(0, 5600)
+        s.width(1, 3200)
+        # a hidden block for the year before the plan
+        s.merge(2, 2, 5, 2, "令和5年度", fill=head)
+        for q in range(4):
+            s.set(2 + q, 3, f"{4 + 3 * q}-{6 + 3 * q}月" if q < 3 else "1-3月", fill=head)
+            s.sh.Columns.getByIndex(2 + q).IsVisible = False
+        col0 = 6
+        for k in range(years):
+            s.merge(col0 + 4 * k, 2, col0 + 4 * k + 3, 2, f"令和{fy0 + k - 2018}年度", fill=head, bold=True)
+            for q in range(4):
+                s.set(col0 + 4 * k + q, 3, f"{4 + 3 * q}-{6 + 3 * q}月" if q < 3 else "1-3月", fill=head)
+                s.width(col0 + 4 * k + q, 1500)
+        notes = col0 + 4 * years
+        s.merge(notes, 2, notes, 3, "備考", fill=head)
+        s.width(notes, 3000)
+        base = fy0 * 12 + 3
+        r = 4
+        for k, init in enumerate(i for i in case["initiatives"] if i["pillar"] == pillar):
+            s.set(0, r, init["name"], wrap=True)
+            s.set(1, r, "\n".join(init["departments"]), wrap=True)
+            for j, ph in enumerate(init["phases"]):
+                q0, q1 = (mi(ph["start"]) - base) // 3, (mi(ph["end"]) - base) // 3
+                if (k + j) % 2 == 0 and q1 > q0:
+                    s.merge(col0 + q0, r, col0 + q1, r, f"←─ {ph['label']} ─→")
+                else:
+                    for q in range(q0, q1 + 1):
+                        text = "━━━" if q < q1 else "━━→"
+                        s.set(col0 + q, r, (ph["label"] + "━━") if q == q0 else text)
+            if init["milestones"]:
+                for m in init["milestones"]:
+                    q = (mi(m["date"]) - base) // 3
+                    if s.sh.getCellByPosition(col0 + q, r).getString():
+                        s.set(col0 + q, r + 1, f"●{m['label']}")
+                    else:
+                        s.set(col0 + q, r, f"●{m['label']}")
+            s.set(notes, r, "国の補助事業を活用" if k == 0 else None)
+            r += 2 if any(s.sh.getCellByPosition(cc, r + 1).getString() for cc in range(col0, notes)) else 1
+        s.set(0, r + 1, "※ 各年度の予算編成で見直します。")
+    sheets.insertNewByName("作業用", len(pillars) + 1)
+    scratch = sheets.getByName("作業用")
+    Sheet(doc, scratch).set(0, 0, "取組")
+    Sheet(doc, scratch).set(1, 0, "令和6年度")
+    Sheet(doc, scratch).set(0, 1, "下書きの取組")
+    Sheet(doc, scratch).set(1, 1, "━━→")
+    scratch.IsVisible = False
+
+
 DRAW = {"lo_shapes_quarter": draw_shapes_quarter, "lo_half_merged": draw_half_merged,
         "lo_western_year": draw_western_year, "lo_month_children": draw_month_children,
-        "lo_shapes_half": draw_shapes_half}
+        "lo_shapes_half": draw_shapes_half, "lo_sheets_text": draw_sheets_text}
 
 
 def main() -> int:
