@@ -16,6 +16,7 @@ from dxroadmap.ui.strings import set_language
 @pytest.fixture
 def isolated(tmp_path, monkeypatch, qapp):
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    monkeypatch.setenv("DXROADMAP_DATA_DIR", str(tmp_path / "data"))  # run() offers this folder's crash autosaves
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a: shown.append(text)))
     yield shown
