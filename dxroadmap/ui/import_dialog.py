@@ -69,6 +69,12 @@ _TEXT = {
         "error": "取り込めません",
         "skip": "このシートを取り込まない",
         "row": "{row}行目",
+        "layout.year": "年度ごとの列", "layout.half": "半期ごとの列", "layout.quarter": "四半期ごとの列",
+        "layout.month": "月ごとの列", "layout.week": "週ごとの列", "layout.day": "日ごとの列",
+        "layout.fill": "塗りつぶしのバー", "layout.text": "文字・矢印のバー", "layout.shapes": "図形のバー",
+        "layout.dates": "開始日・終了日",
+        "layout.card": "取組ごとのカード", "layout.list-only": "取組の一覧（工程なし）",
+        "layout.period-column": "実施時期の列", "layout.date-columns": "開始日・終了日の列",
     },
     "en": {
         "title": "Import Excel – {name}",
@@ -99,6 +105,13 @@ _TEXT = {
         "error": "Cannot import",
         "skip": "Do not import this sheet",
         "row": "row {row}",
+        "layout.year": "a column per fiscal year", "layout.half": "a column per half-year",
+        "layout.quarter": "a column per quarter", "layout.month": "a column per month",
+        "layout.week": "a column per week", "layout.day": "a column per day",
+        "layout.fill": "filled bars", "layout.text": "text and arrow bars", "layout.shapes": "drawn shapes",
+        "layout.dates": "start and end dates",
+        "layout.card": "a card per initiative", "layout.list-only": "a list of initiatives (no schedule)",
+        "layout.period-column": "a schedule column", "layout.date-columns": "start and end date columns",
     },
 }
 
@@ -109,12 +122,33 @@ LARGE_FILE_BYTES = 512 * 1024
 GRID_ROWS = 3000
 GRID_COLS = 400
 SETTINGS_GROUP = "import/layouts"
+ROLE_ROWS = 5  # rows of the column-role table always visible
+
+
+def _dialog_size(parent: QWidget | None) -> tuple[int, int]:
+    """1400 x 900, or nine tenths of the screen when it is smaller (never below 1000 x 680)."""
+    screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+    if screen is None:
+        return 1200, 800
+    avail = screen.availableGeometry()
+    return max(1000, min(1400, int(avail.width() * 0.9))), max(680, min(900, int(avail.height() * 0.9)))
 
 
 def _t(key: str, **fmt: Any) -> str:
     table = _TEXT.get(language(), _TEXT["ja"])
     text = table.get(key) or _TEXT["ja"].get(key, key)
     return text.format(**fmt) if fmt else text
+
+
+def layout_text(layout: str) -> str:
+    """What the reader found, in the user's words ("month-fill" -> 月ごとの列・塗りつぶしのバー)."""
+    table = _TEXT.get(language(), _TEXT["ja"])
+    if f"layout.{layout}" in table:
+        return table[f"layout.{layout}"]
+    parts = layout.split("-")
+    if len(parts) == 2 and all(f"layout.{p}" in table for p in parts):
+        return ("・" if language() == "ja" else ", ").join(table[f"layout.{p}"] for p in parts)
+    return layout
 
 
 def _col_letter(c: int) -> str:
@@ -290,7 +324,7 @@ class ImportDialog(QDialog):
         self.detection: Detection | None = None
         self._updating = False
         self.setWindowTitle(_t("title", name=reader.path.name))
-        self.resize(1200, 720)
+        self.resize(*_dialog_size(parent))
         self.signature = office_signature(reader)
 
         # ---- left: the sheet
@@ -337,6 +371,12 @@ class ImportDialog(QDialog):
         self.roles_table.setHorizontalHeaderLabels([_t("col"), _t("heading"), _t("role")])
         self.roles_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         self.roles_table.verticalHeader().setVisible(False)
+        self.roles_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        self.roles_table.setColumnWidth(2, 180)  # "（自動）関係部門" whole
+        # at least ROLE_ROWS rows of the role table stay visible, whatever the dialog's height
+        row_h = self.roles_table.verticalHeader().defaultSectionSize()
+        self.roles_table.setMinimumHeight(self.roles_table.horizontalHeader().sizeHint().height()
+                                          + ROLE_ROWS * row_h + 2 * self.roles_table.frameWidth() + 2)
         roles_box = QGroupBox(_t("roles"))
         QVBoxLayout(roles_box).addWidget(self.roles_table)
 
@@ -349,6 +389,9 @@ class ImportDialog(QDialog):
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.problems = QListWidget()
+        self.problems.setWordWrap(True)  # reasons are sentences: show them whole, not cut at the edge
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.problems.setTextElideMode(Qt.ElideNone)
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.addWidget(self.notice)
@@ -537,7 +580,7 @@ class ImportDialog(QDialog):
         result = det.result
         plan = result.plan
         counts = plan.counts()
-        self.summary.setText(_t("summary", layout=result.layout, **counts))
+        self.summary.setText(_t("summary", layout=layout_text(result.layout), **counts))
         for pillar in plan.pillars:
             p_item = QTreeWidgetItem([pillar.name, "", ""])
             self.tree.addTopLevelItem(p_item)
@@ -619,8 +662,16 @@ def _ro_item(text: str):
     return item
 
 
+def _month_tag(m: int) -> str:
+    """A month as the time-column headings write it: R5 4月."""
+    try:
+        return f"{format_fiscal_year(fiscal_year_of(m), YearStyle.ERA_SHORT)} {year_month(m)[1]}月"
+    except ValueError:
+        return format_ym(m)
+
+
 def _init_item(init) -> QTreeWidgetItem:
-    phases = ", ".join(f"{p.label or '—'} {format_ym(p.start)}〜{format_ym(p.end)}" for p in init.phases)
+    phases = ", ".join(f"{p.label or '—'} {_month_tag(p.start)}〜{_month_tag(p.end)}" for p in init.phases)
     item = QTreeWidgetItem([init.name, "、".join(init.departments), phases])
     for child in init.children:
         item.addChild(_init_item(child))
