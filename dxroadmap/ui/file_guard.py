@@ -309,8 +309,16 @@ class FileGuard(QObject):
                 if answer != "over":
                     return False
             return None
-        if self.read_only:
-            return self.window.save_as()
+        if self.read_only:  # Save As is the way; overwriting the original only when asked for by name
+            name = Path(target).name
+            text = self.held.message(language()) if self.held is not None else tr("guard.readonly_text", name=name)
+            answer = self._question("warning", tr("guard.readonly_title"), text, tr("guard.readonly_save_info"),
+                                    [("save_as", tr("btn.save_as"), "accept"), ("over", tr("btn.overwrite"), "destructive"),
+                                     ("cancel", tr("btn.cancel"), "reject")], "save_as", "cancel")
+            if answer == "save_as":
+                return self.window.save_as()
+            if answer != "over":
+                return False
         if not disk_state.changed_since(target, self.fingerprint):
             return None
         answer = self._question("warning", tr("guard.changed_title"), tr("guard.changed_text", name=Path(target).name),

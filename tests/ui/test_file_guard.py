@@ -289,7 +289,12 @@ def test_a_second_window_gets_a_read_only_view_naming_the_holder(window, asked, 
         mine = plan_path.with_name("計画_二人目.json")
         save_as_to(monkeypatch, mine)
         before = plan_path.read_bytes()
-        assert second.save()  # Save goes to Save As, never to the original
+        asked.answers = ["cancel"]
+        assert not second.save()  # e.g. 保存 in the close prompt: asks first
+        assert asked.calls[-1]["title"] == "読み取り専用で開いています"
+        assert asked.calls[-1]["labels"] == ["名前を付けて保存…", "上書き保存", "キャンセル"]
+        asked.answers = ["save_as"]
+        assert second.save()  # Save As, never silently to the original
         assert plan_path.read_bytes() == before and mine.exists()
         assert not second.file_guard.read_only and second.act_save.isEnabled()
         assert "読み取り専用" not in second.windowTitle()
@@ -308,6 +313,12 @@ def test_a_colleague_on_another_machine_holds_the_plan(window, asked, plan_path)
     assert "山田 さん（SOUMU-PC12）" in asked.calls[0]["text"] and asked.calls[0]["choices"] == ["ok"]
     assert window.file_guard.read_only
     assert window.file_guard.held.info.user == "山田"
+    edit(window, "山田さんと相談済みの修正")
+    asked.answers = ["over"]  # overwriting the original only when the user says so, knowing who has it open
+    assert window.save()
+    assert "山田 さん（SOUMU-PC12）" in asked.calls[-1]["text"]
+    assert read_plan_json(plan_path).pillars[0].initiatives[0].summary == "山田さんと相談済みの修正"
+    assert window.file_guard.read_only and lockfile.read_lock(plan_path).info.user == "山田"
     theirs.release()
 
 
