@@ -9,9 +9,12 @@ rest with :mod:`dxroadmap.io.recovery`, :mod:`~dxroadmap.io.lockfile` and
   plan has unsaved changes; a clean save or a clean close removes it, and
   :func:`offer_recoveries` offers the copies of crashed sessions at start;
 - opening a file takes its lock (``~$name.lock``); when someone else holds it the plan
-  opens read-only (〔読み取り専用〕 in the title, Save disabled, Save As allowed), with
-  the offer to take over a stale lock; the lock is refreshed on a timer and released on
-  close, on opening another file and after Save As elsewhere;
+  opens read-only (〔読み取り専用〕 in the title, Save disabled, Save As allowed; a save
+  that still reaches the original, e.g. 保存 in the close prompt, asks 名前を付けて保存 /
+  上書き保存 / キャンセル naming the holder), with the offer to take over a stale lock;
+  the lock is refreshed on a timer (a lock taken over by someone else turns the view
+  read-only) and released on close, on opening another file and after Save As elsewhere
+  (which locks the new file); for workbooks, Excel's / LibreOffice's owner file is named;
 - a fingerprint of the file taken when it was read and after each save tells whether
   a colleague saved it meanwhile: checked before saving (上書き保存 / 再読み込み /
   名前を付けて保存 / キャンセル) and when the window becomes active again;
