@@ -23,7 +23,7 @@ from .xlsx_bars import row_marks
 from .xlsx_grid import SheetGrid, as_text
 from .xlsx_shapes import interpret_shapes
 from .xlsx_text import (clean_name, enumerator_of, heading_role, is_heading_word, is_enumerator, is_katakana_item, is_legend,
-                        is_note, norm, split_departments, strip_enumerator)
+                        is_note, milestone_label, norm, split_departments, strip_arrows, strip_enumerator)
 from .xlsx_types import RowDecision
 
 __all__ = ["TableReader", "TableResult", "column_roles", "find_list_header"]
@@ -297,6 +297,26 @@ class TableReader:
             self.name_col = cols[0]
         return cols
 
+    def _label_marks(self, marks: list, consumed: set) -> None:
+        """A milestone shape with no words of its own takes the plain text in its cell, or in the cell
+        above it when that row belongs to the same initiative (a name merged over both rows)."""
+        g = self.grid
+        for m in marks:
+            if m.label:
+                continue
+            col = self.cols[m.index].col
+            for rr in (m.row, m.row - 1):
+                if rr < self.data_start or (rr != m.row and (self.name_col is None or
+                                                             g.origin(rr, self.name_col) != g.origin(m.row, self.name_col))):
+                    break
+                origin = g.origin(rr, col)
+                t = as_text(g.values.get(origin))
+                if t and origin not in consumed and g.fills.get(origin) is None and strip_arrows(t) == t \
+                        and milestone_label(t) is None:
+                    m.label = t
+                    consumed.add(origin)
+                    break
+
     def _wbs_numbers(self) -> bool:
         """True when the number column holds outline numbers (1, 1.1, 2.2.1): their depth is the level."""
         c = self._col("no")
@@ -342,6 +362,7 @@ class TableReader:
         for m in shape_marks:
             marks_by_row.setdefault(m.row, []).append(m)
         consumed = {b.label_cell for b in shape_bars if b.label_cell}
+        self._label_marks(shape_marks, consumed)
         rows = sorted({r for r in g.rows_with_content if self.data_start <= r <= self.data_end}
                       | set(bars_by_row) | set(marks_by_row))
         shading = self._column_shading(rows)

@@ -10,16 +10,24 @@ Each case is drawn by a real spreadsheet program (not openpyxl), in styles the t
 fixtures do not cover, and saved as ``workbooks/NAME.xlsx`` next to ``NAME.expected.json``
 (the format of ../shared/fixtures/*.expected.json, so score.py-style scoring works):
 
-- ``lo_shapes_quarter``: fiscal-year × quarter grid (令和N年度 merged over 第1四半期…), bars drawn
-  as LibreOffice shapes (rectangles, pentagons, right arrows, connector lines with arrowheads),
-  diamond milestones and a text box that is not plan content; pillar section rows. LibreOffice
-  anchors shapes with its own column widths, which is the point of the case.
 - ``lo_half_merged``: half-year columns (上期/下期) under merged year cells 平成31年度（令和元年度）,
   令和2年度…; bars as merged labelled cells, ◆ milestone cells, pillar rows merged and filled,
   a 分野 pillar given by section rows, departments split on 、.
 - ``lo_western_year``: one column per fiscal year headed 2024年度 with R6 in a second row; bars
-  as filled cells with the label in the first cell; a 備考 column right of the grid; a notes
-  row containing ━ and ◆; a 凡例 legend block under the table.
+  as filled cells with the label in the first cell; a 分野 column merged down; a 備考 column right
+  of the grid; a notes row containing ━ and ◆; a 凡例 legend block under the table.
+- ``lo_month_children``: 令和N年度 merged over month numbers 4…3; a hidden label column; names
+  written 1　名前 with ア．/イ． steps (children); fill bars labelled in their first cell; ★ marks
+  (on the row below when they fall on a bar); 〔pillar〕 section row; 【凡例】 block; 出典 line.
+- ``lo_shapes_half``: 令和２年度 (full-width) over 4～9月/10～3月; LibreOffice shapes whose edges fall
+  short of or overshoot the boundaries next to a wide 担当 column; connector lines labelled by the
+  cell above; a bar grouped from a rectangle and a text box; diamonds labelled by a text box beside
+  them; a legend drawn with shapes right of the grid.
+- ``lo_sheets_text``: a cover sheet, one sheet per pillar, a hidden scratch sheet; a hidden
+  令和5年度 block; text-drawn bars (←─ 検討 ─→ merged, 導入━━ | ━━━ | ━━→); ●label milestones.
+- ``lo_connectors_month``: 2025年度（R7） over full-width month names; connector shapes (one drawn
+  right to left), a left-right arrow, circle and star milestones labelled by the cell above, a
+  vertical "today" line and a text box over the grid; 基本方針１　… section rows.
 
 The plans are written once (CASES below); the drawing code places them on the grid and the
 expected JSON is derived from the same data, so the two cannot drift apart.
@@ -62,27 +70,6 @@ def I(pillar, name, depts, phases, milestones=(), parent=None, no=None, note=Non
 PA = "行政サービスのデジタル化"
 PB = "庁内業務の効率化"
 PC = "デジタルデバイド対策"
-
-SHAPES_QUARTER = {
-    "case": "lo_shapes_quarter", "layout": "shapes", "period": (2024, 2027),
-    "initiatives": [
-        I(PA, "オンライン申請の拡充", ["総務課"],
-          [P("対象手続の選定", "2024-04", "2024-09"), P("順次拡大", "2024-10", "2026-03")],
-          [M("全手続対応", "2026-04")]),
-        I(PA, "キャッシュレス決済の導入", ["会計課", "税務課"],
-          [P("検討", "2024-07", "2025-03"), P("導入", "2025-04", "2027-03")]),
-        I(PA, "窓口予約システム", ["住民課"],
-          [P(None, "2025-01", "2025-12")], [M("稼働", "2026-01")]),
-        I(PB, "RPAによる定型業務の自動化", ["企画課"],
-          [P("実証実験", "2024-10", "2025-06"), P("本運用", "2025-07", "2027-03")]),
-        I(PB, "テレワーク環境の整備", ["総務課、情報政策課"],
-          [P(None, "2024-04", "2025-03")]),
-        I(PB, "文書管理システムの電子決裁化", ["総務課"],
-          [P("導入", "2026-04", "2027-09")], [M("電子決裁100%", "2027-10")]),
-    ],
-}
-# "総務課、情報政策課" is one cell split on 、
-SHAPES_QUARTER["initiatives"][4]["departments"] = ["総務課", "情報政策課"]
 
 HALF_MERGED = {
     "case": "lo_half_merged", "layout": "half-merge", "period": (2019, 2023),
@@ -163,7 +150,21 @@ SHEETS_TEXT = {
     ],
 }
 
-CASES = [SHAPES_QUARTER, HALF_MERGED, WESTERN_YEAR, MONTH_CHILDREN, HALF_SHAPES, SHEETS_TEXT]
+CONNECTORS_MONTH = {
+    "case": "lo_connectors_month", "layout": "shapes", "period": (2025, 2026),
+    "initiatives": [
+        I("行政DX", "窓口のオンライン予約", ["市民課"],
+          [P("設計", "2025-05", "2025-08"), P("構築", "2025-09", "2026-02")], [M("予約受付開始", "2026-04")]),
+        I("行政DX", "公金収納のキャッシュレス化", ["会計課"],
+          [P("実証", "2025-07", "2025-12"), P("拡大", "2026-01", "2027-03")]),
+        I("行政DX", "職員研修のeラーニング化", ["人事課"],
+          [P(None, "2025-04", "2025-09")], [M("受講開始", "2025-10")]),
+        I("地域DX", "地域ポイントのアプリ化", ["商工観光課"],
+          [P("両方向調整", "2026-04", "2026-11")], [M("リリース", "2026-12")]),
+    ],
+}
+
+CASES = [HALF_MERGED, WESTERN_YEAR, MONTH_CHILDREN, HALF_SHAPES, SHEETS_TEXT, CONNECTORS_MONTH]
 
 
 def expected(case: dict) -> dict:
@@ -265,77 +266,6 @@ class Sheet:
         if text:
             shp.setString(text)
         return shp
-
-
-def header_years_quarters(s: Sheet, fy0: int, years: int, col0: int, row: int, fill: int) -> None:
-    for k in range(years):
-        fy = fy0 + k
-        s.merge(col0 + 4 * k, row, col0 + 4 * k + 3, row, f"令和{fy - 2018}年度", fill=fill, bold=True)
-        for q in range(4):
-            s.set(col0 + 4 * k + q, row + 1, f"第{q + 1}四半期", fill=fill)
-            s.width(col0 + 4 * k + q, 1350)
-
-
-def draw_shapes_quarter(doc, case: dict) -> None:
-    sheet = doc.Sheets.getByIndex(0)
-    sheet.Name = "ロードマップ"
-    s = Sheet(doc, sheet)
-    fy0, fy1 = case["period"]
-    years = fy1 - fy0 + 1
-    head = 0xD9E2F3
-    s.set(0, 0, "○○市 DX推進計画 実行ロードマップ（令和6年度～令和9年度）", bold=True)
-    # row 3 (0-based 2..3): headings, years merged over the quarter row
-    s.merge(0, 2, 0, 3, "No", fill=head)
-    s.merge(1, 2, 1, 3, "取組", fill=head)
-    s.merge(2, 2, 2, 3, "担当課", fill=head)
-    s.width(0, 900)
-    s.width(1, 5200)
-    s.width(2, 2600)
-    col0 = 3
-    header_years_quarters(s, fy0, years, col0, 2, head)
-    last_col = col0 + 4 * years - 1
-    r = 4
-    pillar = None
-    n = 0
-    for init in case["initiatives"]:
-        if init["pillar"] != pillar:
-            pillar = init["pillar"]
-            s.merge(0, r, last_col, r, f"基本方針{'ⅠⅡⅢ'[n and 1]}　{pillar}", fill=0xFCE4D6, bold=True)
-            s.sh.getCellRangeByPosition(0, r, last_col, r).HoriJustify = 1  # LEFT
-            n += 1
-            r += 1
-        s.height(r, 900)
-        s.set(0, r, str(case["initiatives"].index(init) + 1))
-        s.set(1, r, init["name"], wrap=True)
-        s.set(2, r, "、".join(init["departments"]))
-        kinds = [("CustomShape", "ooxml-homePlate"), ("RectangleShape", None), ("CustomShape", "ooxml-rightArrow"),
-                 ("CustomShape", "ooxml-chevron")]
-        for k, ph in enumerate(init["phases"]):
-            q0 = (mi(ph["start"]) - (fy0 * 12 + 3)) // 3
-            q1 = (mi(ph["end"]) - (fy0 * 12 + 3)) // 3
-            x0, y, _w, h = s.box(col0 + q0, r)
-            x1, _y, w1, _h = s.box(col0 + q1, r)
-            # edges a little off the boundaries, as a person drags them
-            left, right = x0 + 60, x1 + w1 - 90
-            kind, geo = kinds[(case["initiatives"].index(init) + k) % len(kinds)]
-            if ph["label"] is None:
-                kind, geo = "LineShape", None
-            if kind == "LineShape":
-                s.shape(kind, left, y + h / 2, right - left, 0, arrow=True)
-            else:
-                s.shape(kind, left, y + h * 0.2, right - left, h * 0.6, text=ph["label"], fill=0x9DC3E6,
-                        geometry=geo)
-        for m in init["milestones"]:
-            q = (mi(m["date"]) - (fy0 * 12 + 3)) // 3
-            x, y, w, h = s.box(col0 + q, r)
-            d = h * 0.5
-            s.shape("CustomShape", x + w * 0.08, y + h * 0.25, d, d, text=m["label"], fill=0xFFC000,
-                    geometry="ooxml-diamond")
-        r += 1
-    # a text box over the grid that must be ignored, and a note row
-    x, y, _w, _h = s.box(col0 + 8, r)
-    s.shape("TextShape", x, y + 100, 6000, 500, text="※ 計画は毎年度見直します")
-    s.set(1, r + 1, "※ 図形の色は取組の段階を表します。")
 
 
 def header_half(s: Sheet, fy0: int, years: int, col0: int, row: int, fill: int) -> None:
@@ -648,9 +578,90 @@ def draw_sheets_text(doc, case: dict) -> None:
     scratch.IsVisible = False
 
 
-DRAW = {"lo_shapes_quarter": draw_shapes_quarter, "lo_half_merged": draw_half_merged,
+def draw_connectors_month(doc, case: dict) -> None:
+    """Month grid under 2025年度（R7） headers with full-width month names; connector lines whose
+    label is the cell above them (the name is merged over two rows); one drawn right to left with
+    the arrowhead at its start; a left-right arrow; small circles and a star as milestones; a
+    vertical "today" line across the table that is not a bar."""
+    from com.sun.star.awt import Point
+
+    sheet = doc.Sheets.getByIndex(0)
+    sheet.Name = "月別工程"
+    s = Sheet(doc, sheet)
+    fy0, fy1 = case["period"]
+    years = fy1 - fy0 + 1
+    head = 0xFBE5D6
+    s.set(0, 0, "◎◎町 DX推進 月別工程表", bold=True)
+    s.merge(0, 2, 0, 3, "取組名", fill=head)
+    s.merge(1, 2, 1, 3, "所管課", fill=head)
+    s.width(0, 5000)
+    s.width(1, 2600)
+    col0 = 2
+    zen = "０１２３４５６７８９"
+    for k in range(years):
+        s.merge(col0 + 12 * k, 2, col0 + 12 * k + 11, 2, f"{fy0 + k}年度（R{fy0 + k - 2018}）", fill=head, bold=True)
+        for j in range(12):
+            month = (j + 3) % 12 + 1
+            s.set(col0 + 12 * k + j, 3, "".join(zen[int(d)] for d in str(month)) + "月", fill=head)
+            s.width(col0 + 12 * k + j, 850)
+    base = fy0 * 12 + 3
+    r = 4
+    pillar = None
+    top = None
+    for n, init in enumerate(case["initiatives"]):
+        if init["pillar"] != pillar:
+            pillar = init["pillar"]
+            number = "１２３"[sum(1 for i in case["initiatives"][:n] if i["pillar"] != init["pillar"]) and 1]
+            s.merge(0, r, col0 + 12 * years - 1, r, f"基本方針{number}　{pillar}", fill=0xF8CBAD, bold=True)
+            s.sh.getCellRangeByPosition(0, r, col0 + 12 * years - 1, r).HoriJustify = 1
+            r += 1
+        if top is None:
+            top = r
+        s.merge(0, r, 0, r + 1, init["name"])
+        s.merge(1, r, 1, r + 1, "、".join(init["departments"]))
+        for k, ph in enumerate(init["phases"]):
+            a, b = mi(ph["start"]) - base, mi(ph["end"]) - base
+            b = min(b, 12 * years - 1)
+            x0, y, _w, h = s.box(col0 + a, r + 1)
+            x1, _y, w1, _h = s.box(col0 + b, r + 1)
+            left, right = x0 + 40, x1 + w1 - 50
+            if ph["label"] and n == 3:  # a left-right arrow with its text
+                s.shape("CustomShape", left, y + h * 0.15, right - left, h * 0.7, text=ph["label"], fill=0xC5E0B4,
+                        geometry="ooxml-leftRightArrow")
+                continue
+            if ph["label"]:
+                s.set(col0 + a, r, ph["label"])
+            con = doc.createInstance("com.sun.star.drawing.ConnectorShape")
+            s.sh.DrawPage.add(con)
+            if n == 1 and k == 1:  # drawn from right to left: the arrowhead is at its start
+                con.StartPosition, con.EndPosition = Point(int(right), int(y + h / 2)), Point(int(left), int(y + h / 2))
+                con.LineStartName = "Arrow"
+            else:
+                con.StartPosition, con.EndPosition = Point(int(left), int(y + h / 2)), Point(int(right), int(y + h / 2))
+                con.LineEndName = "Arrow"
+            con.LineWidth = 40
+        for m in init["milestones"]:
+            c = col0 + mi(m["date"]) - base
+            x, y, w, h = s.box(c, r + 1)
+            d = min(w, h) * 0.6
+            geo = "ooxml-star5" if n == 3 else "ooxml-ellipse"
+            s.shape("CustomShape", x + (w - d) / 2, y + (h - d) / 2, d, d, fill=0xFF0000, geometry=geo)
+            s.set(c, r, m["label"])
+        r += 2
+    # the "today" line: vertical, over all rows of the table
+    x, y, w, _h = s.box(col0 + 7, top)
+    _x, y1, _w, h1 = s.box(col0 + 7, r - 1)
+    s.shape("LineShape", x + w / 2, y, 0, y1 + h1 - y)
+    # a text box over the grid: a comment, not plan content
+    x, y, _w, h = s.box(col0 + 14, top + 1)
+    s.shape("TextShape", x, y + h * 0.2, 4000, h * 0.6, text="※ 国の標準化の動向により変更あり")
+    s.set(0, r + 1, "※ 赤の縦線は作成時点（令和7年11月）を示す。")
+
+
+DRAW = {"lo_half_merged": draw_half_merged,
         "lo_western_year": draw_western_year, "lo_month_children": draw_month_children,
-        "lo_shapes_half": draw_shapes_half, "lo_sheets_text": draw_sheets_text}
+        "lo_shapes_half": draw_shapes_half, "lo_sheets_text": draw_sheets_text,
+        "lo_connectors_month": draw_connectors_month}
 
 
 def main() -> int:
