@@ -529,3 +529,26 @@ def test_ctrl_s_saves_with_a_backup_but_does_nothing_in_a_read_only_view(window,
         assert plan_path.read_bytes() == saved and not dialogs and second.isWindowModified()
     finally:
         close(second)
+
+
+def test_a_damaged_autosave_is_explained_and_kept_for_later(window, asked, monkeypatch):
+    session = crashed_session(town_plan(), None)
+    (recovery.recovery_dir() / f"{session}.plan.json").write_bytes(b'{"app": "dxroadmap", "pillars": [')
+    monkeypatch.setattr(file_guard, "choose_recovery", lambda parent, entries: ("restore", entries[0]))
+    assert not file_guard.offer_recoveries(window)
+    [(title, text)] = asked.critical
+    assert title == "自動保存からの復元" and text.startswith("自動保存のコピーを読み込めませんでした。")
+    assert not window.isWindowModified() and window.document.path is None
+    assert [e.session_id for e in recovery.list_recoveries()] == [session]
+
+
+def test_a_folder_that_refuses_the_lock_file_opens_read_only(window, asked, plan_path, monkeypatch):
+    from dxroadmap.io.errors import PlanWriteError
+
+    def refuse(path, *args, **kwargs):
+        raise PlanWriteError("lock-failed", "Could not mark it as open.", "ロックファイルを作れませんでした。")
+    monkeypatch.setattr(lockfile, "acquire", refuse)
+    assert window.load_file(plan_path)
+    assert asked.calls[-1]["title"] == "ファイルをロックできませんでした"
+    assert asked.calls[-1]["text"] == "ロックファイルを作れませんでした。"
+    assert window.file_guard.read_only and "〔読み取り専用〕" in window.windowTitle()
