@@ -7,7 +7,11 @@ as a PNG. Run it under Xvfb (``xvfb-run -s "-screen 0 1600x900x24" …``) or off
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
@@ -25,12 +29,18 @@ def take_screenshot(plan_path: str, out_path: str, width: int = 1600, height: in
     from .main_window import MainWindow
     from .preferences import Preferences
 
+    # A copy in a private folder: the sample's own lock (another open dxroadmap) or crash
+    # autosaves of this machine must not put a modal question in front of the picture.
+    folder = Path(tempfile.mkdtemp(prefix="dxroadmap-shot-"))
+    os.environ["DXROADMAP_DATA_DIR"] = str(folder / "data")
+    copy = folder / Path(plan_path).name
+    shutil.copyfile(plan_path, copy)
     app = make_application()
     window = MainWindow(prefs=Preferences())
     window.resize(width, height)
     window.show()
     _settle(app)
-    if not window.load_file(plan_path):
+    if not window.load_file(copy):
         raise SystemExit(f"could not open {plan_path}")
     _settle(app)
     plan = window.document.plan
@@ -43,6 +53,7 @@ def take_screenshot(plan_path: str, out_path: str, width: int = 1600, height: in
     if not image.save(out_path, "PNG", 9):
         raise SystemExit(f"could not write {out_path}")
     window.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
