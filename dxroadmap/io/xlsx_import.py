@@ -552,7 +552,7 @@ def import_workbook(path: str | os.PathLike, overrides: Overrides | None = None)
             check(Path(path))
             try:
                 plan = quick(path)
-            except PlanReadError:
+            except Exception:  # any trouble here: the full reader reads the file and explains it
                 plan = None
             if plan is not None:
                 return ImportResult(plan, [], [], "datasheet")
