@@ -272,11 +272,19 @@ class TimelineView(QWidget):
         plan = self.document.plan
         st = self.state
         if (st.first_month, st.last_month) != (plan.first_month, plan.last_month):
+            old = (st.first_month, st.last_month)
+            x0, x1 = self.x_range()
+            fitted = abs(x0 - old[0]) < 0.5 and abs(x1 - (old[1] + 1)) < 0.5
             st.first_month, st.last_month = plan.first_month, plan.last_month
             self.viewbox.setLimits(xMin=st.x_min, xMax=st.x_max, minXRange=MIN_X_RANGE,
                                    maxXRange=st.x_max - st.x_min)
             for layer in self._layers():
                 layer.refresh_geometry()
+            if fitted and (st.first_month < old[0] or st.last_month > old[1]):
+                # The view showed the whole period: a longer period is shown whole too, rather than
+                # leaving the added years off-screen. (A shorter one keeps the view, so the parts of
+                # bars now outside the period stay visible, shaded.)
+                self.zoom_fit()
 
     def update_row(self, row: int) -> None:
         """Repaint one row only (e.g. one step of a drag)."""
