@@ -684,19 +684,9 @@ class MainWindow(QMainWindow):
         """Ask about unsaved changes (保存 / 破棄 / キャンセル); True when it is fine to go on."""
         if not self.document.modified:
             return True
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(tr("file.unsaved_title"))
-        box.setText(tr("file.unsaved_text", name=self.display_name()))
-        box.setInformativeText(tr("file.unsaved_info"))
         B = QMessageBox.StandardButton
-        box.setStandardButtons(B.Save | B.Discard | B.Cancel)
-        box.button(B.Save).setText(tr("btn.save"))
-        box.button(B.Discard).setText(tr("btn.discard"))
-        box.button(B.Cancel).setText(tr("btn.cancel"))
-        box.setDefaultButton(B.Save)
-        box.setEscapeButton(B.Cancel)
-        answer = B(box.exec())
+        answer = self._ask_three(tr("file.unsaved_title"), tr("file.unsaved_text", name=self.display_name()),
+                                 tr("file.unsaved_info"), (B.Save, "btn.save"), (B.Discard, "btn.discard"))
         if answer == B.Save:
             return self.save()
         return answer == B.Discard
@@ -783,25 +773,30 @@ class MainWindow(QMainWindow):
         box.setInformativeText(text)
         box.exec()
 
+    def _ask_three(self, title: str, text: str, info: str, first: tuple, second: tuple) -> QMessageBox.StandardButton:
+        """A warning with two answers and キャンセル (the first answer is the default); returns the button chosen."""
+        B = QMessageBox.StandardButton
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(title)
+        box.setText(text)
+        box.setInformativeText(info)
+        box.setStandardButtons(first[0] | second[0] | B.Cancel)
+        for button, key in (first, second, (B.Cancel, "btn.cancel")):
+            box.button(button).setText(tr(key))
+        box.setDefaultButton(first[0])
+        box.setEscapeButton(B.Cancel)
+        return B(box.exec())
+
     def save(self) -> bool:
         """Save to the current file (asking before overwriting an office's original workbook)."""
         path = self.document.path
         if not path or Path(path).suffix.lower() not in SAVE_EXTENSIONS:
             return self.save_as()
         if self._foreign_workbook:
-            box = QMessageBox(self)
-            box.setIcon(QMessageBox.Icon.Warning)
-            box.setWindowTitle(tr("file.foreign_title"))
-            box.setText(tr("file.foreign_text", name=Path(path).name))
-            box.setInformativeText(tr("file.foreign_info"))
             B = QMessageBox.StandardButton
-            box.setStandardButtons(B.Save | B.Yes | B.Cancel)
-            box.button(B.Save).setText(tr("btn.save_as"))
-            box.button(B.Yes).setText(tr("btn.overwrite"))
-            box.button(B.Cancel).setText(tr("btn.cancel"))
-            box.setDefaultButton(B.Save)
-            box.setEscapeButton(B.Cancel)
-            answer = B(box.exec())
+            answer = self._ask_three(tr("file.foreign_title"), tr("file.foreign_text", name=Path(path).name),
+                                     tr("file.foreign_info"), (B.Save, "btn.save_as"), (B.Yes, "btn.overwrite"))
             if answer == B.Save:
                 return self.save_as()
             if answer != B.Yes:
