@@ -57,8 +57,8 @@ def main() -> None:
         print(f"pdf_s: {pdf_s:.2f}")
         print(f"pdf_pages: {pages}")
         print(f"pdf_bytes: {out.stat().st_size}")
-        from dxroadmap.io.formats import read_any
-        from dxroadmap.io.xlsx_export import write_workbook
+        from dxroadmap.formats import read_any
+        from dxroadmap.io.xlsx.export import write_workbook
 
         t0 = time.perf_counter()
         write_workbook(plan, Path(folder) / "big.xlsx")

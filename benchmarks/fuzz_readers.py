@@ -6,7 +6,7 @@ Run: ``python benchmarks/fuzz_readers.py --seconds 60`` — prints ``name: value
 A case passes when the reader returns a plan or raises ``PlanReadError``; any other
 exception, or a case running longer than ``--case-timeout`` seconds, is a failure, and
 its input is kept in ``--save-dir`` for replay. JSON seeds are built here; xlsx seeds
-are workbooks written by ``dxroadmap.io.xlsx_export`` plus, when ``../shared`` is beside
+are workbooks written by ``dxroadmap.io.xlsx.export`` plus, when ``../shared`` is beside
 the repository, its fixture workbooks (read in place, never copied into the repo).
 xlsx cases mutate either the raw zip bytes or one XML part inside an intact zip (so the
 XML and workbook logic are reached, not just the zip checksum).
@@ -15,7 +15,6 @@ XML and workbook logic are reached, not just the zip checksum).
 from __future__ import annotations
 
 import argparse
-import importlib
 import io
 import json
 import os
@@ -120,7 +119,7 @@ def mutate_xlsx(rnd: random.Random, data: bytes) -> bytes:
 def xlsx_seeds() -> list[bytes]:
     seeds: list[bytes] = []
     try:
-        from dxroadmap.io.xlsx_export import write_workbook
+        from dxroadmap.io.xlsx.export import write_workbook
     except ImportError:
         write_workbook = None
     if write_workbook is not None:
@@ -172,11 +171,9 @@ def main(argv: list[str] | None = None) -> int:
 
     json_seeds = [dumps(sample_plan(s)).encode("utf-8") for s in (1, 2)]
     json_seeds.append(json.dumps(json.loads(json_seeds[0]), separators=(",", ":")).encode("ascii"))
-    try:
-        import_workbook = importlib.import_module("dxroadmap.io.xlsx_import").import_workbook
-        xlsx = xlsx_seeds()
-    except ImportError:
-        import_workbook, xlsx = None, []
+    from dxroadmap.io.xlsx.read.workbook import import_workbook
+
+    xlsx = xlsx_seeds()
 
     counts = {"json": 0, "xlsx": 0, "json_refused": 0, "xlsx_refused": 0}
     spent = {"json": 0.0, "xlsx": 0.0}

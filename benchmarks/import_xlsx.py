@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import openpyxl  # noqa: E402
 from openpyxl.styles import PatternFill  # noqa: E402
 
-from dxroadmap.io.xlsx_import import import_workbook  # noqa: E402
+from dxroadmap.io.xlsx.read.workbook import import_workbook  # noqa: E402
 
 N_INITIATIVES = 2000
 YEARS = 5

@@ -65,10 +65,10 @@ def main() -> None:
     results = {"select_ms": [], "structure_edit_ms": [], "field_edit_ms": [], "scroll_ms": [], "validate_ms": []}
     for n in range(5):
         target = inits[1000 * n + 17]
-        results["select_ms"].append(timed(app, lambda: doc.select(target)))
+        results["select_ms"].append(timed(app, lambda target=target: doc.select(target)))
         results["structure_edit_ms"].append(timed(app, window.add_initiative))
-        results["field_edit_ms"].append(timed(app, lambda: doc.set_fields(target, name=f"改名{n}")))
-        results["scroll_ms"].append(timed(app, lambda: window.tree.verticalScrollBar().setValue(20000 * (n + 1))))
+        results["field_edit_ms"].append(timed(app, lambda target=target, n=n: doc.set_fields(target, name=f"改名{n}")))
+        results["scroll_ms"].append(timed(app, lambda n=n: window.tree.verticalScrollBar().setValue(20000 * (n + 1))))
         results["validate_ms"].append(timed(app, window.update_problems))
     print(f"initiatives: {plan.counts()['initiatives']}")
     print(f"phases: {plan.counts()['phases']}")

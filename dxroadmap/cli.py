@@ -42,8 +42,8 @@ def _fail(status: int, message: str) -> int:
 
 
 def _read(path: str):
-    from .io.errors import PlanReadError
-    from .io.formats import read_any
+    from dxroadmap.formats import read_any
+    from dxroadmap.io.errors import PlanReadError
 
     try:
         return read_any(path), None
@@ -56,8 +56,8 @@ def _read(path: str):
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from .io.errors import PlanWriteError
-    from .io.formats import WRITE_EXTENSIONS, write_any
+    from dxroadmap.formats import WRITE_EXTENSIONS, write_any
+    from dxroadmap.io.errors import PlanWriteError
 
     out = Path(args.output)
     ext = out.suffix.lower()
@@ -89,7 +89,7 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from .model.wareki import format_fiscal_year
+    from dxroadmap.model.wareki import format_fiscal_year
 
     result, error = _read(args.input)
     if error:
@@ -114,7 +114,7 @@ def _gui(argv: Sequence[str]) -> int:
     parser.add_argument("file", nargs="?", help="a plan (.json) or roadmap workbook (.xlsx) to open")
     args = parser.parse_args(argv)
     try:
-        from .ui.app import run
+        from dxroadmap.ui.app import run
     except ImportError as exc:
         return _fail(EXIT_USAGE, f"the editor cannot start because Qt is not available ({exc}).")
     return run(args.file)

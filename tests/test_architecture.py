@@ -1,4 +1,6 @@
-"""Dependencies point one way: ui → render → io → model. The pure layers never import Qt."""
+"""Dependencies point one way: cli|ui → formats → render → io → model. The pure layers never import Qt.
+
+import-linter (pyproject.toml) checks the same contracts in CI; this test keeps them visible in the suite."""
 
 import ast
 from pathlib import Path
@@ -7,9 +9,11 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "dxroadmap"
 FORBIDDEN = {
-    "model": ("PySide6", "pyqtgraph", "openpyxl", "shiboken6", "dxroadmap.io", "dxroadmap.render", "dxroadmap.ui"),
-    "io": ("PySide6", "pyqtgraph", "shiboken6", "dxroadmap.render", "dxroadmap.ui"),
-    "render": ("pyqtgraph", "dxroadmap.ui", "PySide6.QtWidgets"),
+    "model": ("PySide6", "pyqtgraph", "openpyxl", "shiboken6", "dxroadmap.io", "dxroadmap.render", "dxroadmap.ui",
+              "dxroadmap.formats", "dxroadmap.cli"),
+    "io": ("PySide6", "pyqtgraph", "shiboken6", "dxroadmap.render", "dxroadmap.ui", "dxroadmap.formats",
+           "dxroadmap.cli"),
+    "render": ("pyqtgraph", "dxroadmap.ui", "PySide6.QtWidgets", "dxroadmap.formats", "dxroadmap.cli"),
 }
 
 

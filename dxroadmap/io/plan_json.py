@@ -14,10 +14,10 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from ..model.fiscal import format_ym, parse_ym
-from ..model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
-from .atomic import atomic_write_bytes
-from .errors import PlanReadError, PlanWriteError
+from dxroadmap.io.errors import PlanReadError, PlanWriteError
+from dxroadmap.io.storage.atomic import atomic_write_bytes
+from dxroadmap.model.fiscal import format_ym, parse_ym
+from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
 
 __all__ = ["FORMAT", "VERSION", "plan_to_dict", "plan_from_dict", "dumps", "loads", "read_plan_json", "write_plan_json"]
 

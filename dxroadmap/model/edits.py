@@ -11,7 +11,7 @@ import enum
 import math
 from dataclasses import dataclass
 
-from .plan import Initiative, Milestone, Phase, Pillar, Plan
+from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
 
 __all__ = [
     "Snap",

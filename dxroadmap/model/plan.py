@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .fiscal import fy_first_month, fy_last_month
+from dxroadmap.model.fiscal import fy_first_month, fy_last_month
 
 __all__ = [
     "PhaseKind",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .plan import Initiative, Pillar, Plan
+from dxroadmap.model.plan import Initiative, Pillar, Plan
 
 __all__ = ["Row", "flatten_rows"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .plan import Initiative, Pillar, Plan
-from .wareki import format_fiscal_year, format_month
+from dxroadmap.model.plan import Initiative, Pillar, Plan
+from dxroadmap.model.wareki import format_fiscal_year, format_month
 
 __all__ = ["Problem", "validate", "MIN_FY", "MAX_FY"]
 

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .fiscal import fiscal_year_of, month_index, year_month
+from dxroadmap.model.fiscal import fiscal_year_of, month_index, year_month
 
 __all__ = [
     "YearStyle",

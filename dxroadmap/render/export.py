@@ -1,6 +1,6 @@
 """Export a plan's roadmap sheet as PDF (vector), PNG (choose the resolution) or SVG.
 
-Every file goes through :func:`dxroadmap.io.atomic.atomic_path`, so a failed export
+Every file goes through :func:`dxroadmap.io.storage.atomic.atomic_path`, so a failed export
 never leaves a half-written file under the real name.
 
 Images and pages: a PDF holds every page. A PNG or SVG holds one page: when the sheet
@@ -19,15 +19,15 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSize
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPageLayout, QPagedPaintDevice, QPainter, QPdfWriter
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPagedPaintDevice, QPageLayout, QPainter, QPdfWriter
 
-from ..io.atomic import atomic_path
-from ..io.errors import PlanWriteError
-from ..model.plan import Plan
-from .layout import SheetLayout, layout_sheet
-from .page_setup import PAPERS, PageSetup, paper_mm
-from .painter import paint_page
-from .pdf_text import preferred_code_points, repair_to_unicode
+from dxroadmap.io.errors import PlanWriteError
+from dxroadmap.io.storage.atomic import atomic_path
+from dxroadmap.model.plan import Plan
+from dxroadmap.render.layout import SheetLayout, layout_sheet
+from dxroadmap.render.page_setup import PAPERS, PageSetup, paper_mm
+from dxroadmap.render.painter import paint_page
+from dxroadmap.render.pdf_text import preferred_code_points, repair_to_unicode
 
 __all__ = ["ensure_app", "sheet_for", "write_pdf", "write_png", "write_svg", "page_paths", "setup_for_device",
            "paint_sheet", "CREATOR"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontDatabase
 
-from ..io.errors import PlanWriteError
+from dxroadmap.io.errors import PlanWriteError
 
 __all__ = ["CANDIDATES", "NoJapaneseFontError", "find_japanese_font", "make_font"]
 

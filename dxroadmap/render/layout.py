@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextLayout, QTextOption
 
-from ..model.fiscal import fy_first_month, fy_last_month, year_month
-from ..model.plan import Initiative, PhaseKind, Pillar, Plan
-from ..model.wareki import YearStyle, format_fiscal_year
-from .fonts import find_japanese_font, make_font
-from .page_setup import DateStyle, PageSetup
+from dxroadmap.model.fiscal import fy_first_month, fy_last_month, year_month
+from dxroadmap.model.plan import Initiative, PhaseKind, Pillar, Plan
+from dxroadmap.model.wareki import YearStyle, format_fiscal_year
+from dxroadmap.render.fonts import find_japanese_font, make_font
+from dxroadmap.render.page_setup import DateStyle, PageSetup
 
 __all__ = [
     "UNITS_PER_MM",
@@ -444,7 +444,7 @@ class _Builder:
             bars.append(BarGeom(rect, color, "", None, True, text_color_for(color), ph.start < self.first_month,
                                 ph.end > self.last_month, ph.kind, ph.uid, ph.label or ""))
             by_lane.setdefault(lane, []).append(idx)
-        for lane, idxs in by_lane.items():
+        for idxs in by_lane.values():
             for pos, idx in enumerate(idxs):
                 left_limit = self.text_w
                 if pos > 0:  # not over the previous bar, nor over a label it put beside itself

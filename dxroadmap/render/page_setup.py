@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize
 
-from ..model.plan import Plan
-from ..model.wareki import YearStyle
+from dxroadmap.model.plan import Plan
+from dxroadmap.model.wareki import YearStyle
 
 __all__ = ["PAPERS", "ORIENTATIONS", "FITS", "DateStyle", "PageSetup", "page_size", "paper_mm"]
 

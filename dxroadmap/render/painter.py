@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF
 
-from .layout import BarGeom, MilestoneGeom, RowGeom, SheetLayout, TextBox
+from dxroadmap.render.layout import BarGeom, MilestoneGeom, RowGeom, SheetLayout, TextBox
 
 __all__ = ["paint_page", "COLORS"]
 

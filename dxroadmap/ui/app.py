@@ -38,9 +38,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def run(path: str | None = None) -> int:
     """Open the editor (with ``path`` if given) and run until the window closes; returns the exit status."""
     app = make_application()
-    from .main_window import MainWindow
-    from .preferences import load_preferences, settings
-    from .strings import set_language
+    from dxroadmap.ui.main_window import MainWindow
+    from dxroadmap.ui.preferences import load_preferences, settings
+    from dxroadmap.ui.strings import set_language
 
     prefs = load_preferences()
     set_language(prefs.language)
@@ -49,7 +49,7 @@ def run(path: str | None = None) -> int:
     if not isinstance(geometry, QByteArray) or geometry.isEmpty():
         window.resize(1500, 900)
     window.show()
-    from .file_guard import offer_recoveries
+    from dxroadmap.ui.file_guard import offer_recoveries
 
     restored = offer_recoveries(window)  # autosaves of a crashed session first
     if path and not (restored and window.file_guard.path is not None and Path(path).resolve() == Path(window.file_guard.path).resolve()):

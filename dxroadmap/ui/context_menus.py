@@ -12,11 +12,11 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QMenu, QWidget
 
-from ..model.edits import locate
-from ..model.fiscal import fiscal_year_of, fy_first_month, fy_last_month
-from ..model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
-from .document import Document
-from .strings import tr
+from dxroadmap.model.edits import locate
+from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month, fy_last_month
+from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
+from dxroadmap.ui.document import Document
+from dxroadmap.ui.strings import tr
 
 __all__ = ["new_phase", "add_phase_at", "add_milestone_at", "add_initiative_near", "add_subaction", "add_pillar_after",
            "delete_object", "build_context_menu", "MenuHandler"]

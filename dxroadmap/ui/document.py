@@ -23,8 +23,8 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..model import edits
-from ..model.plan import Initiative, Milestone, Phase, Pillar, Plan
+from dxroadmap.model import edits
+from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
 
 __all__ = ["Document", "PlanCommand"]
 

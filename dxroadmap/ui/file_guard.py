@@ -2,8 +2,8 @@
 
 :class:`FileGuard` is a QObject owned by the main window. The window calls it at a few
 points (open, before and after writing, close, preference change); the guard does the
-rest with :mod:`dxroadmap.io.recovery`, :mod:`~dxroadmap.io.lockfile` and
-:mod:`~dxroadmap.io.disk_state`:
+rest with :mod:`dxroadmap.io.storage.recovery`, :mod:`~dxroadmap.io.storage.lockfile` and
+:mod:`~dxroadmap.io.storage.fingerprint`:
 
 - an autosave timer (Preferences' interval, 0 = off) writes a recovery copy while the
   plan has unsaved changes; a clean save or a clean close removes it, and
@@ -32,16 +32,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem,
-                               QMessageBox, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..io import disk_state, lockfile, recovery
-from ..io.errors import PlanReadError, PlanWriteError
-from .strings import language, tr
+from dxroadmap.io.errors import PlanReadError, PlanWriteError
+from dxroadmap.io.storage import fingerprint as disk_state
+from dxroadmap.io.storage import lockfile, recovery
+from dxroadmap.ui.strings import language, tr
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .document import Document
-    from .main_window import MainWindow
+    from dxroadmap.ui.document import Document
+    from dxroadmap.ui.main_window import MainWindow
 
 __all__ = ["FileGuard", "ask", "make_box", "choose_recovery", "RecoveryDialog", "offer_recoveries",
            "ACTIVATION_CHECK_SECONDS"]
@@ -171,7 +182,7 @@ class FileGuard(QObject):
                     before = None
             except OSError:
                 pass
-        from .main_window import written_by_dxroadmap
+        from dxroadmap.ui.main_window import written_by_dxroadmap
 
         self.window._foreign_workbook = bool(source and Path(source).suffix.lower() in (".xlsx", ".xlsm")
                                              and os.path.exists(source) and not written_by_dxroadmap(source))

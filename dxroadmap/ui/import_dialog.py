@@ -24,18 +24,38 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QMessageBox,
-                               QProgressDialog, QSpinBox, QSplitter, QTableView, QTableWidget, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QProgressDialog,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..io.errors import PlanReadError
-from ..io.xlsx_grid import SheetGrid, as_text
-from ..io.xlsx_import import Detection, SheetOverrides, WorkbookReader
-from ..model.fiscal import fiscal_year_of, format_ym, fy_first_month, year_month
-from ..model.plan import Plan
-from ..model.wareki import YearStyle, format_fiscal_year, parse_fiscal_year
-from .strings import language
+from dxroadmap.io.errors import PlanReadError
+from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
+from dxroadmap.io.xlsx.read.workbook import Detection, SheetOverrides, WorkbookReader
+from dxroadmap.model.fiscal import fiscal_year_of, format_ym, fy_first_month, year_month
+from dxroadmap.model.plan import Plan
+from dxroadmap.model.wareki import YearStyle, format_fiscal_year, parse_fiscal_year
+from dxroadmap.ui.strings import language
 
 __all__ = ["ImportDialog", "run_import_dialog", "office_signature", "load_with_progress", "ROLE_CHOICES"]
 

@@ -12,15 +12,28 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QColorDialog, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..model.fiscal import fiscal_month_number, fiscal_year_of, fy_first_month, year_month
-from ..model.plan import PRIORITY_ITEMS, Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
-from ..model.wareki import YearStyle, format_fiscal_year, format_span
-from .document import Document
-from .strings import language, tr
+from dxroadmap.model.fiscal import fiscal_month_number, fiscal_year_of, fy_first_month, year_month
+from dxroadmap.model.plan import PRIORITY_ITEMS, Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
+from dxroadmap.model.wareki import YearStyle, format_fiscal_year, format_span
+from dxroadmap.ui.document import Document
+from dxroadmap.ui.strings import language, tr
 
 __all__ = ["Inspector", "MonthPicker", "STATUS_CHOICES"]
 
@@ -306,7 +319,6 @@ class Inspector(QWidget):
     def _period_changed(self, edge: str) -> None:
         if self._updating:
             return
-        plan = self.document.plan
         start, end = int(self.period_start.currentData()), int(self.period_end.currentData())
         if edge == "start":
             end = max(end, start)

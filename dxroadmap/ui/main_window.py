@@ -7,34 +7,68 @@ same row height and header height, and they scroll together.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import re
 import zipfile
 from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import (QAction, QCloseEvent, QContextMenuEvent, QDragEnterEvent, QDropEvent, QKeyEvent, QKeySequence,
-                           QMouseEvent)
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDockWidget, QFileDialog, QHeaderView, QLabel,
-                               QMainWindow, QMenu, QMessageBox, QSplitter, QToolButton, QTreeView, QWidget)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QToolButton,
+    QTreeView,
+    QWidget,
+)
 
-from ..io.errors import PlanReadError, PlanWriteError
-from ..model.plan import Initiative, Milestone, Phase, Pillar, Plan
-from ..model.rows import Row, flatten_rows
-from ..model.validation import validate
-from ..model.wareki import format_span
-from .context_menus import (add_initiative_near, add_milestone_at, add_phase_at, add_pillar_after, add_subaction,
-                            build_context_menu, delete_object)
-from .document import Document
-from .file_guard import FileGuard
-from .inspector import Inspector
-from .preferences import (Preferences, PreferencesDialog, add_recent_file, clear_recent_files, load_preferences,
-                          recent_files, save_preferences, settings)
-from .strings import language, set_language, tr, tr_command
-from .timeline import TimelineView
-from .tree_model import COL_DEPARTMENTS, COL_NAME, COL_SUMMARY, PlanTreeModel
+from dxroadmap.io.errors import PlanReadError, PlanWriteError
+from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
+from dxroadmap.model.rows import Row, flatten_rows
+from dxroadmap.model.validation import validate
+from dxroadmap.model.wareki import format_span
+from dxroadmap.ui.context_menus import (
+    add_initiative_near,
+    add_milestone_at,
+    add_phase_at,
+    add_pillar_after,
+    add_subaction,
+    build_context_menu,
+    delete_object,
+)
+from dxroadmap.ui.document import Document
+from dxroadmap.ui.file_guard import FileGuard
+from dxroadmap.ui.inspector import Inspector
+from dxroadmap.ui.preferences import (
+    Preferences,
+    PreferencesDialog,
+    add_recent_file,
+    clear_recent_files,
+    load_preferences,
+    recent_files,
+    save_preferences,
+    settings,
+)
+from dxroadmap.ui.strings import language, set_language, tr, tr_command
+from dxroadmap.ui.timeline import TimelineView
+from dxroadmap.ui.tree_model import COL_DEPARTMENTS, COL_NAME, COL_SUMMARY, PlanTreeModel
 
 __all__ = ["MainWindow", "new_plan", "written_by_dxroadmap", "OPEN_EXTENSIONS", "SAVE_EXTENSIONS"]
 
@@ -58,13 +92,6 @@ def written_by_dxroadmap(path: str | Path) -> bool:
     except (OSError, zipfile.BadZipFile, KeyError, RuntimeError):
         return False
     return False
-
-
-def _module_available(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class PlanTree(QTreeView):
@@ -231,9 +258,6 @@ class MainWindow(QMainWindow):
         self.act_about = self._action("act.about", self._about)
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
-        available = _module_available("dxroadmap.ui.print_dialog")
-        for action in (self.act_print, self.act_export_pdf, self.act_export_image):
-            action.setEnabled(available)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -663,13 +687,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ printing (another module)
 
     def _print_call(self, name: str) -> None:
-        try:
-            module = importlib.import_module("dxroadmap.ui.print_dialog")
-            func = getattr(module, name)
-        except (ImportError, AttributeError):
-            for action in (self.act_print, self.act_export_pdf, self.act_export_image):
-                action.setEnabled(False)
-            return
+        from dxroadmap.ui import print_dialog
+
+        func = getattr(print_dialog, name)
         try:
             func(self, self.document.plan)
         except (PlanWriteError, OSError) as exc:
@@ -715,18 +735,12 @@ class MainWindow(QMainWindow):
     def _read(self, path: Path):
         """(plan, warnings) or None when the user cancelled the import dialog."""
         # An office's workbook goes through the import dialog (when installed); our own files read back losslessly.
-        if path.suffix.lower() in (".xlsx", ".xlsm") and path.exists() and not written_by_dxroadmap(path) \
-                and _module_available("dxroadmap.ui.import_dialog"):
-            module = importlib.import_module("dxroadmap.ui.import_dialog")
-            runner = getattr(module, "run_import_dialog", None)
-            if runner is not None:
-                result = runner(self, str(path))
-                if result is None:
-                    return None
-                if isinstance(result, Plan):
-                    return result, []
-                return result.plan, list(getattr(result, "warnings", []) or [])
-        from ..io.formats import read_any
+        if path.suffix.lower() in (".xlsx", ".xlsm") and path.exists() and not written_by_dxroadmap(path):
+            from dxroadmap.ui.import_dialog import run_import_dialog
+
+            plan = run_import_dialog(self, str(path))
+            return None if plan is None else (plan, [])
+        from dxroadmap.formats import read_any
 
         result = read_any(path)
         return result.plan, list(result.warnings)
@@ -804,10 +818,7 @@ class MainWindow(QMainWindow):
         return self.write_to(path)
 
     def _save_filters(self) -> list[str]:
-        filters = [tr("file.filter.xlsx"), tr("file.filter.json")]
-        if not _module_available("dxroadmap.io.xlsx_export"):
-            filters.reverse()
-        return filters
+        return [tr("file.filter.xlsx"), tr("file.filter.json")]
 
     def save_as(self) -> bool:
         filters = self._save_filters()
@@ -837,7 +848,7 @@ class MainWindow(QMainWindow):
 
     def write_to(self, path: str) -> bool:
         """Write the plan to ``path`` (format from the extension, atomically); a dialog on failure."""
-        from ..io.formats import write_any
+        from dxroadmap.formats import write_any
 
         target = Path(path)
         verdict = self.file_guard.before_write(target)  # read-only, changed on disk, locked by someone

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from ..model.edits import Snap
-from ..model.wareki import YearStyle
-from .strings import LANGUAGES, tr
+from dxroadmap.model.edits import Snap
+from dxroadmap.model.wareki import YearStyle
+from dxroadmap.ui.strings import LANGUAGES, tr
 
 __all__ = ["Preferences", "load_preferences", "save_preferences", "PreferencesDialog", "settings",
            "recent_files", "add_recent_file", "clear_recent_files", "MAX_RECENT"]

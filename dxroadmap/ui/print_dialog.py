@@ -34,12 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..io.errors import PlanWriteError
-from ..model.plan import Plan
-from ..model.wareki import YearStyle, format_fiscal_year
-from ..render.export import paint_sheet, sheet_for, write_pdf, write_png, write_svg
-from ..render.layout import format_print_date
-from ..render.page_setup import DateStyle, PageSetup
+from dxroadmap.io.errors import PlanWriteError
+from dxroadmap.model.plan import Plan
+from dxroadmap.model.wareki import YearStyle, format_fiscal_year
+from dxroadmap.render.export import paint_sheet, sheet_for, write_pdf, write_png, write_svg
+from dxroadmap.render.layout import format_print_date
+from dxroadmap.render.page_setup import DateStyle, PageSetup
+from dxroadmap.ui.strings import language
 
 __all__ = ["PageSetupDialog", "print_preview", "export_pdf", "export_image"]
 
@@ -132,10 +133,6 @@ _session: dict[str, object] = {}  # last page setup / dpi / image format, for th
 
 
 def _lang() -> str:
-    try:
-        from .strings import language
-    except ImportError:  # pragma: no cover - the string table ships with the editor
-        return "ja"
     lang = language()
     return lang if lang in _TEXT else "ja"
 

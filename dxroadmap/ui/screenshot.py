@@ -25,9 +25,9 @@ def _settle(app: QApplication, rounds: int = 20) -> None:
 
 def take_screenshot(plan_path: str, out_path: str, width: int = 1600, height: int = 900) -> None:
     """Open ``plan_path`` in a ``width``×``height`` main window and save it to ``out_path``."""
-    from .app import make_application
-    from .main_window import MainWindow
-    from .preferences import Preferences
+    from dxroadmap.ui.app import make_application
+    from dxroadmap.ui.main_window import MainWindow
+    from dxroadmap.ui.preferences import Preferences
 
     # A copy in a private folder: the sample's own lock (another open dxroadmap) or crash
     # autosaves of this machine must not put a modal question in front of the picture.

@@ -444,7 +444,7 @@ def set_language(lang: str) -> None:
     global _language
     _language = lang if lang in TABLE else "ja"
     try:
-        from .qt_translations import apply_qt_language
+        from dxroadmap.ui.qt_translations import apply_qt_language
     except ImportError:  # no Qt: the table still works for tests of text alone
         return
     apply_qt_language(_language)

@@ -15,10 +15,10 @@ import re
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QBrush, QFont
 
-from ..model.plan import Initiative, Pillar
-from .document import Document
-from .strings import tr
-from .timeline.style import PILLAR_HUES, PILLAR_TEXT
+from dxroadmap.model.plan import Initiative, Pillar
+from dxroadmap.ui.document import Document
+from dxroadmap.ui.strings import tr
+from dxroadmap.ui.timeline.style import PILLAR_HUES, PILLAR_TEXT
 
 __all__ = ["PlanTreeModel", "MIME_TYPE", "COL_NAME", "COL_DEPARTMENTS", "COL_SUMMARY", "split_departments",
            "join_departments"]

@@ -476,7 +476,6 @@ def draw_shapes_half(doc, case: dict) -> None:
                 s.set(col0 + h0, r, ph["label"])
                 s.shape("LineShape", left, y + h / 2, right - left, 0, arrow=True)
             elif n == 2 and k == 0:  # a grouped bar: a rectangle and a text box made into one group
-                from com.sun.star.awt import Point, Size
 
                 rect = s.shape("RectangleShape", left, y + h * 0.2, right - left, h * 0.6, fill=0xF8CBAD)
                 label = s.shape("TextShape", left + 100, y + h * 0.25, 1500, h * 0.5, text=ph["label"])

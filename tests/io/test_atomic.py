@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from dxroadmap.io import atomic
-from dxroadmap.io.atomic import SaveError, atomic_path, atomic_write_bytes, backup_path_for, cleanup_temp_files
 from dxroadmap.io.errors import PlanWriteError
 from dxroadmap.io.plan_json import read_plan_json, write_plan_json
+from dxroadmap.io.storage import atomic
+from dxroadmap.io.storage.atomic import SaveError, atomic_path, atomic_write_bytes, backup_path_for, cleanup_temp_files
 from dxroadmap.model.plan import Plan
 
 

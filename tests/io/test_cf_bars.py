@@ -17,7 +17,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
-from dxroadmap.io.xlsx_import import import_workbook
+from dxroadmap.io.xlsx.read.workbook import import_workbook
 from dxroadmap.model.fiscal import format_ym
 
 REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real-workbooks"

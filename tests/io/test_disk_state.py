@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-from dxroadmap.io import disk_state
-from dxroadmap.io.atomic import atomic_write_bytes
-from dxroadmap.io.disk_state import changed_since, fingerprint
 from dxroadmap.io.plan_json import write_plan_json
+from dxroadmap.io.storage import fingerprint as disk_state
+from dxroadmap.io.storage.atomic import atomic_write_bytes
+from dxroadmap.io.storage.fingerprint import changed_since, fingerprint
 from dxroadmap.model.plan import Plan
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from dxroadmap.formats import read_any
 from dxroadmap.io.errors import PlanReadError
-from dxroadmap.io.formats import read_any
 from dxroadmap.io.plan_json import plan_to_dict
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"

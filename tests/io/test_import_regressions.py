@@ -4,9 +4,9 @@ import zipfile
 
 import pytest
 
+from dxroadmap.formats import read_any
 from dxroadmap.io.errors import PlanReadError
-from dxroadmap.io.formats import read_any
-from dxroadmap.io.xlsx_export import write_workbook
+from dxroadmap.io.xlsx.export import write_workbook
 from dxroadmap.model.fiscal import month_index
 from dxroadmap.model.plan import Initiative, Phase, Pillar, Plan
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from dxroadmap.io.atomic import backup_path_for, cleanup_temp_files
 from dxroadmap.io.plan_json import dumps, plan_to_dict, read_plan_json, write_plan_json
+from dxroadmap.io.storage.atomic import backup_path_for, cleanup_temp_files
 from dxroadmap.model.fiscal import month_index
 from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan, guess_kind
 
@@ -43,7 +43,7 @@ from dxroadmap.io.plan_json import read_plan_json, write_plan_json
 fmt, seed, target = sys.argv[1], sys.argv[2], sys.argv[3]
 plan = read_plan_json(seed)
 if fmt == "xlsx":
-    from dxroadmap.io.xlsx_export import write_workbook as write
+    from dxroadmap.io.xlsx.export import write_workbook as write
 else:
     write = write_plan_json
 print("ready", flush=True)
@@ -177,7 +177,7 @@ def test_killed_json_saves_leave_the_old_or_the_new_plan(tmp_path):
 
 
 def test_killed_xlsx_saves_leave_the_old_or_the_new_workbook(tmp_path):
-    xlsx_export = pytest.importorskip("dxroadmap.io.xlsx_export")
+    from dxroadmap.io.xlsx import export as xlsx_export
     plan = big_plan(40)
     seed = tmp_path / "seed.json"
     seed.write_text(dumps(plan), encoding="utf-8")

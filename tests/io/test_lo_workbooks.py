@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from dxroadmap.io.formats import read_any
-from dxroadmap.io.xlsx_import import import_workbook
+from dxroadmap.formats import read_any
+from dxroadmap.io.xlsx.read.workbook import import_workbook
 from dxroadmap.model.fiscal import format_ym
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "workbooks"

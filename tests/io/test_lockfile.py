@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from dxroadmap.io import lockfile
 from dxroadmap.io.errors import PlanWriteError
-from dxroadmap.io.lockfile import Lock, LockHeld, LockInfo, acquire, lock_path_for, read_lock, take_over
+from dxroadmap.io.storage import lockfile
+from dxroadmap.io.storage.lockfile import Lock, LockHeld, LockInfo, acquire, lock_path_for, read_lock, take_over
 
 
 @pytest.fixture

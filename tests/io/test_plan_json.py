@@ -109,8 +109,8 @@ def test_failed_save_leaves_old_file(tmp_path, monkeypatch):
 
 
 def test_write_any_keeps_a_backup_of_plan_files_only(tmp_path):
-    from dxroadmap.io.atomic import backup_path_for
-    from dxroadmap.io.formats import write_any
+    from dxroadmap.formats import write_any
+    from dxroadmap.io.storage.atomic import backup_path_for
     path = tmp_path / "plan.json"
     write_any(Plan(title="first"), path, backup=True)
     write_any(Plan(title="second"), path, backup=True)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from dxroadmap.formats import read_any
 from dxroadmap.io.errors import PlanReadError
-from dxroadmap.io.formats import read_any
 from dxroadmap.model.validation import validate
 
 REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real-workbooks"

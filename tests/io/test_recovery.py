@@ -12,11 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from dxroadmap.io import recovery
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.io.plan_json import plan_to_dict
-from dxroadmap.io.recovery import (discard, discard_for_session, list_recoveries, new_session_id, recovery_dir,
-                                   save_recovery)
+from dxroadmap.io.storage.recovery import (
+    discard,
+    discard_for_session,
+    list_recoveries,
+    new_session_id,
+    recovery_dir,
+    save_recovery,
+)
 from dxroadmap.model.fiscal import month_index
 from dxroadmap.model.plan import Initiative, Phase, Pillar, Plan
 
@@ -48,7 +53,7 @@ def run_child(code: str, data: Path, *, wait: bool = True):
 
 CRASHING_SESSION = """
     import os
-    from dxroadmap.io.recovery import save_recovery
+    from dxroadmap.io.storage.recovery import save_recovery
     from dxroadmap.model.plan import Plan, Pillar, Initiative
     plan = Plan(title="クラッシュした計画", pillars=[Pillar("柱", [Initiative("取組")])])
     save_recovery(plan, {source!r}, "sess-1")
@@ -111,7 +116,7 @@ def test_crashed_session_is_offered_and_can_be_restored_or_discarded(data, tmp_p
 def test_session_of_another_running_dxroadmap_is_offered_only_after_it_dies(data):
     child = run_child("""
         import sys, time
-        from dxroadmap.io.recovery import save_recovery
+        from dxroadmap.io.storage.recovery import save_recovery
         from dxroadmap.model.plan import Plan
         save_recovery(Plan(title="開いたまま"), None, "other-1")
         print("saved", flush=True)

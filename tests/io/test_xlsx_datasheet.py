@@ -15,10 +15,17 @@ from hypothesis import strategies as st
 
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.io.plan_json import read_plan_json
-from dxroadmap.io.xlsx_datasheet import (MARKER, SHEET_NAME, decode_text, encode_text, read_data_sheet_quickly,
-                                         read_plan_from_data_sheet, write_data_sheet)
-from dxroadmap.io.xlsx_export import SHEET_NAME as ROADMAP_SHEET
-from dxroadmap.io.xlsx_export import write_workbook
+from dxroadmap.io.xlsx.datasheet import (
+    MARKER,
+    SHEET_NAME,
+    decode_text,
+    encode_text,
+    read_data_sheet_quickly,
+    read_plan_from_data_sheet,
+    write_data_sheet,
+)
+from dxroadmap.io.xlsx.export import SHEET_NAME as ROADMAP_SHEET
+from dxroadmap.io.xlsx.export import write_workbook
 from dxroadmap.model.fiscal import month_index, parse_ym
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
 
@@ -143,8 +150,8 @@ def test_every_sample_and_fixture_plan_round_trips(tmp_path):
     if not plans:
         pytest.skip("no samples/*.json and no ../shared fixtures")
     try:
-        from dxroadmap.io.formats import read_any
-        import dxroadmap.io.xlsx_import  # noqa: F401
+        import dxroadmap.io.xlsx.read.workbook  # noqa: F401
+        from dxroadmap.formats import read_any
     except ImportError:
         read_any = None
     for name, plan in plans:
@@ -155,8 +162,8 @@ def test_every_sample_and_fixture_plan_round_trips(tmp_path):
 
 
 def test_through_the_importer_when_it_exists(tmp_path):
-    pytest.importorskip("dxroadmap.io.xlsx_import")
-    from dxroadmap.io.formats import read_any, write_any
+
+    from dxroadmap.formats import read_any, write_any
 
     plan = rich_plan()
     path = tmp_path / "via_formats.xlsx"
@@ -386,8 +393,8 @@ def test_without_the_roadmap_sheet_the_data_sheet_is_all_there_is(tmp_path):
 
 
 def test_importer_takes_the_colleagues_edit_from_the_visible_sheet(tmp_path):
-    pytest.importorskip("dxroadmap.io.xlsx_import")
-    from dxroadmap.io.formats import read_any
+
+    from dxroadmap.formats import read_any
 
     result = read_any(_edit_roadmap(tmp_path, _rename_first_initiative))
     names = [i.name for i in result.plan.initiatives()]
@@ -397,8 +404,8 @@ def test_importer_takes_the_colleagues_edit_from_the_visible_sheet(tmp_path):
 
 def test_the_visible_sheet_alone_reads_back_by_month(tmp_path):
     """With the data sheet gone, the month-resolution roadmap sheet still carries every contract key."""
-    pytest.importorskip("dxroadmap.io.xlsx_import")
-    from dxroadmap.io.formats import read_any
+
+    from dxroadmap.formats import read_any
 
     sample = REPO / "samples" / "matsumae.json"
     if not sample.exists():

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from dxroadmap.io import xlsx_drawing
 from dxroadmap.io.errors import PlanReadError
-from dxroadmap.io.xlsx_drawing import Shape, read_sheet_shapes
+from dxroadmap.io.xlsx.drawing import shapes as xlsx_drawing
+from dxroadmap.io.xlsx.drawing.shapes import Shape, read_sheet_shapes
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 FIXTURES = SHARED / "fixtures"
@@ -487,7 +487,7 @@ def test_damaged_parts_never_crash(fuzz_base, tmp_path):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from dxroadmap.io.xlsx_safety import check_workbook
+    from dxroadmap.io.xlsx.package.preflight import check_workbook
 
     names = sorted(n for n in fuzz_base if n.endswith((".xml", ".rels")))
 

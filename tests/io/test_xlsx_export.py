@@ -12,9 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from dxroadmap.formats import write_any
 from dxroadmap.io.errors import PlanWriteError
-from dxroadmap.io.formats import write_any
-from dxroadmap.io.xlsx_export import SHEET_NAME, write_workbook
+from dxroadmap.io.xlsx.export import SHEET_NAME, write_workbook
 from dxroadmap.model.fiscal import month_index as m
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
 

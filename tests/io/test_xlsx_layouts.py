@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.styles.colors import Color
 
 from dxroadmap.io.errors import PlanReadError
-from dxroadmap.io.xlsx_import import SheetOverrides, detect, import_workbook
+from dxroadmap.io.xlsx.read.workbook import SheetOverrides, detect, import_workbook
 from dxroadmap.model.fiscal import format_ym, month_index
 
 
@@ -373,7 +373,7 @@ def test_overrides_can_skip_a_sheet_and_ignore_a_column(tmp_path):
 
 
 def test_exported_workbook_reads_back_the_same_plan_even_without_its_data_sheet(tmp_path):
-    from dxroadmap.io.xlsx_export import write_workbook
+    from dxroadmap.io.xlsx.export import write_workbook
     from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
 
     plan = Plan(title="往復町ＤＸ推進計画", start_fy=2024, end_fy=2026, pillars=[
@@ -446,7 +446,7 @@ def test_cards_with_own_schedule_rows_sub_actions_and_notes(tmp_path):
 
 
 def test_merge_mapping_is_bounded(monkeypatch):
-    from dxroadmap.io import xlsx_grid
+    from dxroadmap.io.xlsx.read import grid as xlsx_grid
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -461,7 +461,7 @@ def test_merge_mapping_is_bounded(monkeypatch):
 
 
 def test_a_damaged_data_sheet_falls_back_to_the_visible_roadmap(tmp_path):
-    from dxroadmap.io.xlsx_export import write_workbook
+    from dxroadmap.io.xlsx.export import write_workbook
     from dxroadmap.model.plan import Initiative, Phase, Pillar, Plan
 
     plan = Plan(title="壊れ町", start_fy=2024, end_fy=2025, pillars=[

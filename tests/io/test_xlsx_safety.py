@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from dxroadmap.io import xlsx_safety
 from dxroadmap.io.errors import PlanReadError
-from dxroadmap.io.xlsx_safety import check_workbook, sheet_names
+from dxroadmap.io.xlsx.package import preflight as xlsx_safety
+from dxroadmap.io.xlsx.package.preflight import check_workbook, sheet_names
 
 from .test_xlsx_drawing import BILLION_LAUGHS, build_workbook, sp, two_cell
 

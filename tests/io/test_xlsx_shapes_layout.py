@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from dxroadmap.io.xlsx_import import import_workbook
+from dxroadmap.io.xlsx.read.workbook import import_workbook
 from dxroadmap.model.fiscal import format_ym
 
 EMU_PX = 9525

@@ -21,7 +21,6 @@ def _init(name, summary, depts, phases, milestones=()):
 
 def built_matsumae() -> Plan:
     """松前町ＤＸ推進計画's roadmap tables 7-1..7-4 (names, summaries and schedules from the plan text)."""
-    full = ((2023, 4), (2028, 3))
     base = Pillar("ＤＸの土台", [
         _init("デジタル人材の育成",
               "今後職員の減員が想定されることから、業務量の削減が急務となっています。実際の現場の課題をテーマとし、"

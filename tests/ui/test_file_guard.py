@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtCore import QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
-from dxroadmap.io import lockfile, recovery
 from dxroadmap.io.plan_json import plan_to_dict, read_plan_json, write_plan_json
+from dxroadmap.io.storage import lockfile, recovery
 from dxroadmap.model.fiscal import month_index
 from dxroadmap.model.plan import Initiative, Phase, PhaseKind, Pillar, Plan
 from dxroadmap.ui import file_guard
@@ -365,8 +365,8 @@ def test_a_lock_taken_over_by_someone_else_turns_the_window_read_only(window, as
 
 
 def test_an_excel_owner_file_is_named(window, asked, tmp_path):
-    pytest.importorskip("dxroadmap.io.xlsx_export")
-    from dxroadmap.io.formats import write_any
+
+    from dxroadmap.formats import write_any
 
     book = tmp_path / "計画.xlsx"
     write_any(town_plan(), book)
@@ -452,7 +452,7 @@ def test_a_clean_close_removes_lock_and_recovery(asked, plan_path, qtbot):
 
 def test_another_process_holds_the_plan_and_its_crash_frees_it(window, asked, plan_path, qtbot):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from dxroadmap.io.lockfile import acquire; "
+        [sys.executable, "-c", "import sys; from dxroadmap.io.storage.lockfile import acquire; "
          "lock = acquire(sys.argv[1], user='鈴木'); print(type(lock).__name__, flush=True); sys.stdin.read()",
          str(plan_path)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=str(Path(__file__).resolve().parents[2]))

@@ -10,7 +10,7 @@ from openpyxl.styles import PatternFill
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from dxroadmap.io.xlsx_import import WorkbookReader
+from dxroadmap.io.xlsx.read.workbook import WorkbookReader
 from dxroadmap.model.fiscal import format_ym
 from dxroadmap.ui import import_dialog as mod
 from dxroadmap.ui.import_dialog import ImportDialog, run_import_dialog

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -305,8 +304,7 @@ def test_save_as_json_and_xlsx_then_reopen_keeps_the_plan(window, tmp_path, monk
     window.load_file(plan_file(tmp_path))
     window.document.set_fields(window.document.plan.pillars[0].initiatives[0], summary="来庁不要の手続を増やす")
     expected = plan_to_dict(window.document.plan)
-    formats = [".json"] + ([".xlsx"] if importlib.util.find_spec("dxroadmap.io.xlsx_import") else [])
-    for ext in formats:
+    for ext in (".json", ".xlsx"):
         target = tmp_path / f"保存{ext}"
         calls = save_as_to(monkeypatch, target)
         assert window.act_save_as.trigger() is None and target.exists()
@@ -334,9 +332,9 @@ def test_a_new_plan_saves_as_xlsx_by_default(window, tmp_path, monkeypatch):
 def test_saving_over_an_offices_own_workbook_asks_first(window, tmp_path, monkeypatch, dialogs):
     import shutil
 
-    if not importlib.util.find_spec("dxroadmap.io.xlsx_import"):
-        pytest.skip("xlsx import is not installed")
-    monkeypatch.setattr("dxroadmap.ui.main_window._module_available", lambda name: name != "dxroadmap.ui.import_dialog")
+    from dxroadmap.io.xlsx.read.workbook import import_workbook
+
+    monkeypatch.setattr("dxroadmap.ui.import_dialog.run_import_dialog", lambda parent, path: import_workbook(path).plan)
     original = tmp_path / "松前町.xlsx"
     shutil.copy(SHARED / "fixtures" / "s01_yearfill_matsumae.xlsx", original)
     assert not written_by_dxroadmap(original)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
-from dxroadmap.io.xlsx_import import WorkbookReader
+from dxroadmap.io.xlsx.read.workbook import WorkbookReader
 from dxroadmap.ui import strings
 from dxroadmap.ui.import_dialog import ROLE_ROWS, ImportDialog, layout_text
 

@@ -9,8 +9,7 @@ from dxroadmap.model.plan import Initiative, Phase, Pillar, Plan
 from dxroadmap.model.rows import flatten_rows
 from dxroadmap.ui.document import Document
 from dxroadmap.ui.strings import set_language
-from dxroadmap.ui.tree_model import (COL_DEPARTMENTS, COL_NAME, COL_SUMMARY, MIME_TYPE, PlanTreeModel,
-                                     split_departments)
+from dxroadmap.ui.tree_model import COL_DEPARTMENTS, COL_NAME, COL_SUMMARY, MIME_TYPE, PlanTreeModel, split_departments
 
 Move = Qt.DropAction.MoveAction
 

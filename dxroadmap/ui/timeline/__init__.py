@@ -1,5 +1,5 @@
 """The fiscal-year Gantt timeline of the editor (pyqtgraph; x in months, y in rows)."""
 
-from .view import TimelineView
+from dxroadmap.ui.timeline.view import TimelineView
 
 __all__ = ["TimelineView"]

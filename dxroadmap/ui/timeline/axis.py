@@ -15,10 +15,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ...model.fiscal import fiscal_year_of, year_month
-from ...model.wareki import YearStyle, format_fiscal_year
-from . import style
-from .state import TimelineState
+from dxroadmap.model.fiscal import fiscal_year_of, year_month
+from dxroadmap.model.wareki import YearStyle, format_fiscal_year
+from dxroadmap.ui.timeline import style
+from dxroadmap.ui.timeline.state import TimelineState
 
 __all__ = ["HeaderWidget", "year_labels", "sub_unit"]
 

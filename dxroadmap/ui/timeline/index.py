@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...model.plan import Initiative, Milestone, Phase
-from ...model.rows import Row
+from dxroadmap.model.plan import Initiative, Milestone, Phase
+from dxroadmap.model.rows import Row
 
 __all__ = ["ScheduleIndex"]
 
@@ -28,7 +28,7 @@ def _lanes(starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
     lanes = [0] * len(starts)
     nxt = [_NO_NEXT] * len(starts)
     for i, (s, e) in enumerate(zip(starts, ends)):
-        for lane, last_end in enumerate(lane_end):
+        for lane, last_end in enumerate(lane_end):  # noqa: B007 (the lane found is used after the loop)
             if last_end < s:
                 break
         else:

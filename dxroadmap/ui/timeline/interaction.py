@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtWidgets import QToolTip
 
-from ...model.edits import Snap, snap_month
-from ...model.fiscal import fiscal_year_of, fy_first_month
-from ...model.plan import Initiative, Milestone, Phase, PhaseKind
-from . import style, texts
-from .layers import Mapper, bar_pixel_rect
-from .state import TimelineState
+from dxroadmap.model.edits import Snap, snap_month
+from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month
+from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind
+from dxroadmap.ui.timeline import style, texts
+from dxroadmap.ui.timeline.layers import Mapper, bar_pixel_rect
+from dxroadmap.ui.timeline.state import TimelineState
 
 if TYPE_CHECKING:
-    from .view import TimelineView
+    from dxroadmap.ui.timeline.view import TimelineView
 
 __all__ = ["Hit", "hit_test", "drag_result", "new_phase_at", "Controller"]
 

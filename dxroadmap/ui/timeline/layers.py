@@ -18,9 +18,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from ...model.plan import Initiative, Milestone, Phase, Pillar
-from . import style
-from .state import TimelineState
+from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar
+from dxroadmap.ui.timeline import style
+from dxroadmap.ui.timeline.state import TimelineState
 
 _NO_NEXT = int(np.iinfo(np.int64).max)
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...model.fiscal import month_index
-from ...model.plan import Milestone, Phase
-from ...model.rows import Row
-from ...model.wareki import YearStyle
-from .index import ScheduleIndex
+from dxroadmap.model.fiscal import month_index
+from dxroadmap.model.plan import Milestone, Phase
+from dxroadmap.model.rows import Row
+from dxroadmap.model.wareki import YearStyle
+from dxroadmap.ui.timeline.index import ScheduleIndex
 
 __all__ = ["TimelineState", "today_position"]
 

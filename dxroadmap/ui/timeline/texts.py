@@ -7,9 +7,9 @@ formatting, which differs by language beyond a table lookup.
 
 from __future__ import annotations
 
-from ...model.fiscal import fiscal_year_of, year_month
-from ...model.plan import Phase, PhaseKind
-from ...model.wareki import YearStyle, format_span, format_month
+from dxroadmap.model.fiscal import fiscal_year_of, year_month
+from dxroadmap.model.plan import Phase, PhaseKind
+from dxroadmap.model.wareki import YearStyle, format_month, format_span
 
 _TEXTS: dict[str, dict[str, str]] = {
     "ja": {

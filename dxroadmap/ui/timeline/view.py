@@ -28,16 +28,16 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
-from ...model.edits import Snap
-from ...model.plan import Initiative, Milestone, Phase
-from ...model.rows import Row
-from ...model.wareki import YearStyle
-from ..document import Document
-from . import style
-from .axis import HeaderWidget
-from .interaction import Controller
-from .layers import BandLayer, BarLayer, Mapper, MilestoneLayer, OverlayLayer, bar_pixel_rect
-from .state import TimelineState
+from dxroadmap.model.edits import Snap
+from dxroadmap.model.plan import Initiative, Milestone, Phase
+from dxroadmap.model.rows import Row
+from dxroadmap.model.wareki import YearStyle
+from dxroadmap.ui.document import Document
+from dxroadmap.ui.timeline import style
+from dxroadmap.ui.timeline.axis import HeaderWidget
+from dxroadmap.ui.timeline.interaction import Controller
+from dxroadmap.ui.timeline.layers import BandLayer, BarLayer, Mapper, MilestoneLayer, OverlayLayer, bar_pixel_rect
+from dxroadmap.ui.timeline.state import TimelineState
 
 __all__ = ["TimelineView"]
 

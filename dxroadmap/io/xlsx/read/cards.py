@@ -12,15 +12,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model.plan import Initiative, Milestone, Phase, guess_kind
-from .xlsx_axis import Axis
-from .xlsx_bars import row_marks
-from .xlsx_grid import SheetGrid, as_text
-from .xlsx_shapes import interpret_shapes
-from .xlsx_table import TableResult, column_roles
-from .xlsx_text import (clean_name, enumerator_of, is_enumerator, is_legend, is_note, key_role, split_departments,
-                        strip_enumerator)
-from .xlsx_types import RowDecision
+from dxroadmap.io.xlsx.read.axis import Axis
+from dxroadmap.io.xlsx.read.cell_marks import row_marks
+from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
+from dxroadmap.io.xlsx.read.results import RowDecision
+from dxroadmap.io.xlsx.read.shape_marks import interpret_shapes
+from dxroadmap.io.xlsx.read.table import TableResult, column_roles
+from dxroadmap.io.xlsx.read.words import (
+    clean_name,
+    enumerator_of,
+    is_enumerator,
+    is_legend,
+    is_note,
+    key_role,
+    split_departments,
+    strip_enumerator,
+)
+from dxroadmap.model.plan import Initiative, Milestone, Phase, guess_kind
 
 __all__ = ["is_card_sheet", "read_cards"]
 

@@ -1,6 +1,6 @@
 """Bars and milestones drawn as shapes over the grid: which shape is what, and which months it covers.
 
-The shapes themselves are read from the drawing parts by :mod:`dxroadmap.io.xlsx_drawing`
+The shapes themselves are read from the drawing parts by :mod:`dxroadmap.io.xlsx.drawing.shapes`
 (fractional 0-based grid positions). Here they become marks on rows:
 
 - arrows, pentagons (homePlate), chevrons, rectangles and the like are bars; their left
@@ -22,8 +22,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .xlsx_axis import TimeCol
-from .xlsx_grid import SheetGrid, as_text
+from dxroadmap.io.xlsx.read.axis import TimeCol
+from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
 
 __all__ = ["ShapeBar", "ShapeMilestone", "BAR_KINDS", "MILESTONE_KINDS", "LINE_KINDS", "interpret_shapes"]
 

@@ -38,11 +38,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model.plan import Plan
-from .atomic import atomic_write_bytes
-from .errors import PlanWriteError
-from .lockfile import default_host, process_alive, process_marker
-from .plan_json import dumps, read_plan_json
+from dxroadmap.io.errors import PlanWriteError
+from dxroadmap.io.plan_json import dumps, read_plan_json
+from dxroadmap.io.storage.atomic import atomic_write_bytes
+from dxroadmap.io.storage.lockfile import default_host, process_alive, process_marker
+from dxroadmap.model.plan import Plan
 
 __all__ = ["RecoveryEntry", "data_dir", "recovery_dir", "new_session_id", "save_recovery", "list_recoveries",
            "discard", "discard_for_session", "ENV_VAR"]

@@ -65,7 +65,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import PlanWriteError
+from dxroadmap.io.errors import PlanWriteError
 
 __all__ = ["LockInfo", "Lock", "LockHeld", "acquire", "take_over", "read_lock", "lock_path_for",
            "process_alive", "process_marker", "office_lock_owner", "default_user", "default_host", "STALE_AFTER", "HEARTBEAT_INTERVAL"]
@@ -272,7 +272,7 @@ class LockHeld:
 
     def message(self, lang: str | None = None) -> str:
         """One or two sentences for the read-only notice: who has it, since when, whether it is stale."""
-        from .errors import message_language
+        from dxroadmap.io.errors import message_language
 
         lang = lang or message_language()
         name = self.path.name

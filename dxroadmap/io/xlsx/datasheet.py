@@ -37,9 +37,9 @@ from typing import Any, Iterable
 import defusedxml.ElementTree as DefusedET
 import openpyxl
 
-from ..model.fiscal import format_ym, month_index, parse_ym
-from ..model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
-from .errors import PlanReadError, PlanWriteError
+from dxroadmap.io.errors import PlanReadError, PlanWriteError
+from dxroadmap.model.fiscal import format_ym, month_index, parse_ym
+from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
 
 __all__ = [
     "SHEET_NAME",

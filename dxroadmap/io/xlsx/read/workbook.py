@@ -31,14 +31,14 @@ Rows and columns are 1-based, as Excel shows them; months are month indexes
 
 Refusals raise :class:`~dxroadmap.io.errors.PlanReadError` with ``reason``
 ``legacy-xls``, ``encrypted``, ``not-a-workbook``, ``too-large`` (from
-:mod:`dxroadmap.io.xlsx_safety`, run before openpyxl sees the file) or ``no-roadmap``,
+:mod:`dxroadmap.io.xlsx.package.preflight`, run before openpyxl sees the file) or ``no-roadmap``,
 and a one- or two-sentence message in Japanese and English.
 
 Safety: the workbook is loaded once with ``data_only=True`` (cached values: formulas
 are never evaluated) and ``keep_links=False`` (external links are not followed); the
 importer only visits cells that exist and caps rows and columns
-(:data:`dxroadmap.io.xlsx_grid.MAX_ROWS`/``MAX_COLS``). Shapes are read from the
-drawing parts by :mod:`dxroadmap.io.xlsx_drawing` only when the file has drawings.
+(:data:`dxroadmap.io.xlsx.read.grid.MAX_ROWS`/``MAX_COLS``). Shapes are read from the
+drawing parts by :mod:`dxroadmap.io.xlsx.drawing.shapes` only when the file has drawings.
 """
 
 from __future__ import annotations
@@ -46,37 +46,30 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 import hashlib
-import importlib
 import os
 import re
 import warnings
 import zipfile
 from pathlib import Path
 
-from ..model.fiscal import fiscal_year_of
-from ..model.plan import Pillar, Plan
-from ..model.wareki import parse_era_month, parse_fiscal_year
-from .errors import PlanReadError
-from .xlsx_axis import Axis, TimeCol, axis_from_row, find_axes
-from .xlsx_cards import is_card_sheet, read_cards
-from .xlsx_grid import MAX_COLS, MAX_ROWS, SheetGrid, as_text, theme_palette
-from .xlsx_table import TableReader, TableResult, column_roles, find_list_header
-from .xlsx_text import heading_role, is_note, norm
-from .xlsx_types import Detection, ImportResult, RowDecision, SheetDetection, SheetOverrides
+from dxroadmap.io.errors import PlanReadError
+from dxroadmap.io.xlsx.datasheet import read_data_sheet_quickly, read_plan_from_data_sheet
+from dxroadmap.io.xlsx.drawing.shapes import read_sheet_shapes
+from dxroadmap.io.xlsx.package.preflight import check_workbook
+from dxroadmap.io.xlsx.read.axis import Axis, TimeCol, axis_from_row, find_axes
+from dxroadmap.io.xlsx.read.cards import is_card_sheet, read_cards
+from dxroadmap.io.xlsx.read.grid import MAX_COLS, MAX_ROWS, SheetGrid, as_text, theme_palette
+from dxroadmap.io.xlsx.read.results import Detection, ImportResult, RowDecision, SheetDetection, SheetOverrides
+from dxroadmap.io.xlsx.read.table import TableReader, TableResult, column_roles, find_list_header
+from dxroadmap.io.xlsx.read.words import heading_role, is_note, norm
+from dxroadmap.model.fiscal import fiscal_year_of
+from dxroadmap.model.plan import Pillar, Plan
+from dxroadmap.model.wareki import parse_era_month, parse_fiscal_year
 
 __all__ = ["import_workbook", "detect", "WorkbookReader", "ImportResult", "RowDecision", "Detection",
            "SheetDetection", "SheetOverrides", "header_signature"]
 
 Overrides = dict  # sheet title -> SheetOverrides
-
-
-def _optional(module: str, name: str):
-    """A collaborator's function, or ``None`` while that module is not installed."""
-    try:
-        mod = importlib.import_module(f"dxroadmap.io.{module}")
-    except ImportError:
-        return None
-    return getattr(mod, name, None)
 
 
 def _not_a_workbook(path: Path) -> PlanReadError:
@@ -110,9 +103,7 @@ class WorkbookReader:
         self.path = Path(path)
         if not self.path.exists():
             raise PlanReadError("missing", f"There is no file {self.path}.", f"ファイル {self.path} がありません。")
-        check = _optional("xlsx_safety", "check_workbook")
-        if check is not None:
-            check(self.path)
+        check_workbook(self.path)
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
 
@@ -137,16 +128,12 @@ class WorkbookReader:
         self.shapes: dict[str, list] = {}
         self.warnings: list[str] = []
         if _has_drawings(self.path):
-            read_shapes = _optional("xlsx_drawing", "read_sheet_shapes")
-            if read_shapes is not None:
-                try:
-                    self.shapes = read_shapes(self.path) or {}
-                except PlanReadError:
-                    raise
-                except Exception as exc:  # shapes are a bonus; cells still import
-                    self.warnings.append(f"Shapes could not be read ({exc.__class__.__name__}); bars drawn as shapes were skipped.")
-            else:
-                self.warnings.append("This installation cannot read drawn shapes; bars drawn as shapes were skipped.")
+            try:
+                self.shapes = read_sheet_shapes(self.path) or {}
+            except PlanReadError:
+                raise
+            except Exception as exc:  # shapes are a bonus; cells still import
+                self.warnings.append(f"Shapes could not be read ({exc.__class__.__name__}); bars drawn as shapes were skipped.")
 
     @property
     def sheet_titles(self) -> list[str]:
@@ -182,11 +169,10 @@ class WorkbookReader:
 
     def _detect(self, overrides: Overrides | None) -> Detection:
         overrides = overrides or {}
-        from_data_sheet = _optional("xlsx_datasheet", "read_plan_from_data_sheet")
         data_warning = []
-        if from_data_sheet is not None and not overrides:
+        if not overrides:
             try:
-                plan = from_data_sheet(self.wb)
+                plan = read_plan_from_data_sheet(self.wb)
             except PlanReadError as exc:
                 # a damaged or newer data sheet: the visible roadmap is still there to read
                 plan = None
@@ -546,14 +532,11 @@ def import_workbook(path: str | os.PathLike, overrides: Overrides | None = None)
     through to the full reader, which reads the visible sheets and says so.
     """
     if not overrides and Path(path).exists():
-        check = _optional("xlsx_safety", "check_workbook")
-        quick = _optional("xlsx_datasheet", "read_data_sheet_quickly")
-        if check is not None and quick is not None:
-            check(Path(path))
-            try:
-                plan = quick(path)
-            except Exception:  # any trouble here: the full reader reads the file and explains it
-                plan = None
-            if plan is not None:
-                return ImportResult(plan, [], [], "datasheet")
+        check_workbook(Path(path))
+        try:
+            plan = read_data_sheet_quickly(path)
+        except Exception:  # any trouble here: the full reader reads the file and explains it
+            plan = None
+        if plan is not None:
+            return ImportResult(plan, [], [], "datasheet")
     return WorkbookReader(path).read(overrides)

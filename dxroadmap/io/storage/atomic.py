@@ -52,7 +52,7 @@ import uuid
 from pathlib import Path
 from typing import Iterator
 
-from .errors import PlanWriteError
+from dxroadmap.io.errors import PlanWriteError
 
 __all__ = ["SaveError", "atomic_write_bytes", "atomic_path", "backup_path_for", "cleanup_temp_files",
            "TEMP_PREFIX", "TEMP_SUFFIX"]
@@ -144,7 +144,7 @@ def _save_error(exc: OSError, target: Path, stage: str) -> SaveError:
     locked = code in (_errno.EBUSY, getattr(_errno, "ETXTBSY", -1)) or (_IS_WINDOWS and winerror in _WIN_LOCKED)
     denied = isinstance(exc, PermissionError) or code in (_errno.EACCES, _errno.EPERM)
     if stage in ("replace", "backup") and (locked or denied):
-        from .lockfile import office_lock_owner  # a hint: Excel's ~$ file names who has it open
+        from dxroadmap.io.storage.lockfile import office_lock_owner  # a hint: Excel's ~$ file names who has it open
 
         owner = office_lock_owner(target)
         if owner:

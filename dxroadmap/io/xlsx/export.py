@@ -11,17 +11,17 @@ page x / y footer) and frozen panes live in the workbook itself.
 
 Coarse columns round dates: a phase fills every column it covers at least half of (and
 at least the one column it covers most); row 4 says so on the sheet. The exact months, and every field the sheet
-does not show, go to the hidden data sheet (:mod:`dxroadmap.io.xlsx_datasheet`), from
+does not show, go to the hidden data sheet (:mod:`dxroadmap.io.xlsx.datasheet`), from
 which dxroadmap reopens the file losslessly.
 """
 
 from __future__ import annotations
 
 import math
-from copy import copy
 import os
 import re
 import unicodedata
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,12 +32,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from ..model.fiscal import fy_first_month, year_month
-from ..model.plan import Initiative, PhaseKind, Plan
-from ..model.wareki import YearStyle, format_fiscal_year
-from .atomic import atomic_path
-from .errors import PlanWriteError
-from .xlsx_datasheet import put_text, stamp_roadmap_sheet, write_data_sheet
+from dxroadmap.io.errors import PlanWriteError
+from dxroadmap.io.storage.atomic import atomic_path
+from dxroadmap.io.xlsx.datasheet import put_text, stamp_roadmap_sheet, write_data_sheet
+from dxroadmap.model.fiscal import fy_first_month, year_month
+from dxroadmap.model.plan import Initiative, PhaseKind, Plan
+from dxroadmap.model.wareki import YearStyle, format_fiscal_year
 
 __all__ = ["SHEET_NAME", "PAPER_SIZES", "RESOLUTIONS", "build_workbook", "write_workbook"]
 
@@ -196,7 +196,7 @@ def _place(init: Initiative, columns: list[tuple[int, int]]) -> list[_Placed]:
 
     def put(first: int, last: int, text: str, color: str | None) -> None:
         span = set(range(first, last + 1))
-        for lane, used in enumerate(lanes):
+        for lane, used in enumerate(lanes):  # noqa: B007 (the lane found is used after the loop)
             if not used & span:
                 used |= span
                 break
@@ -522,7 +522,7 @@ def build_workbook(plan: Plan, *, paper: str = "A3", orientation: str = "landsca
         raise PlanWriteError(
             "too-wide",
             f"The plan period has too many {columns} columns for an Excel sheet; choose a coarser column setting.",
-            f"計画期間が長すぎて Excel のシートに収まりません。列の単位（年度・半期など）を粗くしてください。")
+            "計画期間が長すぎて Excel のシートに収まりません。列の単位（年度・半期など）を粗くしてください。")
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_NAME
@@ -564,7 +564,7 @@ def write_workbook(plan: Plan, path: str | os.PathLike, *, paper: str = "A3", or
     ``paper`` is A3 / A4 / B4, ``orientation`` landscape / portrait, ``columns`` the time
     resolution of the roadmap sheet (year / half / quarter / month); ``dpi`` is accepted for
     a uniform writer signature and ignored; ``backup=True`` keeps the previous file as
-    ``name.bak.xlsx`` (see :mod:`dxroadmap.io.atomic`). On failure (:class:`PlanWriteError`)
+    ``name.bak.xlsx`` (see :mod:`dxroadmap.io.storage.atomic`). On failure (:class:`PlanWriteError`)
     an existing file at ``path`` is left exactly as it was.
     """
     del dpi

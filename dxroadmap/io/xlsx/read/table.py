@@ -15,16 +15,29 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model.fiscal import fiscal_year_of, fy_first_month, fy_last_month, month_index
-from ..model.wareki import parse_era_month, parse_fiscal_year
-from ..model.plan import PRIORITY_ITEMS, Initiative, Milestone, Phase, guess_kind
-from .xlsx_axis import Axis, TimeCol
-from .xlsx_bars import row_marks
-from .xlsx_grid import SheetGrid, as_text
-from .xlsx_shapes import interpret_shapes
-from .xlsx_text import (clean_name, enumerator_of, heading_role, is_heading_word, is_enumerator, is_katakana_item, is_legend,
-                        is_note, milestone_label, norm, split_departments, strip_arrows, strip_enumerator)
-from .xlsx_types import RowDecision
+from dxroadmap.io.xlsx.read.axis import Axis, TimeCol
+from dxroadmap.io.xlsx.read.cell_marks import row_marks
+from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
+from dxroadmap.io.xlsx.read.results import RowDecision
+from dxroadmap.io.xlsx.read.shape_marks import interpret_shapes
+from dxroadmap.io.xlsx.read.words import (
+    clean_name,
+    enumerator_of,
+    heading_role,
+    is_enumerator,
+    is_heading_word,
+    is_katakana_item,
+    is_legend,
+    is_note,
+    milestone_label,
+    norm,
+    split_departments,
+    strip_arrows,
+    strip_enumerator,
+)
+from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month, fy_last_month, month_index
+from dxroadmap.model.plan import PRIORITY_ITEMS, Initiative, Milestone, Phase, guess_kind
+from dxroadmap.model.wareki import parse_era_month, parse_fiscal_year
 
 __all__ = ["TableReader", "TableResult", "column_roles", "find_list_header"]
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .xlsx_axis import TimeCol
-from .xlsx_grid import SheetGrid, as_text
-from .xlsx_text import ends_with_arrow, is_arrow_text, milestone_label, starts_with_left_arrow, strip_arrows
+from dxroadmap.io.xlsx.read.axis import TimeCol
+from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
+from dxroadmap.io.xlsx.read.words import ends_with_arrow, is_arrow_text, milestone_label, starts_with_left_arrow, strip_arrows
 
 __all__ = ["CellBar", "CellMilestone", "row_marks"]
 

@@ -14,7 +14,7 @@ stores beside each anchor (see :func:`_calibrated_digit_width`).
 XML: drawings, rels, the theme and styles go through defusedxml; sheet parts are streamed
 with an expat parser carrying defusedxml's guards and only the column and row attributes
 are kept, reading rows only as far down as the drawing reaches. Shapes per drawing are
-capped. Call :func:`dxroadmap.io.xlsx_safety.check_workbook` first.
+capped. Call :func:`dxroadmap.io.xlsx.package.preflight.check_workbook` first.
 """
 
 from __future__ import annotations
@@ -34,9 +34,15 @@ from xml.parsers import expat
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
-from .errors import PlanReadError
-from .xlsx_safety import (MAX_COLS, MAX_ROWS, NS_MAIN, part_relationships, read_xml_part,
-                          workbook_part, workbook_sheets)
+from dxroadmap.io.errors import PlanReadError
+from dxroadmap.io.xlsx.package.preflight import (
+    MAX_COLS,
+    MAX_ROWS,
+    part_relationships,
+    read_xml_part,
+    workbook_part,
+    workbook_sheets,
+)
 
 __all__ = ["Shape", "read_sheet_shapes", "MAX_SHAPES_PER_DRAWING", "MAX_SHAPES_PER_WORKBOOK"]
 

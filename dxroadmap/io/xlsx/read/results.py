@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model.plan import Plan
+from dxroadmap.model.plan import Plan
 
 __all__ = ["RowDecision", "ImportResult", "SheetOverrides", "SheetDetection", "Detection", "ROW_ROLES"]
 

@@ -12,9 +12,9 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
-from ..model.fiscal import fiscal_year_of, fy_first_month, month_index
-from ..model.wareki import normalize, parse_era_month, parse_fiscal_year, parse_month_span
-from .xlsx_grid import SheetGrid, as_text
+from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
+from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month, month_index
+from dxroadmap.model.wareki import normalize, parse_era_month, parse_fiscal_year, parse_month_span
 
 __all__ = ["TimeCol", "Axis", "find_axes", "axis_from_row", "year_of_cell"]
 

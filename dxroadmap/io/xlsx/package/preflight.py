@@ -5,7 +5,7 @@
 absurd sheet sizes — all decided from headers, the zip directory and a few bounded reads,
 never by decompressing a whole member. The package helpers here (bounded, DTD-refusing XML
 parsing of one part; the workbook's sheets with their part names) are shared with
-:mod:`dxroadmap.io.xlsx_drawing`.
+:mod:`dxroadmap.io.xlsx.drawing.shapes`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
-from .errors import PlanReadError
+from dxroadmap.io.errors import PlanReadError
 
 __all__ = [
     "check_workbook", "sheet_names", "SheetRef", "workbook_sheets", "read_xml_part",

@@ -1,0 +1,90 @@
+"""Which module reads and writes which file type, chosen by extension.
+
+This module sits above io and render: it is the one place that knows that a ``.pdf`` is drawn
+by the renderer and a ``.xlsx`` written by the workbook exporter. Readers and writers are
+imported inside the functions that use them (plain imports, no look-up by string), so
+converting JSON never loads openpyxl or Qt, and a batch job starts quickly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dxroadmap.io.errors import PlanReadError
+from dxroadmap.model.plan import Plan
+
+__all__ = ["ReadResult", "READ_EXTENSIONS", "WRITE_EXTENSIONS", "read_any", "write_any"]
+
+
+@dataclass
+class ReadResult:
+    """A plan read from a file, with the warnings a person should see (rounded dates, skipped rows…)."""
+
+    plan: Plan
+    warnings: list[str] = field(default_factory=list)
+
+
+READ_EXTENSIONS = (".json", ".xlsx", ".xlsm", ".xls")
+WRITE_EXTENSIONS = (".json", ".xlsx", ".pdf", ".png", ".svg")
+_BACKUP_EXTENSIONS = (".json", ".xlsx")
+
+
+def read_any(path: str | os.PathLike) -> ReadResult:
+    """Read any supported input; :class:`PlanReadError` with a plain reason otherwise."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    if not path.exists():
+        raise PlanReadError("missing", f"There is no file {path}.", f"ファイル {path} がありません。")
+    if ext == ".json":
+        from dxroadmap.io.plan_json import read_plan_json
+
+        return ReadResult(read_plan_json(path))
+    if ext in (".xlsx", ".xlsm"):
+        from dxroadmap.io.xlsx.read.workbook import import_workbook
+
+        result = import_workbook(path)
+        return ReadResult(result.plan, list(result.warnings))
+    if ext == ".xls":
+        raise PlanReadError("legacy-xls",
+                            f"{path.name} is in the old Excel 97–2003 format (.xls); open it in Excel and save it as .xlsx, then try again.",
+                            f"{path.name} は古い Excel 97–2003 形式（.xls）です。Excel で開いて .xlsx 形式で保存し直してから読み込んでください。")
+    raise PlanReadError("unsupported-format",
+                        f"{path.name} is not a file dxroadmap can open; it reads .json plans and .xlsx workbooks.",
+                        f"{path.name} は開けない種類のファイルです。読み込めるのは .json の計画と .xlsx のブックです。")
+
+
+def write_any(plan: Plan, path: str | os.PathLike, *, backup: bool = False, **options: Any) -> None:
+    """Write ``plan`` in the format ``path``'s extension names (atomically).
+
+    ``backup=True`` keeps the previous plan file beside it (``name.bak.json`` /
+    ``name.bak.xlsx``); it applies to plan files only, never to PDF or images.
+    """
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in WRITE_EXTENSIONS:
+        raise ValueError(f"cannot write {path.suffix or 'files without an extension'}; use one of {', '.join(WRITE_EXTENSIONS)}")
+    if backup and ext in _BACKUP_EXTENSIONS:
+        options["backup"] = True
+    if ext == ".json":
+        from dxroadmap.io.plan_json import write_plan_json
+
+        write_plan_json(plan, path, **options)
+    elif ext == ".xlsx":
+        from dxroadmap.io.xlsx.export import write_workbook
+
+        write_workbook(plan, path, **options)
+    elif ext == ".pdf":
+        from dxroadmap.render.export import write_pdf
+
+        write_pdf(plan, path, **options)
+    elif ext == ".png":
+        from dxroadmap.render.export import write_png
+
+        write_png(plan, path, **options)
+    else:
+        from dxroadmap.render.export import write_svg
+
+        write_svg(plan, path, **options)

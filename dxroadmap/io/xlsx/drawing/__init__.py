@@ -1,0 +1,1 @@
+"""DrawingML: autoshapes, connectors and text boxes placed on the cell grid."""

@@ -1,0 +1,1 @@
+"""The workbook as a zip package: preflight checks, parts and relationships, namespaces, colours (never openpyxl)."""
