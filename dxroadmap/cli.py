@@ -79,8 +79,9 @@ def _convert(args: argparse.Namespace) -> int:
                                  ("columns", args.columns)) if v}
     try:
         write_any(result.plan, out, **options)
-    except ImportError:
-        return _fail(EXIT_USAGE, f"writing {ext} files is not available in this installation.")
+    except ModuleNotFoundError as exc:
+        return _fail(EXIT_WRITE, f"writing {ext} files needs the Python package '{(exc.name or '?').split('.')[0]}', "
+                                 f"which this installation lacks; reinstall dxroadmap with its dependencies.")
     except PlanWriteError as exc:
         return _fail(EXIT_WRITE, exc.message())
     except OSError as exc:

@@ -16,7 +16,7 @@ from typing import Any
 from dxroadmap.io.errors import PlanReadError
 from dxroadmap.model.plan import Plan
 
-__all__ = ["ReadResult", "READ_EXTENSIONS", "WRITE_EXTENSIONS", "read_any", "write_any"]
+__all__ = ["ReadResult", "READ_EXTENSIONS", "WRITE_EXTENSIONS", "read_any", "write_any", "missing_dependency"]
 
 
 @dataclass
@@ -32,6 +32,17 @@ WRITE_EXTENSIONS = (".json", ".xlsx", ".pdf", ".png", ".svg")
 _BACKUP_EXTENSIONS = (".json", ".xlsx")
 
 
+def missing_dependency(package: str, path: Path) -> PlanReadError:
+    """The error for an installation that lacks a package a reader needs (e.g. defusedxml)."""
+    top = package.split(".")[0]
+    return PlanReadError(
+        "missing-dependency",
+        f"{path.name} cannot be read because this installation lacks the Python package '{top}'; "
+        f"reinstall dxroadmap with its dependencies.",
+        f"この環境には Python パッケージ「{top}」が入っていないため {path.name} を読み込めません。"
+        f"dxroadmap を依存パッケージごと入れ直してください。")
+
+
 def read_any(path: str | os.PathLike) -> ReadResult:
     """Read any supported input; :class:`PlanReadError` with a plain reason otherwise."""
     path = Path(path)
@@ -43,9 +54,12 @@ def read_any(path: str | os.PathLike) -> ReadResult:
 
         return ReadResult(read_plan_json(path))
     if ext in (".xlsx", ".xlsm"):
-        from dxroadmap.io.xlsx.read.workbook import import_workbook
+        try:
+            from dxroadmap.io.xlsx.read.workbook import import_workbook
 
-        result = import_workbook(path)
+            result = import_workbook(path)
+        except ModuleNotFoundError as exc:  # never a quieter reader: say what the installation lacks
+            raise missing_dependency(exc.name or "?", path) from None
         return ReadResult(result.plan, list(result.warnings))
     if ext == ".xls":
         raise PlanReadError("legacy-xls",

@@ -1,6 +1,7 @@
 """The command line as a batch job uses it: exit statuses, messages on stderr, no stray output files."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,18 @@ def test_convert_keeps_every_contract_key_of_every_sample(sample, tmp_path):
     after = json.loads(out.read_text(encoding="utf-8"))
     assert contract_view(after) == contract_view(before)
     assert after == before  # our own keys survive too
+
+
+def test_a_missing_defusedxml_is_a_clear_refusal_not_a_quieter_import(tmp_path):
+    """Without defusedxml, workbooks are refused with a sentence naming it; nothing is written."""
+    out = tmp_path / "plan.xlsx"
+    assert main(["convert", str(REPO / "samples" / "matsumae.json"), str(out)]) == 0
+    back = tmp_path / "back.json"
+    code = ("import sys; sys.modules['defusedxml'] = None; "  # makes `import defusedxml` raise ImportError
+            "from dxroadmap.cli import main; sys.exit(main(sys.argv[1:]))")
+    proc = subprocess.run([sys.executable, "-c", code, "convert", str(out), str(back)], capture_output=True, text=True,
+                          cwd=REPO, env={**os.environ, "DXROADMAP_LANG": "en"}, timeout=120)
+    assert proc.returncode == 3, proc.stderr
+    assert "defusedxml" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert not back.exists()

@@ -33,7 +33,7 @@ class PlanReadError(_PlanFileError):
 
     ``reason`` is a short code: ``missing``, ``unreadable``, ``not-json``, ``foreign``,
     ``newer-version``, ``invalid``, ``too-large``, ``legacy-xls``, ``not-a-workbook``,
-    ``encrypted``, ``no-roadmap``, ``unsupported-format``.
+    ``encrypted``, ``no-roadmap``, ``unsupported-format``, ``missing-dependency``.
     """
 
 

@@ -9,6 +9,7 @@ for every style.
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
 import re
 import unicodedata
@@ -27,6 +28,7 @@ __all__ = [
     "format_month",
     "format_span",
     "normalize",
+    "format_era_date",
 ]
 
 MIN_YEAR = 1900
@@ -237,3 +239,15 @@ def format_month(m: int, style: YearStyle = YearStyle.ERA) -> str:
 def format_span(start: int, end: int, style: YearStyle = YearStyle.ERA) -> str:
     """A span of months: 令和6年度 7月 – 令和7年度 3月."""
     return f"{format_month(start, style)} – {format_month(end, style)}"
+
+
+# First day of each era (昭和 began on 1926-12-25, 平成 on 1989-01-08, 令和 on 2019-05-01).
+_ERA_FIRST_DAY = (("令和", _dt.date(2019, 5, 1)), ("平成", _dt.date(1989, 1, 8)), ("昭和", _dt.date(1926, 12, 25)))
+
+
+def format_era_date(day: _dt.date) -> str:
+    """A calendar date in 和暦: 令和8年11月21日 (元年 for an era's first year)."""
+    for name, first in _ERA_FIRST_DAY:
+        if day >= first:
+            return f"{name}{_era_year_text(day.year - first.year + 1)}年{day.month}月{day.day}日"
+    raise ValueError(f"{day.isoformat()} is before 昭和")

@@ -18,11 +18,13 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextLayout, QTextOption
+from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 
+from dxroadmap.model.colors import DARK_TEXT, text_color_on
 from dxroadmap.model.fiscal import fy_first_month, fy_last_month, year_month
 from dxroadmap.model.plan import Initiative, PhaseKind, Pillar, Plan
-from dxroadmap.model.wareki import YearStyle, format_fiscal_year
+from dxroadmap.model.titles import sheet_title
+from dxroadmap.model.wareki import YearStyle, format_era_date, format_fiscal_year
 from dxroadmap.render.fonts import find_japanese_font, make_font
 from dxroadmap.render.page_setup import DateStyle, PageSetup
 
@@ -39,8 +41,6 @@ __all__ = [
     "layout_sheet",
     "wrap_text",
     "format_print_date",
-    "sheet_title",
-    "text_color_for",
 ]
 
 UNITS_PER_MM = 720 / 25.4
@@ -67,34 +67,10 @@ FOOTER_GAP = 50
 CONTINUED = "（続き）"
 
 
-def text_color_for(fill: str) -> str:
-    """Black or white, whichever reads better on ``fill`` (WCAG relative luminance)."""
-    c = QColor(fill)
-
-    def lin(v: float) -> float:
-        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-    lum = 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())
-    # contrast with white vs with near-black
-    return "#FFFFFF" if (1.05 / (lum + 0.05)) > ((lum + 0.05) / 0.06) else "#1A1A1A"
-
-
-def sheet_title(plan: Plan) -> str:
-    """The sheet's heading: the plan title, saying ロードマップ as the source plans' tables do."""
-    title = plan.title.strip() or "DX推進計画"
-    return title if "ロードマップ" in title or "工程表" in title else f"{title} ロードマップ"
-
-
 def format_print_date(day: _dt.date, style: DateStyle = DateStyle.ERA) -> str:
     """令和8年11月21日 (or 2026年11月21日): the date printed on the sheet."""
     if style is DateStyle.ERA:
-        if day >= _dt.date(2019, 5, 1):
-            era, n = "令和", day.year - 2018
-        elif day >= _dt.date(1989, 1, 8):
-            era, n = "平成", day.year - 1988
-        else:
-            era, n = "昭和", day.year - 1925
-        return f"{era}{'元' if n == 1 else n}年{day.month}月{day.day}日"
+        return format_era_date(day)
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -441,7 +417,7 @@ class _Builder:
             y = top + lane * LANE_H + (LANE_H - BAR_H) / 2
             rect = QRectF(self.x(s), y, (e - s + 1) * self.month_w, BAR_H)
             color = ph.display_color
-            bars.append(BarGeom(rect, color, "", None, True, text_color_for(color), ph.start < self.first_month,
+            bars.append(BarGeom(rect, color, "", None, True, text_color_on(color), ph.start < self.first_month,
                                 ph.end > self.last_month, ph.kind, ph.uid, ph.label or ""))
             by_lane.setdefault(lane, []).append(idx)
         for idxs in by_lane.values():
@@ -473,16 +449,16 @@ class _Builder:
             bar.label, bar.label_inside = text, True
             bar.label_rect = QRectF(r.left() + 30, cy - line / 2, inner, line)
         elif tw <= right_space:
-            bar.label, bar.label_inside, bar.text_color = text, False, "#1A1A1A"
+            bar.label, bar.label_inside, bar.text_color = text, False, DARK_TEXT
             bar.label_rect = QRectF(r.right() + gap, cy - line / 2, tw + 2, line)
         elif tw <= left_space:
-            bar.label, bar.label_inside, bar.text_color = text, False, "#1A1A1A"
+            bar.label, bar.label_inside, bar.text_color = text, False, DARK_TEXT
             bar.label_rect = QRectF(r.left() - gap - tw - 2, cy - line / 2, tw + 2, line)
         elif inner >= self.m.width("bar", text[:2] + "…"):
             bar.label, bar.label_inside = self.m.elide("bar", text, inner), True
             bar.label_rect = QRectF(r.left() + 30, cy - line / 2, inner, line)
         elif right_space >= self.m.width("bar", text[:1] + "…"):
-            bar.label, bar.label_inside, bar.text_color = self.m.elide("bar", text, right_space), False, "#1A1A1A"
+            bar.label, bar.label_inside, bar.text_color = self.m.elide("bar", text, right_space), False, DARK_TEXT
             bar.label_rect = QRectF(r.right() + gap, cy - line / 2, right_space, line)
         # else: nowhere legible to put it; the legend still names the kind by colour
 

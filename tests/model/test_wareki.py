@@ -100,3 +100,15 @@ def test_parse_ym_rejects(bad):
 def test_format_span_in_users_terms():
     assert format_span(month_index(2024, 7), month_index(2026, 3)) == "令和6年度 7月 – 令和7年度 3月"
     assert format_month(month_index(2024, 1)) == "令和5年度 1月"
+
+
+def test_era_dates_change_on_the_exact_day():
+    import datetime as dt
+
+    from dxroadmap.model.wareki import format_era_date
+
+    assert format_era_date(dt.date(2019, 4, 30)) == "平成31年4月30日"
+    assert format_era_date(dt.date(2019, 5, 1)) == "令和元年5月1日"
+    assert format_era_date(dt.date(1989, 1, 7)) == "昭和64年1月7日"
+    assert format_era_date(dt.date(1989, 1, 8)) == "平成元年1月8日"
+    assert format_era_date(dt.date(2026, 11, 21)) == "令和8年11月21日"

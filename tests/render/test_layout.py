@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 
+from dxroadmap.model.colors import text_color_on as text_color_for
 from dxroadmap.model.fiscal import month_index as mi
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
 from dxroadmap.render import fonts
 from dxroadmap.render.export import write_pdf
-from dxroadmap.render.layout import format_print_date, layout_sheet, text_color_for
+from dxroadmap.render.layout import format_print_date, layout_sheet
 from dxroadmap.render.page_setup import DateStyle, PageSetup, page_size, paper_mm
 
 from .plans import generated

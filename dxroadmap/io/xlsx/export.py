@@ -35,8 +35,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from dxroadmap.io.errors import PlanWriteError
 from dxroadmap.io.storage.atomic import atomic_path
 from dxroadmap.io.xlsx.datasheet import put_text, stamp_roadmap_sheet, write_data_sheet
+from dxroadmap.model.colors import text_color_on
 from dxroadmap.model.fiscal import fy_first_month, year_month
 from dxroadmap.model.plan import Initiative, PhaseKind, Plan
+from dxroadmap.model.titles import sheet_title
 from dxroadmap.model.wareki import YearStyle, format_fiscal_year
 
 __all__ = ["SHEET_NAME", "PAPER_SIZES", "RESOLUTIONS", "build_workbook", "write_workbook"]
@@ -133,11 +135,6 @@ def _fill_color(color: str | None, fallback: str) -> str:
     if match:
         return match.group(1).upper()
     return _COLOR_RE.match(fallback).group(1).upper()
-
-
-def _is_dark(rgb: str) -> bool:
-    r, g, b = (int(rgb[k:k + 2], 16) for k in (0, 2, 4))
-    return 0.299 * r + 0.587 * g + 0.114 * b < 140
 
 
 # ------------------------------------------------------------------ time columns
@@ -334,7 +331,7 @@ class _Sheet:
     def head(self) -> int:
         """Title, organization, period and the column header; returns the first data row."""
         plan = self.plan
-        self.text(TITLE_ROW, 1, sheet_text(plan.title) or "ロードマップ", font=self.font_of(16, bold=True),
+        self.text(TITLE_ROW, 1, sheet_text(sheet_title(plan)), font=self.font_of(16, bold=True),
                   align=self.align_of(), border=None)
         self.need(TITLE_ROW, 28)
         if plan.organization:
@@ -399,7 +396,7 @@ class _Sheet:
                 self.text(r, c0, p.text, font=self.font_of(9, bold=True, color=_MILESTONE_COLOR),
                           align=self.align_of("left"))
                 continue
-            font = self.font_of(9, color="FFFFFF" if _is_dark(p.color) else "000000")
+            font = self.font_of(9, color=text_color_on(p.color).lstrip("#"))
             self.text(r, c0, p.text, font=font, align=self.wrap_center, fill=p.color)
             self.box(r, c0, r, c1, fill=p.color)
             lane_pt[p.lane] = max(lane_pt[p.lane], _text_height(p.text, self.width_of(c0, c1), 9))
@@ -429,7 +426,7 @@ class _Sheet:
 
     def legend_item(self, row: int, c0: int, c1: int, label: str, rgb: str | None) -> None:
         if rgb:
-            font = self.font_of(9, color="FFFFFF" if _is_dark(rgb) else "000000")
+            font = self.font_of(9, color=text_color_on(rgb).lstrip("#"))
             self.text(row, c0, label, font=font, align=self.align_of("center", shrink=True),
                       fill=rgb)
             self.box(row, c0, row, c1, fill=rgb)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont
 
+from dxroadmap.model import colors
+
 ROW_HEIGHT = 28  # px per display row; the tree uses the same height
 HEADER_LINE = 22  # px per header line (fiscal years, then quarters/months)
 HEADER_HEIGHT = 2 * HEADER_LINE
@@ -50,11 +52,5 @@ def ui_font(point_size: float = 9.0, bold: bool = False) -> QFont:
 
 
 def text_color_on(color: QColor) -> QColor:
-    """Black or white, whichever reads better on ``color`` (WCAG relative luminance)."""
-
-    def channel(c: float) -> float:
-        c = c / 255.0
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    lum = 0.2126 * channel(color.red()) + 0.7152 * channel(color.green()) + 0.0722 * channel(color.blue())
-    return QColor("#111111") if lum > 0.28 else QColor("#FFFFFF")
+    """The label colour on a bar of ``color``: the one rule in :func:`dxroadmap.model.colors.text_color_on`."""
+    return QColor(colors.text_color_on(color.name()))
