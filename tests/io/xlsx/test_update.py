@@ -219,16 +219,31 @@ def test_a_bar_outside_the_forms_years_is_refused_unless_forced(tmp_path):
 def test_a_label_in_a_form_without_labels_is_refused(tmp_path):
     src = _path("s03_quarter_mori")
     plan = import_workbook(src).plan
+    for _, init in plan.walk():
+        for phase in init.phases:
+            phase.label = None
+    unlabelled = tmp_path / "unlabelled.xlsx"
+    unlabelled.write_bytes(update_workbook(src, plan, data_sheet=False).data)
     plan.pillars[0].initiatives[0].phases[0].label = "実証実験"
     with pytest.raises(UpdateRefused) as caught:
-        update_workbook(src, plan)
+        update_workbook(unlabelled, plan)
     assert "shows no labels" in caught.value.en
+
+
+def test_a_schedule_in_a_list_form_is_refused(tmp_path):
+    src = _path("s07_list_kahoku")
+    plan = import_workbook(src).plan
+    plan.pillars[0].initiatives[0].phases = [Phase(plan.first_month, plan.first_month + 11)]
+    with pytest.raises(UpdateRefused) as caught:
+        update_workbook(src, plan)
+    assert "no time columns" in caught.value.en
 
 
 def test_milestones_are_written_as_marks(tmp_path):
     src = _path("s04_month_matsumae")
     plan = import_workbook(src).plan
     init = plan.pillars[0].initiatives[0]
+    init.phases = []
     init.milestones = [Milestone(plan.first_month + 30, "稼働")]
     out = tmp_path / "m.xlsx"
     out.write_bytes(update_workbook(src, plan, data_sheet=False).data)
@@ -262,7 +277,8 @@ def test_card_layout_is_refused_plainly(tmp_path):
 def _make_xlsm(src: Path, target: Path, vba: bytes) -> None:
     members = _members(src)
     ct = members["[Content_Types].xml"].decode()
-    ct = ct.replace("spreadsheetml.sheet.main+xml", "ms-excel.sheet.macroEnabled.main+xml")
+    ct = ct.replace("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    "application/vnd.ms-excel.sheet.macroEnabled.main+xml")
     ct = ct.replace("</Types>", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
     members["[Content_Types].xml"] = ct.encode()
     rels = members["xl/_rels/workbook.xml.rels"].decode().replace(

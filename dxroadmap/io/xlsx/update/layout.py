@@ -23,6 +23,7 @@ from dxroadmap.io.xlsx.read.axis import TimeCol
 from dxroadmap.io.xlsx.read.cell_marks import row_marks
 from dxroadmap.io.xlsx.read.grid import SheetGrid
 from dxroadmap.io.xlsx.read.results import Detection, SheetDetection
+from dxroadmap.io.xlsx.read.words import is_arrow_text
 from dxroadmap.io.xlsx.update.sheetxml import SheetXml
 from dxroadmap.model.plan import PhaseKind, guess_kind
 
@@ -102,6 +103,8 @@ def sheet_layout(grid: SheetGrid, sdet: SheetDetection, sheet: SheetXml, slots: 
     for r in rows:
         bars, ms = row_marks(grid, r, cols)
         for b in bars:
+            if b.source == "fill" and any(is_arrow_text(grid.text(r, cols[i].col)) for i in range(b.first + 1, b.last + 1)):
+                b.source = "text"  # a filled label cell followed by ━ → cells
             sources[b.source] += 1
             first = cols[b.first].col
             s = sheet.style(r, first)
@@ -130,11 +133,10 @@ def sheet_layout(grid: SheetGrid, sdet: SheetDetection, sheet: SheetXml, slots: 
             marks[s] += 1
             bar_cells.add((r, cols[m.index].col))
     if lay.encoding != "shapes":
-        if sources:
-            lay.encoding = "text" if sources["text"] > sources["fill"] + sources["merge"] else \
-                ("merge" if sources["merge"] > sources["fill"] else "fill")
+        if sdet.layout.endswith("-text") or (sources["text"] > sources["fill"] + sources["merge"]):
+            lay.encoding = "text"  # the reader's own verdict first
         else:
-            lay.encoding = "fill"
+            lay.encoding = "merge" if sources["merge"] > sources["fill"] else "fill"
     lay.bar_style = bar_styles.most_common(1)[0][0] if bar_styles else None
     lay.label_style = labels.most_common(1)[0][0] if labels else None
     lay.line_style = lines.most_common(1)[0][0] if lines else lay.label_style

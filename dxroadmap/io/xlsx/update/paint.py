@@ -55,9 +55,11 @@ def form_view(lay: SheetLayout, init: Initiative | None) -> tuple:
     """What the form shows of an initiative's schedule: bars and marks as time-column spans."""
     if init is None:
         return ()
-    bars = tuple(sorted((lay.column_of(p.start), lay.column_of(p.end), p.label if lay.labels else None)
-                        for p in init.phases))
-    marks = tuple(sorted((lay.column_of(m.month), m.label) for m in init.milestones))
+    def col(month: int) -> int:
+        i = lay.column_of(month)
+        return -1 if i is None else i
+    bars = tuple(sorted((col(p.start), col(p.end), p.label or "") for p in init.phases))
+    marks = tuple(sorted((col(m.month), m.label or "") for m in init.milestones))
     return bars, marks
 
 
@@ -154,7 +156,16 @@ def paint_slot(sheet: SheetXml, lay: SheetLayout, rows: list[int], init: Initiat
                                 f"「{init.name}」のバーは図形で描かれており、この版では動かせません"))
         return
     cols = {t.col for t in lay.time_cols}
-    sheet.remove_merges_in(set(rows), cols)
+    # bars merged into columns beside the time columns (a hidden earlier year) go with them
+    beside = {c for m in sheet.merges if m[0] in rows and m[2] in rows and m[1] <= max(cols) and m[3] >= min(cols)
+              for c in range(m[1], m[3] + 1) if c not in cols and c not in lay.roles}
+    gone = sheet.remove_merges_in(set(rows), cols | beside)
+    first_empty = lay.empty_style.get(lay.time_cols[0].col)
+    for m in gone:
+        for r in range(m[0], m[2] + 1):
+            for c in range(m[1], m[3] + 1):
+                if c not in cols:
+                    sheet.set_cell(r, c, None, first_empty)
     for r in rows:
         for t in lay.time_cols:
             if sheet.style(r, t.col) is not None or lay.empty_style.get(t.col):

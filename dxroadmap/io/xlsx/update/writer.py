@@ -122,22 +122,34 @@ def _pair(old: list[_Item], new: list[_Item]) -> tuple[dict[int, int], list[int]
         if tag == "equal":
             pairs.update({b0 + k: a0 + k for k in range(a1 - a0)})
             continue
-        # a rename: same pillar, same depth, same position in the changed block
-        a, b = a0, b0
-        while a < a1 and b < b1:
-            if _key(old[a])[:2] == _key(new[b])[:2]:
-                pairs[b] = a
-                a += 1
-                b += 1
-            elif len(range(a, a1)) > len(range(b, b1)):
-                removed.append(a)
-                a += 1
-            else:
-                added.append(b)
-                b += 1
-        removed.extend(range(a, a1))
-        added.extend(range(b, b1))
+        # renames: a similar name in the same pillar at the same depth, in order; a block of as many
+        # old as new items with no similar names is renamed position by position
+        similar = _similar_pairs(old, new, a0, a1, b0, b1)
+        if not similar and a1 - a0 == b1 - b0:
+            similar = [(a0 + k, b0 + k) for k in range(a1 - a0) if _key(old[a0 + k])[:2] == _key(new[b0 + k])[:2]]
+        paired_a = {a for a, _ in similar}
+        paired_b = {b for _, b in similar}
+        pairs.update({b: a for a, b in similar})
+        removed.extend(a for a in range(a0, a1) if a not in paired_a)
+        added.extend(b for b in range(b0, b1) if b not in paired_b)
     return pairs, removed, added
+
+
+def _similar_pairs(old: list[_Item], new: list[_Item], a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int]]:
+    out = []
+    b = b0
+    for a in range(a0, a1):
+        best, score = None, 0.5
+        for k in range(b, b1):
+            if _key(old[a])[:2] != _key(new[k])[:2]:
+                continue
+            ratio = difflib.SequenceMatcher(None, _key(old[a])[2], _key(new[k])[2]).ratio()
+            if ratio >= score:
+                best, score = k, ratio
+        if best is not None:
+            out.append((a, best))
+            b = best + 1
+    return out
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
