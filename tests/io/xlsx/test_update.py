@@ -9,7 +9,6 @@ and the roadmap sheet's rows outside the roadmap keep their cells (values and st
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess

@@ -16,7 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from dxroadmap.io.xlsx.datasheet import SHEET_NAME, stamp_roadmap_sheet, write_data_sheet
-from dxroadmap.io.xlsx.update.sheetxml import col_letter
+from dxroadmap.io.xlsx.update.sheetxml import col_letter, col_number
 from dxroadmap.model.plan import Plan
 
 __all__ = ["data_sheet_xml"]
@@ -107,8 +107,6 @@ def data_sheet_xml(plan: Plan, roadmap: tuple[str, Any] | None = None) -> str:
     widths = sorted(((k, d.width) for k, d in ws.column_dimensions.items() if d.width), key=lambda kw: len(kw[0]))
     cols = ""
     if widths:
-        from dxroadmap.io.xlsx.update.sheetxml import col_number
-
         items = sorted((col_number(k), w) for k, w in widths)
         cols = "<cols>" + "".join(f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>' for c, w in items) + "</cols>"
     pane = ""

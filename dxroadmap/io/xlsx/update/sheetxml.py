@@ -239,7 +239,7 @@ class SheetXml:
             if number > after:
                 new = number + n
                 row.tag = _ROW_R.sub(f'r="{new}"', row.tag, count=1)
-                row.cells = {c: _ATTR_R.sub(lambda m: f'r="{m.group(1)}{new}"', cell, count=1)
+                row.cells = {c: _ATTR_R.sub(lambda m, new=new: f'r="{m.group(1)}{new}"', cell, count=1)
                              for c, cell in row.cells.items()}
                 row.number = new
                 row.edited = True

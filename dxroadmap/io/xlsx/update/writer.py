@@ -51,7 +51,7 @@ from dxroadmap.io.xlsx.read.workbook import WorkbookReader
 from dxroadmap.io.xlsx.update.datasheet_xml import data_sheet_xml
 from dxroadmap.io.xlsx.update.layout import SheetLayout, Slot, find_slots, sheet_layout
 from dxroadmap.io.xlsx.update.paint import Issue, form_view, lanes_needed, paint_slot
-from dxroadmap.io.xlsx.update.sheetxml import SheetXml, parse_shared_strings
+from dxroadmap.io.xlsx.update.sheetxml import SheetXml, parse_shared_strings, shift_ref_rows
 from dxroadmap.model.plan import Initiative, Pillar, Plan
 
 __all__ = ["update_workbook", "UpdateResult", "UpdateRefused", "Issue"]
@@ -292,8 +292,6 @@ class _Job:
 
     def _shift_outside(self, title: str, after: int, n: int) -> None:
         """Defined names on ``title`` and drawing anchors below the inserted rows move down."""
-        from dxroadmap.io.xlsx.update.sheetxml import shift_ref_rows
-
         wb = workbook_part(self.zf) or "xl/workbook.xml"
         xml = self.replaced.get(wb, self.zf.read(wb)).decode("utf-8")
         quoted = re.escape(title)
