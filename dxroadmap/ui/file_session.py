@@ -33,7 +33,8 @@ __all__ = ["FileSession", "FileHost", "written_by_dxroadmap", "OPEN_EXTENSIONS",
 
 OPEN_EXTENSIONS = (".json", ".xlsx", ".xlsm", ".xls")
 SAVE_EXTENSIONS = (".xlsx", ".json")
-_CREATOR_RE = re.compile(rb"<dc:creator>\s*dxroadmap\s*</dc:creator>")
+# openpyxl writes the namespace on the element itself: <dc:creator xmlns:dc="…">dxroadmap</dc:creator>
+_CREATOR_RE = re.compile(rb"<dc:creator(?:\s[^>]*)?>\s*dxroadmap\s*</dc:creator>")
 
 
 def written_by_dxroadmap(path: str | os.PathLike) -> bool:
