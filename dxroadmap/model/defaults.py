@@ -16,7 +16,7 @@ __all__ = ["new_phase_at", "default_phase_month"]
 
 
 def default_phase_month(plan: Plan, initiative: Initiative) -> int:
-    """Where a phase added without a clicked month goes (see the module docstring)."""
+    """Where a phase (or milestone) added without a clicked month goes (see the module docstring)."""
     if initiative.phases:
         last_fy = fiscal_year_of(max(p.end for p in initiative.phases))
         month = fy_first_month(last_fy + 1)
