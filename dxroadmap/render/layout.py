@@ -633,7 +633,7 @@ def _paginate(b: _Builder, groups: list[list[tuple[str, object]]], body_h: float
                              max_height=body_h - (band.height if k == 0 else cont.height))
             for k, (init, depth) in enumerate(items)]  # type: ignore[misc]
 
-        def keep(k: int) -> float:
+        def keep(k: int, built: list[RowGeom] = built, items: list = items) -> float:
             """Row k with the rows that must share its page: a parent's first sub-action, and so on down."""
             h = built[k].height
             while k + 1 < len(items) and items[k + 1][1] > items[k][1]:  # type: ignore[index]

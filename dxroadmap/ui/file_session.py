@@ -52,6 +52,16 @@ def _office_workbook(path: str | os.PathLike) -> bool:
     return Path(path).suffix.lower() in (".xlsx", ".xlsm") and not written_by_dxroadmap(path)
 
 
+
+def copy_name(path: Path) -> Path:
+    """A free name beside ``path`` for a copy: 計画.xlsx → 計画（コピー）.xlsx, then 計画（コピー2）.xlsx …"""
+    stem = path.stem
+    for n in range(1, 1000):
+        candidate = path.with_name(f"{stem}（コピー{'' if n == 1 else n}）{path.suffix}")
+        if not candidate.exists():
+            return candidate
+    return path.with_name(f"{stem}（コピー）{path.suffix}")
+
 class FileHost(Protocol):
     """What the session asks of the window it serves."""
 
@@ -231,19 +241,27 @@ class FileSession(QObject):
             B = QMessageBox.StandardButton
             answer = self._ask_three(tr("file.foreign_title"), tr("file.foreign_text", name=Path(path).name),
                                      tr("file.foreign_info"), (B.Save, "btn.save_as"), (B.Yes, "btn.overwrite"))
-            if answer == B.Save:
-                return self.save_as()
+            if answer == B.Save:  # the advice was 「別の名前で保存」: offer a different name
+                return self.save_as(copy=True)
             if answer != B.Yes:
                 return False
         return self.write_to(path)
 
-    def save_as(self) -> bool:
-        """Ask for a file name (.xlsx by default, .json when the plan came from one) and write there."""
+    def save_as(self, copy: bool | None = None) -> bool:
+        """Ask for a file name (.xlsx by default, .json when the plan came from one) and write there.
+
+        With ``copy`` (by default: when the open file is an office's own workbook or cannot be
+        written) the proposed name is a new one beside it — 計画（コピー）.xlsx — not the original.
+        """
         filters = [tr("file.filter.xlsx"), tr("file.filter.json")]
         current = Path(self.document.path) if self.document.path else None
         ext = ".xlsx" if "xlsx" in filters[0] else ".json"
         if current is not None:
             default = str(current.with_suffix(ext if current.suffix.lower() not in SAVE_EXTENSIONS else current.suffix))
+            if copy is None:
+                copy = self.foreign_workbook or (current.exists() and not os.access(current, os.W_OK))
+            if copy:
+                default = str(copy_name(Path(default)))
         else:
             default = (self.document.plan.title or tr("untitled")) + ext
         selected = filters[1] if current is not None and current.suffix.lower() == ".json" else filters[0]

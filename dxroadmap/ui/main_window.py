@@ -335,12 +335,14 @@ class MainWindow(QMainWindow):
         stack.indexChanged.connect(self._update_title)
         self.tree.selectionModel().selectionChanged.connect(self._on_tree_selection)
         self.tree.cleared.connect(self._on_tree_cleared)
+        self.tree.clicked.connect(self._on_tree_clicked)
         self.tree.expanded.connect(self._on_expanded)
         self.tree.collapsed.connect(self._on_collapsed)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
         self.tree.verticalScrollBar().valueChanged.connect(self._tree_scrolled)
         self.timeline.scrolledY.connect(self._timeline_scrolled)
         self.timeline.contextMenuRequested.connect(self._timeline_menu)
+        self.timeline.renameRequested.connect(self.rename)
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.setWindowModified(not clean)
@@ -439,6 +441,12 @@ class MainWindow(QMainWindow):
                 pass
         self.document.select(obj)
 
+    def _on_tree_clicked(self, index: QModelIndex) -> None:
+        """A click on a row shows that row's pillar or initiative, even when one of its bars was selected."""
+        obj = self.model.object_at(index)
+        if obj is not None and self.document.selection is not obj:
+            self.document.select(obj)
+
     def _on_tree_cleared(self) -> None:
         self.document.select(None)
 
@@ -523,7 +531,16 @@ class MainWindow(QMainWindow):
             self.rename(obj)
 
     def rename(self, obj: object) -> None:
-        """Start editing ``obj``'s name in the tree (F2)."""
+        """Start editing ``obj``'s name in the tree (F2); a bar or milestone's 名称 in the inspector."""
+        if isinstance(obj, (Phase, Milestone)):
+            if self.document.selection is not obj:
+                self.document.select(obj)
+            self.inspector_dock.show()
+            self.inspector_dock.raise_()
+            field = self.inspector.phase_label if isinstance(obj, Phase) else self.inspector.ms_label
+            field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            field.selectAll()
+            return
         if not isinstance(obj, (Pillar, Initiative)):
             return
         index = self.model.index_of(obj, COL_NAME)
@@ -673,7 +690,10 @@ class MainWindow(QMainWindow):
 
         func = getattr(print_dialog, name)
         try:
-            func(self, self.document.plan)
+            if name == "print_preview":
+                func(self, self.document.plan)
+            else:  # exports start in the plan's own folder
+                func(self, self.document.plan, folder=str(Path(self.document.path).parent) if self.document.path else None)
         except (PlanWriteError, OSError) as exc:
             self._error(tr("file.write_error_title"), write_message(exc, ""))
 

@@ -15,10 +15,12 @@ from dxroadmap.io.plan_json import plan_to_dict, write_plan_json
 from dxroadmap.model.fiscal import month_index
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
 from dxroadmap.model.rows import flatten_rows
+from dxroadmap.ui import print_dialog
 from dxroadmap.ui.context_menus import build_context_menu
+from dxroadmap.ui.file_session import copy_name
 from dxroadmap.ui.main_window import MainWindow, written_by_dxroadmap
 from dxroadmap.ui.preferences import Preferences, recent_files
-from dxroadmap.ui.strings import set_language
+from dxroadmap.ui.strings import set_language, tr
 from dxroadmap.ui.tree_model import COL_NAME
 
 REPO = Path(__file__).resolve().parents[2]
@@ -549,7 +551,7 @@ def test_print_and_export_call_the_print_module_with_the_plan(window, monkeypatc
 
     calls = []
     for name in ("print_preview", "export_pdf", "export_image"):
-        monkeypatch.setattr(print_dialog, name, lambda parent, plan, _n=name: calls.append((_n, parent, plan)))
+        monkeypatch.setattr(print_dialog, name, lambda parent, plan, _n=name, **_kw: calls.append((_n, parent, plan)))
     for action in (window.act_print, window.act_export_pdf, window.act_export_image):
         assert action.isEnabled()
         action.trigger()
@@ -573,3 +575,94 @@ def test_an_offices_workbook_goes_through_the_import_dialog(window, tmp_path, mo
     monkeypatch.setattr(import_dialog, "run_import_dialog", lambda parent, path: None)  # cancelled
     assert not window.load_file(source)
     assert window.document.plan is imported
+
+
+# ---- selection and keys as a planner uses them (issue 13): real mouse and key events
+
+
+def _open(window, tmp_path):
+    assert window.load_file(plan_file(tmp_path))
+    return window.document.plan.pillars[0].initiatives[0]  # 書かない窓口: two phases, a milestone
+
+
+def _bar_point(view, phase: Phase) -> QPoint:
+    view.ensure_visible(phase)
+    QApplication.processEvents()
+    rect = view.bar_rect(phase)
+    return QPoint(round(rect.left() + min(20, rect.width() / 2)), round(rect.center().y()))
+
+
+def test_clicking_the_row_of_a_selected_bar_shows_its_initiative(qtbot, window, tmp_path):
+    init = _open(window, tmp_path)
+    phase = init.phases[1]
+    qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     _bar_point(window.timeline, phase))
+    assert window.document.selection is phase
+    index = window.model.index_of(init, COL_NAME)
+    rect = window.tree.visualRect(index)
+    qtbot.mouseClick(window.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     rect.center())
+    assert window.document.selection is init
+    assert window.inspector.stack.currentWidget() is not window.inspector.phase_page
+
+
+def test_f2_on_a_selected_bar_or_milestone_edits_its_name(qtbot, window, tmp_path):
+    init = _open(window, tmp_path)
+    phase = init.phases[0]
+    vp = window.timeline.viewport()
+    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _bar_point(window.timeline, phase))
+    assert window.document.selection is phase
+    qtbot.keyClick(vp, Qt.Key.Key_F2)
+    field = window.inspector.phase_label
+    qtbot.waitUntil(lambda: field.hasFocus(), timeout=2000)
+    assert field.selectedText() == "検討"
+    qtbot.keyClicks(field, "Kihon")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert phase.label == "Kihon"
+
+    ms: Milestone = init.milestones[0]
+    window.document.select(ms)
+    window.timeline.setFocus()
+    qtbot.keyClick(vp, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: window.inspector.ms_label.hasFocus(), timeout=2000)
+    assert window.inspector.ms_label.selectedText() == "開始"
+
+
+def test_the_open_dialog_offers_xls_workbooks(window, monkeypatch):
+    seen = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (seen.append(a), ("", ""))[1])
+    window.open_dialog()
+    filters = seen[0][3]
+    assert "*.xls)" in filters.split(";;")[0] and "*.xls)" in filters.split(";;")[1]
+
+
+def test_saving_over_an_offices_workbook_proposes_a_different_name(window, tmp_path, monkeypatch, dialogs):
+    office = tmp_path / "計画.xlsx"
+    office.write_bytes(b"x")
+    session = window.file_session
+    window.document.path = str(office)
+    session.foreign_workbook = True
+    proposed = []
+    monkeypatch.setattr(window, "ask_save_path", lambda title, default, filters, selected: (proposed.append(default), ("", ""))[1])
+    dialogs.answer = QMessageBox.StandardButton.Save  # 「別の名前で保存」
+    assert session.save() is False
+    assert proposed == [str(tmp_path / "計画（コピー）.xlsx")]
+    (tmp_path / "計画（コピー）.xlsx").write_bytes(b"x")
+    assert copy_name(office) == tmp_path / "計画（コピー2）.xlsx"
+
+
+def test_pdf_and_image_exports_start_in_the_plans_folder(window, tmp_path, monkeypatch):
+    folder = tmp_path / "企画課"
+    folder.mkdir()
+    assert window.load_file(plan_file(folder))
+    asked = []
+    monkeypatch.setattr(print_dialog.PageSetupDialog, "exec", lambda self: print_dialog.QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda parent, title, start, flt: (asked.append(start), ("", ""))[1])
+    window.act_export_pdf.trigger()
+    window.act_export_image.trigger()
+    assert [Path(p).parent for p in asked] == [folder, folder]
+    assert Path(asked[0]).name.endswith(".pdf")
+
+
+def test_translation_key_of_the_open_filter_exists():
+    assert "*.xls" in tr("file.filter.open")

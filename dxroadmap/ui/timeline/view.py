@@ -113,6 +113,7 @@ class TimelineView(QWidget):
     ROW_HEIGHT: int = style.ROW_HEIGHT
     scrolledY = Signal(float)
     contextMenuRequested = Signal(object, object, int, QPoint)
+    renameRequested = Signal(object)  # F2 on a selected bar or milestone: edit its 名称
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -428,6 +429,9 @@ class TimelineView(QWidget):
             if items:
                 doc.select(items[0] if key == Qt.Key.Key_Home else items[-1])
                 self.ensure_visible(doc.selection)
+            return True
+        if key == Qt.Key.Key_F2 and isinstance(sel, (Phase, Milestone)):
+            self.renameRequested.emit(sel)
             return True
         if key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and mods & Qt.KeyboardModifier.ShiftModifier):
             self.keyboard_context_menu()
