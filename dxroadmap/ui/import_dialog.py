@@ -61,7 +61,7 @@ from dxroadmap.io.xlsx.read.workbook import Detection, SheetOverrides, WorkbookR
 from dxroadmap.model.fiscal import fiscal_year_of, format_ym, fy_first_month, month_index, year_month
 from dxroadmap.model.plan import Plan
 from dxroadmap.model.wareki import YearStyle, era_of_date, format_fiscal_year, parse_fiscal_year
-from dxroadmap.ui.strings import language
+from dxroadmap.ui.strings import language, tr
 
 __all__ = ["ImportDialog", "run_import_dialog", "office_signature", "load_with_progress", "ROLE_CHOICES"]
 
@@ -1031,7 +1031,9 @@ def run_import_dialog(parent: QWidget | None, path: str, settings: QSettings | N
     try:
         reader = load_with_progress(parent, path)
     except PlanReadError as exc:
-        QMessageBox.warning(parent, _t("error"), exc.message(language()))
+        # the same title, icon and wording as every other file that cannot be opened
+        QMessageBox.critical(parent, tr("file.read_error_title"),
+                             tr("file.read_failed", name=Path(path).name, reason=exc.message(language())))
         return None
     if reader is None:
         return None

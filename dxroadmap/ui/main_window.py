@@ -41,7 +41,6 @@ from dxroadmap.io.errors import PlanWriteError
 from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
 from dxroadmap.model.rows import Row, flatten_rows
 from dxroadmap.model.validation import validate
-from dxroadmap.model.wareki import format_span
 from dxroadmap.ui.context_menus import (
     add_initiative_near,
     add_milestone_at,
@@ -66,6 +65,7 @@ from dxroadmap.ui.preferences import (
 )
 from dxroadmap.ui.strings import language, set_language, tr, tr_command
 from dxroadmap.ui.timeline import TimelineView
+from dxroadmap.ui.timeline.texts import month_text, span_text
 from dxroadmap.ui.tree_model import COL_DEPARTMENTS, COL_NAME, COL_SUMMARY, PlanTreeModel
 
 __all__ = ["MainWindow", "new_plan", "written_by_dxroadmap", "OPEN_EXTENSIONS", "SAVE_EXTENSIONS"]
@@ -482,10 +482,11 @@ class MainWindow(QMainWindow):
         text = ""
         style = self.prefs.year_style
         try:
+            lang = language()  # months as the user reads them: 令和6年度 7月, or Jul FY2024 in English
             if isinstance(obj, Phase):
-                text = f"{tr('insp.phase')}: {obj.label or ''}  {format_span(obj.start, obj.end, style)}"
+                text = f"{tr('insp.phase')}: {obj.label or ''}  {span_text(obj.start, obj.end, lang, style)}"
             elif isinstance(obj, Milestone):
-                text = f"{tr('insp.milestone')}: {obj.label or ''}  {format_span(obj.month, obj.month, style).split(' – ')[0]}"
+                text = f"{tr('insp.milestone')}: {obj.label or ''}  {month_text(obj.month, lang, style)}"
             elif isinstance(obj, (Pillar, Initiative)):
                 kind = tr("insp.pillar") if isinstance(obj, Pillar) else tr("insp.initiative")
                 text = f"{kind}: {obj.name}"

@@ -666,3 +666,34 @@ def test_pdf_and_image_exports_start_in_the_plans_folder(window, tmp_path, monke
 
 def test_translation_key_of_the_open_filter_exists():
     assert "*.xls" in tr("file.filter.open")
+
+
+@pytest.mark.skipif(not (SHARED / "fixtures").is_dir(), reason="needs ../shared")
+def test_unreadable_files_share_one_title_one_icon_and_plain_words(window, tmp_path, dialogs):
+    truncated = tmp_path / "途中まで.xlsx"
+    truncated.write_bytes((SHARED / "fixtures" / "s01_yearfill_matsumae.xlsx").read_bytes()[:3000])
+    bad = [SHARED / "fixtures" / n for n in ("s08_err_legacy_xls.xls", "s09_err_text_as_xlsx.xlsx",
+                                             "s11_err_encrypted.xlsx")] + [truncated]
+    for path in bad:
+        copy = tmp_path / path.name
+        if copy != path:
+            copy.write_bytes(path.read_bytes())
+        assert window.load_file(copy) is False
+    assert len(dialogs.shown) == len(bad)
+    assert {kind for kind, _, _ in dialogs.shown} == {"critical"}
+    assert {title for _, title, _ in dialogs.shown} == {"開けませんでした"}
+    for (_, _, text), path in zip(dialogs.shown, bad):
+        assert path.name in text
+        assert "zip" not in text.lower() and "目次" not in text
+
+
+def test_the_status_bar_speaks_english(window, tmp_path):
+    set_language("en")
+    window.retranslate()
+    init = _open(window, tmp_path)
+    window.document.select(init.phases[0])
+    text = window.selection_label.text()
+    assert "FY2023" in text and "Apr" in text
+    assert not any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text.replace("検討", "")), text
+    window.document.select(init.milestones[0])
+    assert "Apr FY2024" in window.selection_label.text() and "年度" not in window.selection_label.text()

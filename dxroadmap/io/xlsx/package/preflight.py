@@ -396,8 +396,8 @@ def check_workbook(path: str | os.PathLike) -> None:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError):
-        raise _not_workbook(name, "the file is damaged or incomplete (its zip directory cannot be read).",
-                            "ファイルが壊れているか途中で切れています（zip の目次が読めません）。") from None
+        raise _not_workbook(name, "the file is damaged or was not saved completely.",
+                            "ファイルが壊れているか、最後まで保存されていません。") from None
     with zf:
         _check_package(zf, name)
 
