@@ -102,6 +102,18 @@ class PlanTree(QTreeView):
         self.setTabKeyNavigation(False)
 
     cleared = Signal()  # the user asked for no selection (Esc, or a click below the rows)
+    NAME_MIN_WIDTH = 160
+
+    def fit_name_column(self) -> None:
+        """取組内容 takes the room the other visible columns leave: widening the tree widens the names first."""
+        header = self.header()
+        others = sum(header.sectionSize(c) for c in range(header.count())
+                     if c != COL_NAME and not header.isSectionHidden(c))
+        header.resizeSection(COL_NAME, max(self.NAME_MIN_WIDTH, self.viewport().width() - others))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.fit_name_column()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape and self.state() != QAbstractItemView.State.EditingState:
@@ -150,7 +162,7 @@ class MainWindow(QMainWindow):
         self.tree.setModel(self.model)
         self.tree.setObjectName("planTree")
         header = self.tree.header()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)  # the name column, not the last one, takes the spare width
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
@@ -522,6 +534,7 @@ class MainWindow(QMainWindow):
 
     def _show_summary(self, on: bool) -> None:
         self.tree.setColumnHidden(COL_SUMMARY, not on)
+        self.tree.fit_name_column()
 
     # ------------------------------------------------------------ edit commands (menu handler)
 
@@ -836,5 +849,7 @@ class MainWindow(QMainWindow):
             value = s.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 restore(value)
+        self.tree.header().setStretchLastSection(False)  # a header saved by an older version stretched the last
+        self.tree.fit_name_column()
         self.act_show_summary.setChecked(not self.tree.isColumnHidden(COL_SUMMARY))
 

@@ -142,3 +142,20 @@ def test_the_preview_speaks_english(qtbot, tmp_path, settings):
         assert "FY2023 Apr" in phases and "月" not in phases and "R5" not in phases
     finally:
         strings.set_language("ja")
+
+
+def test_an_imported_title_drops_the_plan_period_the_sheet_repeats(qtbot, tmp_path, settings):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "工程表"
+    ws.append(["テスト町DX推進計画（令和7年度～令和9年度）"])
+    ws.append([])
+    ws.append(["取組", "担当", "令和7年度", "令和8年度", "令和9年度"])
+    ws.append(["電子申請", "総務課", "検討", "運用", None])
+    ws["C4"].fill = _fill("F8CBAD")
+    ws["D4"].fill = _fill("9BC2E6")
+    wb.save(tmp_path / "t.xlsx")
+    dialog = _open(qtbot, tmp_path / "t.xlsx", settings)
+    plan = dialog.plan()
+    assert (plan.start_fy, plan.end_fy) == (2025, 2027)
+    assert plan.title == "テスト町DX推進計画"

@@ -697,3 +697,18 @@ def test_the_status_bar_speaks_english(window, tmp_path):
     assert not any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text.replace("検討", "")), text
     window.document.select(init.milestones[0])
     assert "Apr FY2024" in window.selection_label.text() and "年度" not in window.selection_label.text()
+
+
+def test_widening_the_tree_gives_the_room_to_the_names_first(qtbot, window, tmp_path):
+    _open(window, tmp_path)
+    header = window.tree.header()
+    name0, dept0, width0 = header.sectionSize(COL_NAME), header.sectionSize(1), window.tree.viewport().width()
+    sizes = window.splitter.sizes()
+    window.splitter.setSizes([sizes[0] + 200, sizes[1] - 200])
+    qtbot.waitUntil(lambda: header.sectionSize(COL_NAME) > name0, timeout=2000)
+    grown = window.tree.viewport().width() - width0
+    assert grown > 100 and header.sectionSize(COL_NAME) - name0 == grown
+    assert header.sectionSize(1) == dept0
+    # the columns fill the tree exactly: no empty strip, no hidden overflow
+    visible = sum(header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c))
+    assert abs(visible - window.tree.viewport().width()) <= 1
