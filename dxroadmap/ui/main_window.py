@@ -680,6 +680,7 @@ class MainWindow(QMainWindow):
         self.file_session.set_autosave_minutes(prefs.autosave_minutes)
         self.timeline.set_snap(prefs.snap)
         self.timeline.set_language(prefs.language)
+        self.timeline.set_quarter_months(prefs.quarter_labels == "months")
         self.inspector.set_year_style(prefs.year_style)
         if language_changed:
             self.retranslate()

@@ -712,3 +712,9 @@ def test_widening_the_tree_gives_the_room_to_the_names_first(qtbot, window, tmp_
     # the columns fill the tree exactly: no empty strip, no hidden overflow
     visible = sum(header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c))
     assert abs(visible - window.tree.viewport().width()) <= 1
+
+
+def test_the_quarter_heading_preference_reaches_the_timeline(window):
+    assert window.timeline.state.quarter_months is False
+    window.apply_preferences(Preferences(quarter_labels="months"), save=False)
+    assert window.timeline.state.quarter_months is True

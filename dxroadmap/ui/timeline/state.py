@@ -40,6 +40,7 @@ class TimelineState:
     last_month: int = 0
     year_style: YearStyle = YearStyle.ERA_WESTERN
     lang: str = "ja"
+    quarter_months: bool = False  # quarter headings as 4-6月 (as printed) rather than Q1
     today: float = field(default_factory=today_position)
     view_x0: float = 0.0  # visible month range (for labels that stick to the left edge)
     view_x1: float = 60.0

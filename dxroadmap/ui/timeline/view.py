@@ -201,6 +201,11 @@ class TimelineView(QWidget):
         self.state.year_style = style_
         self.header.update()
 
+    def set_quarter_months(self, on: bool) -> None:
+        """Write quarter headings as 4-6月 (as the prints do) instead of Q1."""
+        self.state.quarter_months = bool(on)
+        self.header.update()
+
     def set_language(self, lang: str) -> None:
         self.state.lang = lang if lang in ("ja", "en") else "ja"
         self.header.update()
