@@ -499,7 +499,11 @@ class _GridView(QTableView):
         self.viewport().update()
 
     def _x(self, col: float) -> float:
+        """Viewport x of a fractional sheet column (the right edge of the last column for any beyond it)."""
         c = int(col)
+        last = self.model().columnCount()
+        if c > last:
+            return self.columnViewportPosition(last - 1) + self.columnWidth(last - 1)
         return self.columnViewportPosition(c - 1) + (col - c) * self.columnWidth(c - 1)
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)

@@ -159,3 +159,11 @@ def test_an_imported_title_drops_the_plan_period_the_sheet_repeats(qtbot, tmp_pa
     plan = dialog.plan()
     assert (plan.start_fy, plan.end_fy) == (2025, 2027)
     assert plan.title == "テスト町DX推進計画"
+
+
+@needs_fixtures
+def test_a_bar_running_to_the_last_time_column_is_drawn_whole(qtbot, settings):
+    # 利活用拡大 (row 10) runs from column I to the sheet's last column V
+    dialog = _open(qtbot, FIXTURES / "s06_shapes_matsumae.xlsx", settings)
+    for col in (10, 15, 22):
+        assert _close_to(_cell_colour(dialog, 10, col), "#9BC2E6"), col
