@@ -62,13 +62,12 @@ class SetFields:
         for key in self.values:
             if not hasattr(self.obj, key) or key == "uid":
                 raise ValueError(f"{type(self.obj).__name__} has no editable field {key!r}")
-        if isinstance(self.obj, Plan):
-            start = self.values.get("start_fy", self.obj.start_fy)
-            end = self.values.get("end_fy", self.obj.end_fy)
-            if end < start:
+        if isinstance(self.obj, Plan) and {"start_fy", "end_fy"} & self.values.keys():
+            if self.values.get("end_fy", self.obj.end_fy) < self.values.get("start_fy", self.obj.start_fy):
                 raise ValueError("the plan period cannot end before it starts")
-        if isinstance(self.obj, Phase) and self.values.get("end", self.obj.end) < self.values.get("start", self.obj.start):
-            raise ValueError("a phase cannot end before it starts")
+        if isinstance(self.obj, Phase) and {"start", "end"} & self.values.keys():
+            if self.values.get("end", self.obj.end) < self.values.get("start", self.obj.start):
+                raise ValueError("a phase cannot end before it starts")
         old = {key: _copy(getattr(self.obj, key)) for key in self.values}
         for key, value in self.values.items():
             setattr(self.obj, key, _copy(value))

@@ -250,3 +250,14 @@ def test_random_history_on_a_sample_undone_in_reverse_gives_the_original_and_red
 
 def test_the_samples_are_there():
     assert len(SAMPLES) >= 3
+
+
+def test_fields_of_a_phase_already_ending_before_it_starts_can_still_be_edited():
+    """An imported plan may hold such a phase (validation reports it); renaming it must not be refused."""
+    plan = make_plan()
+    phase = plan.pillars[0].initiatives[0].phases[0]
+    phase.start, phase.end = 30, 20
+    plan.start_fy, plan.end_fy = 2027, 2023
+    ops.SetFields(phase, {"label": "検討（再）"}).apply(plan)
+    ops.SetFields(plan, {"title": "計画"}).apply(plan)
+    assert phase.label == "検討（再）" and plan.title == "計画"
