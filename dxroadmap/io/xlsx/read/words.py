@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from dxroadmap.model.departments import split_departments  # re-exported for the readers
+
 __all__ = [
     "norm",
     "clean_name",
@@ -102,17 +104,6 @@ def clean_name(text: str) -> str:
     t = strip_enumerator(t)
     t = _TAG_RE.sub("", t).strip()
     return t
-
-
-_DEPT_SPLIT = re.compile(r"[、，,\n\r;；／/]+")
-
-
-def split_departments(text: str) -> list[str]:
-    """A department cell split on 、 and line breaks (・ joins words, it is not a separator)."""
-    if not text:
-        return []
-    parts = [p.strip(" \t\u3000") for p in _DEPT_SPLIT.split(text)]
-    return [p for p in parts if p and p not in ("-", "－", "―", "—")]
 
 
 # ------------------------------------------------------------------ headings
