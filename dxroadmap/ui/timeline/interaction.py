@@ -22,13 +22,13 @@ from PySide6.QtCore import QObject, QPoint, QPointF, Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from dxroadmap.model.defaults import new_phase_at
-from dxroadmap.model.edits import Snap, snap_month
+from dxroadmap.model.edits import Snap, clamp_span
 from dxroadmap.model.plan import Initiative, Milestone, Phase, Plan
 from dxroadmap.ui.timeline import style, texts
 from dxroadmap.ui.timeline.layers import Mapper, bar_pixel_rect
 from dxroadmap.ui.timeline.state import TimelineState
 
-__all__ = ["Hit", "hit_test", "drag_result", "TimelineHost", "Controller"]
+__all__ = ["Hit", "hit_test", "TimelineHost", "Controller"]
 
 
 @dataclass(frozen=True)
@@ -71,23 +71,6 @@ def hit_test(state: TimelineState, m: Mapper, x: float, y: float) -> Hit | None:
             return Hit(phase, "end", row)
         return Hit(phase, "move", row)
     return None
-
-
-def drag_result(part: str, orig: tuple[int, int], dx: float, snap: Snap) -> tuple[int, int]:
-    """The span (phase) or (month, month) (milestone) after dragging by ``dx`` months.
-
-    Moving keeps the length; with quarter snapping the start lands on a quarter start.
-    Resizing keeps at least one month.
-    """
-    s, e = orig
-    if part == "move":
-        new_s = snap_month(s + dx, snap)
-        return new_s, new_s + (e - s)
-    if part == "start":
-        return min(snap_month(s + dx, snap), e), e
-    if part == "end":
-        return s, max(snap_month(e + 1 + dx, snap) - 1, s)
-    raise ValueError(part)
 
 
 class TimelineHost(Protocol):
@@ -249,7 +232,7 @@ class Controller:
                 self._drag = None
             return
         snap = Snap.QUARTER if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier else self.view.snap
-        span = drag_result(hit.part, orig, ev.pos().x() - x_down, snap)
+        span = clamp_span(orig, hit.part, ev.pos().x() - x_down, snap)
         if ev.isFinish():
             self._finish(hit, span)
             return
@@ -286,7 +269,7 @@ class Controller:
         hit, orig, x_down = self._drag
         self.view.pan_pixels(direction * 12)
         x = self._mapper().month(self._last_px)  # the same pointer now lies over a later/earlier month
-        self._preview(hit, drag_result(hit.part, orig, x - x_down, self._last_snap))
+        self._preview(hit, clamp_span(orig, hit.part, x - x_down, self._last_snap))
 
     def _show_tip(self, screen: QPoint, hit: Hit, span: tuple[int, int]) -> None:
         st = self.state

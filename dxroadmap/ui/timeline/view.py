@@ -28,7 +28,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
-from dxroadmap.model.edits import Snap
+from dxroadmap.model.edits import Snap, clamp_span
 from dxroadmap.model.plan import Initiative, Milestone, Phase
 from dxroadmap.model.rows import Row
 from dxroadmap.model.wareki import YearStyle
@@ -414,11 +414,11 @@ class TimelineView(QWidget):
             if isinstance(sel, Milestone):
                 doc.set_milestone_month(sel, sel.month + d)
             elif shift and start_mod:
-                doc.set_phase_span(sel, min(sel.start + d, sel.end), sel.end, text="工程の変更")
+                doc.set_phase_span(sel, *clamp_span((sel.start, sel.end), "start", d), text="工程の変更")
             elif shift:
-                doc.set_phase_span(sel, sel.start, max(sel.end + d, sel.start), text="工程の変更")
+                doc.set_phase_span(sel, *clamp_span((sel.start, sel.end), "end", d), text="工程の変更")
             else:
-                doc.set_phase_span(sel, sel.start + d, sel.end + d)
+                doc.set_phase_span(sel, *clamp_span((sel.start, sel.end), "move", d))
             self.ensure_visible(sel)
             return True
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and isinstance(sel, (Phase, Milestone)):
