@@ -37,7 +37,7 @@ and a one- or two-sentence message in Japanese and English.
 Safety: the workbook is loaded once with ``data_only=True`` (cached values: formulas
 are never evaluated) and ``keep_links=False`` (external links are not followed); the
 importer only visits cells that exist and caps rows and columns
-(:data:`dxroadmap.io.xlsx.read.grid.MAX_ROWS`/``MAX_COLS``). Shapes are read from the
+(:data:`dxroadmap.io.xlsx.read.grid.SHEET_MAX_ROWS`/``SHEET_MAX_COLS``). Shapes are read from the
 drawing parts by :mod:`dxroadmap.io.xlsx.drawing.shapes` only when the file has drawings.
 """
 
@@ -58,7 +58,7 @@ from dxroadmap.io.xlsx.drawing.shapes import read_sheet_shapes
 from dxroadmap.io.xlsx.package.preflight import check_workbook
 from dxroadmap.io.xlsx.read.axis import Axis, TimeCol, axis_from_row, find_axes
 from dxroadmap.io.xlsx.read.cards import is_card_sheet, read_cards
-from dxroadmap.io.xlsx.read.grid import MAX_COLS, MAX_ROWS, SheetGrid, as_text, theme_palette
+from dxroadmap.io.xlsx.read.grid import SHEET_MAX_COLS, SHEET_MAX_ROWS, SheetGrid, as_text, theme_palette
 from dxroadmap.io.xlsx.read.results import Detection, ImportResult, RowDecision, SheetDetection, SheetOverrides
 from dxroadmap.io.xlsx.read.table import TableReader, TableResult, column_roles, find_list_header
 from dxroadmap.io.xlsx.read.words import heading_role, is_note, norm
@@ -202,8 +202,8 @@ class WorkbookReader:
                 continue
             grid = self.grid(title)
             if grid.truncated:
-                warns.append(f"{title}: only the first {MAX_ROWS:,} rows and {MAX_COLS:,} columns were read "
-                             f"(先頭の {MAX_ROWS:,} 行・{MAX_COLS:,} 列までを読み込みました).")
+                warns.append(f"{title}: only the first {SHEET_MAX_ROWS:,} rows and {SHEET_MAX_COLS:,} columns were read "
+                             f"(先頭の {SHEET_MAX_ROWS:,} 行・{SHEET_MAX_COLS:,} 列までを読み込みました).")
             try:
                 det, res, axes = self._read_sheet(grid, ov, len(self.wb.worksheets) > 1)
             except (RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
