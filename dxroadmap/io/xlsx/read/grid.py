@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import warnings
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from dxroadmap.io.errors import PlanReadError
 from dxroadmap.io.xlsx.package.color import apply_tint, palette_of, theme_from_xml
 
-__all__ = ["SHEET_MAX_ROWS", "SHEET_MAX_COLS", "Merge", "SheetGrid", "FillKey", "theme_palette"]
+__all__ = ["SHEET_MAX_ROWS", "SHEET_MAX_COLS", "Merge", "SheetGrid", "FillKey", "theme_palette", "load_workbook",
+           "SheetTab", "sheet_tabs", "sheet_grid", "workbook_palette"]
 
 SHEET_MAX_ROWS = 20000   # rows of a sheet the importer reads (cells below are left out, with a warning)
 SHEET_MAX_COLS = 2000    # columns of a sheet the importer reads
@@ -52,6 +57,41 @@ class Merge:
 def theme_palette(theme_xml: bytes | None) -> list[str]:
     """Theme colour slots in fill-index order (0 = lt1 … 9 = accent6) as ``RRGGBB``, from the theme part's bytes."""
     return palette_of(theme_from_xml(theme_xml))
+
+
+def _not_a_workbook(path: Path) -> PlanReadError:
+    return PlanReadError(
+        "not-a-workbook",
+        f"{path.name} is not an Excel workbook (.xlsx), or it is damaged; open it in Excel and save it as .xlsx.",
+        f"{path.name} は Excel ブック（.xlsx）ではないか、壊れています。Excel で開いて .xlsx 形式で保存し直してください。")
+
+
+def load_workbook(path: Path) -> Any:
+    """The openpyxl workbook at ``path`` (checked by ``check_workbook`` first), loaded for reading.
+
+    ``data_only=True`` (cached values: formulas are never evaluated) and ``keep_links=False``
+    (external links are not followed). Any failure of the parser is a plain
+    :class:`PlanReadError` (``too-large`` or ``not-a-workbook``), never a traceback.
+    """
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, data_only=True, keep_links=False)
+    except MemoryError:
+        raise PlanReadError("too-large", f"{path.name} is too large to import.",
+                            f"{path.name} は大きすぎて読み込めません。") from None
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError,
+            IndexError, AttributeError, SyntaxError) as exc:
+        raise _not_a_workbook(path) from exc
+    except Exception as exc:  # any other parser failure is a damaged file, never a traceback
+        if exc.__class__.__name__ in ("DefusedXmlException", "EntitiesForbidden", "DTDForbidden",
+                                      "ExternalReferenceForbidden"):
+            raise PlanReadError("not-a-workbook", f"{path.name} contains XML constructs that are refused for safety.",
+                                f"{path.name} には安全のため読み込まない XML が含まれています。") from None
+        raise _not_a_workbook(path) from exc
 
 
 class SheetGrid:
@@ -268,6 +308,30 @@ class SheetGrid:
                 tmp.setdefault(rr, []).append(c)
             idx = self._fill_rows_idx = {rr: sorted(cs) for rr, cs in tmp.items()}
         return idx.get(r, [])
+
+
+@dataclass(frozen=True)
+class SheetTab:
+    """A worksheet tab of a loaded workbook, as the reader needs to know it before reading cells."""
+
+    title: str
+    state: str        # "visible", "hidden" or "veryHidden"
+    has_cells: bool   # False for a chart sheet
+
+
+def sheet_tabs(wb: Any) -> list[SheetTab]:
+    """The worksheets of an openpyxl workbook (from :func:`load_workbook`) in tab order."""
+    return [SheetTab(ws.title, ws.sheet_state, hasattr(ws, "_cells")) for ws in wb.worksheets]
+
+
+def workbook_palette(wb: Any) -> list[str]:
+    """:func:`theme_palette` of a loaded workbook's theme."""
+    return theme_palette(getattr(wb, "loaded_theme", None))
+
+
+def sheet_grid(wb: Any, title: str, palette: list[str]) -> SheetGrid:
+    """The :class:`SheetGrid` of sheet ``title`` of a loaded workbook."""
+    return SheetGrid(wb[title], palette)
 
 
 def as_text(v: Any) -> str:

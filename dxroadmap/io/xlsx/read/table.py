@@ -17,15 +17,15 @@ from typing import Any
 
 from dxroadmap.io.xlsx.read.axis import Axis, TimeCol
 from dxroadmap.io.xlsx.read.cell_marks import row_marks
+from dxroadmap.io.xlsx.read.dates import month_of_value, period_of_text
 from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
+from dxroadmap.io.xlsx.read.headings import heading_role, is_heading_word
 from dxroadmap.io.xlsx.read.results import RowDecision
 from dxroadmap.io.xlsx.read.shape_marks import interpret_shapes
 from dxroadmap.io.xlsx.read.words import (
     clean_name,
     enumerator_of,
-    heading_role,
     is_enumerator,
-    is_heading_word,
     is_katakana_item,
     is_legend,
     is_note,
@@ -35,72 +35,10 @@ from dxroadmap.io.xlsx.read.words import (
     strip_arrows,
     strip_enumerator,
 )
-from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month, fy_last_month, month_index
+from dxroadmap.model.fiscal import fiscal_year_of, fy_last_month
 from dxroadmap.model.plan import PRIORITY_ITEMS, Initiative, Milestone, Phase, guess_kind
-from dxroadmap.model.wareki import parse_era_month, parse_fiscal_year
 
-__all__ = ["TableReader", "TableResult", "column_roles", "find_list_header"]
-
-
-def month_of_value(v: Any) -> int | None:
-    """The month of a date cell (a datetime, or text such as 2024/7, 令和6年7月, 2024-07-15)."""
-    import datetime as _dt
-
-    if isinstance(v, (_dt.datetime, _dt.date)):
-        return month_index(v.year, v.month) if 1950 <= v.year <= 2150 else None
-    if isinstance(v, str):
-        t = v.strip()
-        m = re.match(r"^(\d{4})[-/.年](\d{1,2})", t)
-        if m and 1 <= int(m.group(2)) <= 12 and 1950 <= int(m.group(1)) <= 2150:
-            return month_index(int(m.group(1)), int(m.group(2)))
-        return parse_era_month(t)
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and 20000 <= v <= 80000:
-        d = _dt.datetime(1899, 12, 30) + _dt.timedelta(days=float(v))  # a date serial shown as a number
-        return month_index(d.year, d.month)
-    return None
-
-
-_PERIOD_SPLIT = re.compile(r"\s*(?:～|〜|~|－|−|―|–|—|-|から|ｰ)\s*")
-_OPEN_END = re.compile(r"(?:以降|から|～|〜|~|－|-)\s*$")
-
-
-def period_of_text(text: str) -> tuple[int, int | None] | None:
-    """(first month, last month or None when open-ended) of a 実施時期 text.
-
-    令和6年度～令和8年度, R6～R8, 2024年度, 令和6年7月～令和7年3月, 令和6年度以降, 令和6年度～.
-    """
-    t = (text or "").strip().replace("\n", "")
-    if not t or len(t) > 40:
-        return None
-    open_end = bool(_OPEN_END.search(t))
-    t = re.sub(r"(?:以降|から)$", "", t).strip()
-    parts = [p for p in _PERIOD_SPLIT.split(t) if p]
-    if not parts or len(parts) > 2:
-        return None
-
-    def first(p: str) -> int | None:
-        m = parse_era_month(p)
-        if m is not None:
-            return m
-        fy = parse_fiscal_year(p)
-        return fy_first_month(fy) if fy is not None else None
-
-    def last(p: str) -> int | None:
-        m = parse_era_month(p)
-        if m is not None:
-            return m
-        fy = parse_fiscal_year(p)
-        return fy_last_month(fy) if fy is not None else None
-
-    a = first(parts[0])
-    if a is None:
-        return None
-    if len(parts) == 2:
-        b = last(parts[1])
-        return (a, b) if b is not None and b >= a else None
-    if open_end:
-        return a, None
-    return a, last(parts[0])
+__all__ = ["TableReader", "TableResult"]
 
 
 @dataclass
@@ -111,51 +49,6 @@ class TableResult:
     phases_from: set[str] = field(default_factory=set)  # "fill", "merge", "text", "shape", "dates", "period"
     open_ended: list[Phase] = field(default_factory=list)  # run to the end of the plan period
     count: int = 0
-
-
-def column_roles(grid: SheetGrid, rows: list[int], time_cols: set[int]) -> dict[int, str]:
-    """Roles of the non-time columns, read from the headings on ``rows`` (first recognised wins)."""
-    roles: dict[int, str] = {}
-    cols = set()
-    for r in rows:
-        for c in grid.row_cells(r):
-            cols.add(c)
-        for m in grid.merges:
-            if m.min_row <= r <= m.max_row and (m.min_row, m.min_col) in grid.values:
-                cols.add(m.min_col)
-    for c in sorted(cols):
-        if c in time_cols or c in grid.hidden_cols:
-            continue
-        for r in rows:
-            origin = grid.origin(r, c)
-            if origin[1] != c:
-                continue
-            role = heading_role(as_text(grid.values.get(origin)))
-            if role:
-                roles[c] = role
-                break
-    # one name column: the first; a second one is a summary-like column
-    names = [c for c, r in roles.items() if r == "name"]
-    for c in names[1:]:
-        roles[c] = "summary" if "summary" not in roles.values() else "ignore"
-    return roles
-
-
-def find_list_header(grid: SheetGrid, max_row: int = 40) -> tuple[int, dict[int, str]] | None:
-    """A heading row naming an initiative column and at least one other known column."""
-    best = None
-    for r in range(1, min(grid.max_row, max_row) + 1):
-        texts = grid.row_cells(r)
-        if len(texts) < 2:
-            continue
-        roles = column_roles(grid, [r], set())
-        if "name" in roles.values() and len(roles) >= 2:
-            score = len(roles)
-            if best is None or score > best[0]:
-                best = (score, r, roles)
-            if score >= 3:
-                break
-    return (best[1], best[2]) if best else None
 
 
 _PILLAR_PREFIX = re.compile(r"^(?:基本方針|基本目標|基本施策|施策の柱|重点分野|重点目標|取組分野|分野|方針|目標|柱|視点)\s*"
