@@ -13,9 +13,9 @@ from dxroadmap.io.errors import PlanReadError
 from dxroadmap.io.xlsx.package import preflight as xlsx_safety
 from dxroadmap.io.xlsx.package.preflight import check_workbook, sheet_names
 
-from .test_xlsx_drawing import BILLION_LAUGHS, build_workbook, sp, two_cell
+from ..drawing.test_shapes import BILLION_LAUGHS, build_workbook, sp, two_cell
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SHARED = Path(__file__).resolve().parents[4].parent / "shared"
 FIXTURES = SHARED / "fixtures"
 REAL = SHARED / "real-workbooks"
 

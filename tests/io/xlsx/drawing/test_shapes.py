@@ -13,7 +13,7 @@ from dxroadmap.io.errors import PlanReadError
 from dxroadmap.io.xlsx.drawing import shapes as xlsx_drawing
 from dxroadmap.io.xlsx.drawing.shapes import Shape, read_sheet_shapes
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SHARED = Path(__file__).resolve().parents[4].parent / "shared"
 FIXTURES = SHARED / "fixtures"
 REAL = SHARED / "real-workbooks"
 
