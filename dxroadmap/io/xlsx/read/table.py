@@ -5,7 +5,8 @@ of each label column, :class:`TableReader` walks the data rows and decides, row 
 whether a row is a pillar (section row, pillar column, or the sheet itself), an
 initiative, a sub-action (ア./イ. names, indented rows without a number), a legend, a
 note, or a row it cannot place — and says why. Bars come from cells
-(:mod:`.xlsx_bars`) and from shapes (:mod:`.xlsx_shapes`).
+(:mod:`.cell_marks`) and from shapes (:mod:`.shape_marks`); headings are read by :mod:`.headings`,
+dates and periods by :mod:`.dates`.
 """
 
 from __future__ import annotations
