@@ -80,7 +80,7 @@ def _members(path: Path) -> dict[str, bytes]:
 
 
 def _roadmap_parts(path: Path) -> set[str]:
-    from dxroadmap.io.xlsx.package.preflight import workbook_sheets
+    from dxroadmap.io.xlsx.package.parts import workbook_sheets
 
     det = WorkbookReader(path).detect(VISIBLE)
     titles = {s.sheet for s in find_slots(det)} | {"dxroadmap_data"}
@@ -145,7 +145,7 @@ def test_update_changes_only_the_roadmap(tmp_path, case):
             assert after[name] == data, name
     # the rows outside the roadmap keep their cells, values and styles alike
     old_det, new_det = WorkbookReader(src).detect(VISIBLE), WorkbookReader(out).detect(VISIBLE)
-    from dxroadmap.io.xlsx.package.preflight import workbook_sheets
+    from dxroadmap.io.xlsx.package.parts import workbook_sheets
 
     with zipfile.ZipFile(src) as zf:
         parts = {s.title: s.part for s in workbook_sheets(zf)}

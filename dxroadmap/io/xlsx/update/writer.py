@@ -43,7 +43,7 @@ from pathlib import Path
 
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.io.xlsx.datasheet import SHEET_NAME
-from dxroadmap.io.xlsx.package.preflight import part_relationships, rels_name, workbook_part, workbook_sheets
+from dxroadmap.io.xlsx.package.parts import part_relationships, rels_name, workbook_part, workbook_sheets
 from dxroadmap.io.xlsx.read.grid import as_text
 from dxroadmap.io.xlsx.read.results import SheetOverrides
 from dxroadmap.io.xlsx.read.words import norm

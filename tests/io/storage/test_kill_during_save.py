@@ -33,7 +33,7 @@ from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan, gue
 
 pytestmark = [pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL"), pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 JSON_KILLS = 30
 XLSX_KILLS = 6
 
