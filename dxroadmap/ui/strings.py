@@ -374,7 +374,7 @@ _JA: dict[str, str] = {
     "error.write.recovery-failed": "自動保存用のコピーを書き込めませんでした（{detail}）。念のため手動で保存してください。",
     "error.write.lock-failed": "{name} を開いていることを示すロックファイルを作れませんでした（{detail}）。読み取り専用で開くか別の場所にコピーしてください。",
     "error.write.too-long": "Excel のセルに入らない長さ（{chars} 文字）の文があります（上限 {limit} 文字）。短くするか、.json で保存してください。",
-    "error.write.too-wide": "計画期間が長すぎて Excel のシートに収まりません。列の単位（年度・半期など）を粗くしてください。",
+    "error.write.too-wide": "計画期間が長すぎて Excel のシートに収まりません（{columns}）。列の単位（年度・半期など）を粗くしてください。",
     "error.write.no-japanese-font": "日本語フォントがインストールされていません。fonts-noto-cjk（または IPAex ゴシック）をインストールしてからやり直してください。",
     "error.write.cannot-express": "この様式では計画をそのまま表せません：{issues}。--force で書き込むか（正確な計画は非表示のデータシートに残ります）、dxroadmap 形式のブックとして保存してください。",
     # import.notice.*: Notice codes from the workbook reader (dxroadmap.io.xlsx.read.results.Notice)
@@ -718,7 +718,7 @@ _EN: dict[str, str] = {
     "error.write.recovery-failed": "Could not write the autosave copy ({detail}); save the plan yourself to be safe.",
     "error.write.lock-failed": "Could not mark {name} as open ({detail}); open it read-only or copy it elsewhere.",
     "error.write.too-long": "A text of {chars} characters is too long for an Excel cell (at most {limit}); shorten it or save as .json.",
-    "error.write.too-wide": "The plan period is too long for an Excel sheet; choose a coarser column setting.",
+    "error.write.too-wide": "The plan period has too many {columns} columns for an Excel sheet; choose a coarser column setting.",
     "error.write.no-japanese-font": "No Japanese font installed: install fonts-noto-cjk (or IPAexGothic) and try again; without one the sheet would print empty boxes instead of Japanese text.",
     "error.write.cannot-express": "The office's form cannot show this plan as it is: {issues}. Use --force to write it anyway (the hidden data sheet keeps the exact plan), or save as a dxroadmap workbook.",
     "import.notice.shapes-ignored": "{sheet}: shapes that are neither bars nor milestones were ignored ({kinds}).",

@@ -128,6 +128,9 @@ def test_errors_are_worded_by_reason_and_params_else_by_their_own_sentence():
     partial = PlanWriteError("write-failed", "own", "自前", {"name": "a.json"})  # lacks {detail}
     assert error_text(partial, "ja") == "自前"
     assert error_text(ValueError("plain")) == "plain"
+    for reason in ("foreign",):  # fieldless entries must say exactly what their one raise site says
+        own = PlanReadError(reason, "This JSON file is not a dxroadmap plan.", "この JSON ファイルは dxroadmap の計画ファイルではありません。")
+        assert error_text(own, "en") == own.en and error_text(own, "ja") == own.ja
 
 
 def test_every_reason_raised_has_a_catalogue_entry():
