@@ -42,9 +42,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(status: int, message: str) -> int:
+def _fail(status: int, message: str | BaseException) -> int:
+    """Print ``message`` (an error is worded from the catalogue in the user's language) and return ``status``."""
+    if isinstance(message, BaseException):
+        message = _error_text(message)
     print(f"dxroadmap: {message}", file=sys.stderr)
     return status
+
+
+def _error_text(exc: BaseException) -> str:
+    """A PlanReadError / PlanWriteError in the user's locale, worded by the catalogue (pure Python, no Qt)."""
+    from dxroadmap.io.errors import message_language
+    from dxroadmap.ui.strings import error_text
+
+    return error_text(exc, message_language())
+
+
+def _notice_text(warning: object) -> str:
+    """An import warning (a Notice or a plain sentence) in the user's locale."""
+    from dxroadmap.io.errors import message_language
+    from dxroadmap.ui.strings import notice_text
+
+    return notice_text(warning, message_language())
 
 
 def _read(path: str):
@@ -54,7 +73,7 @@ def _read(path: str):
     try:
         return read_any(path), None
     except PlanReadError as exc:
-        return None, exc.message()
+        return None, _error_text(exc)
     except MemoryError:
         return None, f"{Path(path).name} is too large to read."
     except Exception as exc:  # a reader bug must still end in a sentence, not a traceback
@@ -80,7 +99,7 @@ def _convert(args: argparse.Namespace) -> int:
     if error:
         return _fail(EXIT_UNREADABLE, error)
     for warning in result.warnings:
-        print(f"dxroadmap: warning: {warning}", file=sys.stderr)
+        print(f"dxroadmap: warning: {_notice_text(warning)}", file=sys.stderr)
     options = {k: v for k, v in (("paper", args.paper), ("orientation", args.orientation), ("dpi", args.dpi),
                                  ("columns", args.columns)) if v}
     try:
@@ -89,7 +108,7 @@ def _convert(args: argparse.Namespace) -> int:
         return _fail(EXIT_WRITE, f"writing {ext} files needs the Python package '{(exc.name or '?').split('.')[0]}', "
                                  f"which this installation lacks; reinstall dxroadmap with its dependencies.")
     except PlanWriteError as exc:
-        return _fail(EXIT_WRITE, exc.message())
+        return _fail(EXIT_WRITE, exc)
     except OSError as exc:
         return _fail(EXIT_WRITE, f"could not write {out.name}: {exc.strerror or exc}.")
     return EXIT_OK
@@ -111,7 +130,7 @@ def _info(args: argparse.Namespace) -> int:
     for key in ("pillars", "initiatives", "phases", "milestones"):
         print(f"{key}: {counts[key]}")
     for warning in result.warnings:
-        print(f"warning: {warning}")
+        print(f"warning: {_notice_text(warning)}")
     return EXIT_OK
 
 
@@ -136,9 +155,9 @@ def _update(args: argparse.Namespace) -> int:
     try:
         updated = update_workbook(args.office, result.plan, force=args.force)
     except UpdateRefused as exc:
-        return _fail(EXIT_WRITE, exc.message())
+        return _fail(EXIT_WRITE, exc)
     except PlanReadError as exc:
-        return _fail(EXIT_UNREADABLE, exc.message())
+        return _fail(EXIT_UNREADABLE, exc)
     except MemoryError:
         return _fail(EXIT_UNREADABLE, f"{Path(args.office).name} is too large to update.")
     for issue in updated.issues:
@@ -146,7 +165,7 @@ def _update(args: argparse.Namespace) -> int:
     try:
         atomic_write_bytes(out, updated.data)
     except PlanWriteError as exc:
-        return _fail(EXIT_WRITE, exc.message())
+        return _fail(EXIT_WRITE, exc)
     except OSError as exc:
         return _fail(EXIT_WRITE, f"could not write {out.name}: {exc.strerror or exc}.")
     for line in updated.summary:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dxroadmap.io.errors import PlanReadError
+from dxroadmap.io.xlsx.read.results import Notice
 from dxroadmap.model.plan import Plan
 
 __all__ = ["ReadResult", "READ_EXTENSIONS", "WRITE_EXTENSIONS", "read_any", "write_any", "missing_dependency"]
@@ -24,7 +25,7 @@ class ReadResult:
     """A plan read from a file, with the warnings a person should see (rounded dates, skipped rows…)."""
 
     plan: Plan
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice | str] = field(default_factory=list)  # Notices are worded by the UI
 
 
 READ_EXTENSIONS = (".json", ".xlsx", ".xlsm", ".xls")
@@ -40,7 +41,8 @@ def missing_dependency(package: str, path: Path) -> PlanReadError:
         f"{path.name} cannot be read because this installation lacks the Python package '{top}'; "
         f"reinstall dxroadmap with its dependencies.",
         f"この環境には Python パッケージ「{top}」が入っていないため {path.name} を読み込めません。"
-        f"dxroadmap を依存パッケージごと入れ直してください。")
+        f"dxroadmap を依存パッケージごと入れ直してください。",
+        {"package": top, "name": path.name})
 
 
 def read_any(path: str | os.PathLike) -> ReadResult:
@@ -48,7 +50,7 @@ def read_any(path: str | os.PathLike) -> ReadResult:
     path = Path(path)
     ext = path.suffix.lower()
     if not path.exists():
-        raise PlanReadError("missing", f"There is no file {path}.", f"ファイル {path} がありません。")
+        raise PlanReadError("missing", f"There is no file {path}.", f"ファイル {path} がありません。", {"path": str(path)})
     if ext == ".json":
         from dxroadmap.io.plan_json import read_plan_json
 
@@ -64,10 +66,12 @@ def read_any(path: str | os.PathLike) -> ReadResult:
     if ext == ".xls":
         raise PlanReadError("legacy-xls",
                             f"{path.name} is in the old Excel 97–2003 format (.xls); open it in Excel and save it as .xlsx, then try again.",
-                            f"{path.name} は古い Excel 97–2003 形式（.xls）です。Excel で開いて .xlsx 形式で保存し直してから読み込んでください。")
+                            f"{path.name} は古い Excel 97–2003 形式（.xls）です。Excel で開いて .xlsx 形式で保存し直してから読み込んでください。",
+                            {"name": path.name})
     raise PlanReadError("unsupported-format",
                         f"{path.name} is not a file dxroadmap can open; it reads .json plans and .xlsx workbooks.",
-                        f"{path.name} は開けない種類のファイルです。読み込めるのは .json の計画と .xlsx のブックです。")
+                        f"{path.name} は開けない種類のファイルです。読み込めるのは .json の計画と .xlsx のブックです。",
+                        {"name": path.name})
 
 
 def write_any(plan: Plan, path: str | os.PathLike, *, backup: bool = False, **options: Any) -> None:

@@ -1,4 +1,9 @@
-"""Errors for files that cannot be read or written as plans, with plain bilingual reasons."""
+"""Errors for files that cannot be read or written as plans: a reason code, its params and plain bilingual sentences.
+
+The UI and the command line word an error from the catalogue (``error.read.<reason>`` /
+``error.write.<reason>`` in :mod:`dxroadmap.ui.strings`) when ``params`` hold what its
+sentence needs; otherwise they show the error's own sentence (``message(lang)``).
+"""
 
 from __future__ import annotations
 
@@ -17,11 +22,12 @@ def message_language() -> str:
 
 
 class _PlanFileError(Exception):
-    def __init__(self, reason: str, en: str, ja: str | None = None) -> None:
+    def __init__(self, reason: str, en: str, ja: str | None = None, params: dict | None = None) -> None:
         super().__init__(en)
         self.reason = reason
         self.en = en
         self.ja = ja or en
+        self.params: dict = dict(params or {})
 
     def message(self, lang: str | None = None) -> str:
         """The reason in one or two sentences, in ``lang`` (default: the user's locale)."""
@@ -33,9 +39,13 @@ class PlanReadError(_PlanFileError):
 
     ``reason`` is a short code: ``missing``, ``unreadable``, ``not-json``, ``foreign``,
     ``newer-version``, ``invalid``, ``too-large``, ``legacy-xls``, ``not-a-workbook``,
-    ``encrypted``, ``no-roadmap``, ``unsupported-format``, ``missing-dependency``.
+    ``encrypted``, ``no-roadmap``, ``unsupported-format``, ``missing-dependency``, ``unsupported``.
     """
 
 
 class PlanWriteError(_PlanFileError):
-    """A plan that could not be saved; the previous file, if any, is untouched."""
+    """A plan that could not be saved; the previous file, if any, is untouched.
+
+    ``reason`` is a short code: ``unwritable``, ``too-large``, ``write-failed``,
+    ``recovery-failed``, ``lock-failed``, ``too-long``, ``too-wide``.
+    """

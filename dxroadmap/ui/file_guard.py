@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.io.storage import fingerprint as disk_state
 from dxroadmap.io.storage import lockfile, recovery
-from dxroadmap.ui.strings import language, tr
+from dxroadmap.ui.strings import error_text, language, tr
 
 if TYPE_CHECKING:  # pragma: no cover
     from dxroadmap.model.plan import Plan
@@ -107,7 +107,7 @@ def ask(parent: QWidget | None, icon: str, title: str, text: str, info: str,
 def write_message(exc: BaseException, name: str) -> str:
     """The sentence for a failed write of the file ``name`` ("" : the reason alone)."""
     if isinstance(exc, PlanWriteError):
-        reason = exc.message(language())
+        reason = error_text(exc)
     elif isinstance(exc, OSError):
         reason = str(exc.strerror or exc)
     else:
@@ -181,7 +181,7 @@ class FileGuard(QObject):
         try:
             recovery.save_recovery(self.document.plan, self.document.path, self.session_id)
         except (PlanWriteError, OSError, ValueError) as exc:
-            reason = exc.message(language()) if isinstance(exc, PlanWriteError) else str(exc)
+            reason = error_text(exc) if isinstance(exc, PlanWriteError) else str(exc)
             self.host.show_status(tr("guard.autosave_failed", reason=reason), 15000)
             return False
         self.host.show_status(tr("guard.autosaved", time=_dt.datetime.now().strftime("%H:%M")), 5000)
@@ -195,7 +195,7 @@ class FileGuard(QObject):
         try:
             plan = entry.load()
         except (PlanReadError, OSError) as exc:
-            reason = exc.message(language()) if isinstance(exc, PlanReadError) else str(exc.strerror or exc)
+            reason = error_text(exc) if isinstance(exc, PlanReadError) else str(exc.strerror or exc)
             self.host.show_error(tr("guard.recovery_title"), tr("guard.recovery_failed", reason=reason))
             return False
         source = str(entry.source_path) if entry.source_path else None
@@ -249,7 +249,7 @@ class FileGuard(QObject):
             result = lockfile.acquire(path)
         except PlanWriteError as exc:
             self._set_read_only(True)
-            self._question("warning", tr("guard.lock_failed_title"), exc.message(language()), tr("guard.readonly_info"),
+            self._question("warning", tr("guard.lock_failed_title"), error_text(exc), tr("guard.readonly_info"),
                            [("ok", "OK", "accept")], "ok", "ok")
             return
         if isinstance(result, lockfile.Lock):

@@ -23,11 +23,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
+from dxroadmap.io.xlsx.read.results import Notice
 from dxroadmap.model.plan import Plan
 from dxroadmap.ui.document import Document
 from dxroadmap.ui.file_guard import FileGuard, write_message
 from dxroadmap.ui.preferences import add_recent_file
-from dxroadmap.ui.strings import language, tr
+from dxroadmap.ui.strings import error_text, tr
 
 __all__ = ["FileSession", "FileHost", "written_by_dxroadmap", "OPEN_EXTENSIONS", "SAVE_EXTENSIONS"]
 
@@ -71,7 +72,7 @@ class FileHost(Protocol):
 
     def show_status(self, text: str, msec: int) -> None: ...
     def show_error(self, title: str, text: str) -> None: ...
-    def show_warnings(self, name: str, warnings: list[str]) -> None: ...
+    def show_warnings(self, name: str, warnings: list[Notice | str]) -> None: ...
 
     def file_state_changed(self) -> None:
         """The title, the modified mark or the read-only state may have changed."""
@@ -184,7 +185,7 @@ class FileSession(QObject):
             return False
         return self.load_file(path)
 
-    def _read(self, path: Path) -> tuple[Plan, list[str]] | None:
+    def _read(self, path: Path) -> tuple[Plan, list[Notice | str]] | None:
         """(plan, warnings) or None when the user cancelled the import dialog."""
         # An office's workbook goes through the import dialog (when installed); our own files read back losslessly.
         if path.exists() and _office_workbook(path):
@@ -209,7 +210,7 @@ class FileSession(QObject):
         try:
             read = self._read(path)
         except PlanReadError as exc:
-            return fail(exc.message(language()))
+            return fail(error_text(exc))
         except OSError as exc:
             return fail(str(exc.strerror or exc))
         except MemoryError:

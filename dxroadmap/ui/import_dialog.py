@@ -10,8 +10,7 @@ columns (first/last column, first fiscal year and step) and each column's role; 
 updates at once. On OK the corrections are remembered under a signature of the workbook's
 headings (QSettings), so the next workbook from the same office opens already corrected.
 
-The dialog's texts live in ``_TEXT`` here (ja/en), following the language of
-:mod:`dxroadmap.ui.strings`.
+The dialog's texts come from the catalogue :mod:`dxroadmap.ui.strings` (keys ``import.*``).
 """
 
 from __future__ import annotations
@@ -62,89 +61,10 @@ from dxroadmap.model.fiscal import fiscal_year_of, format_ym, fy_first_month, mo
 from dxroadmap.model.plan import Plan
 from dxroadmap.model.titles import title_without_period
 from dxroadmap.model.wareki import YearStyle, era_of_date, format_fiscal_year, parse_fiscal_year
-from dxroadmap.ui.strings import language, tr
+from dxroadmap.ui.strings import error_text, has_text, language, notice_text, tr
 
 __all__ = ["ImportDialog", "run_import_dialog", "office_signature", "load_with_progress", "ROLE_CHOICES"]
 
-_TEXT = {
-    "ja": {
-        "title": "Excel の取り込み – {name}",
-        "sheet": "シート",
-        "header_row": "見出しの行",
-        "auto": "自動",
-        "time": "時間の列",
-        "time_auto": "自動で検出する",
-        "time_from": "最初の列",
-        "time_to": "最後の列",
-        "time_fy": "最初の年度",
-        "time_step": "1列の長さ",
-        "step.12": "1年", "step.6": "半期", "step.3": "四半期", "step.1": "1か月",
-        "roles": "列の役割",
-        "col": "列", "heading": "見出し", "role": "役割",
-        "role.auto": "（自動）", "role.name": "取組名", "role.summary": "概要", "role.departments": "関係部門",
-        "role.pillar": "基本方針", "role.no": "番号", "role.notes": "備考", "role.priority": "重点",
-        "role.kpi": "目標・KPI", "role.status": "状況", "role.start": "開始日", "role.end": "終了日", "role.period": "実施時期",
-        "role.ignore": "使わない",
-        "plan": "読み取った計画",
-        "tree.name": "取組", "tree.depts": "関係部門", "tree.phases": "工程",
-        "unplaced": "取り込めなかった行・注意",
-        "summary": "{layout}：基本方針 {pillars}、取組 {initiatives}、工程 {phases}、マイルストーン {milestones}",
-        "none": "この設定ではロードマップが見つかりません。見出しの行・時間の列・列の役割を直してください。",
-        "remembered": "前回この様式で確定した設定を適用しました。",
-        "loading": "{name} を読み込んでいます…",
-        "cancel": "中止",
-        "error": "取り込めません",
-        "skip": "このシートを取り込まない",
-        "row": "{row}行目",
-        "layout.year": "年度ごとの列", "layout.half": "半期ごとの列", "layout.quarter": "四半期ごとの列",
-        "layout.month": "月ごとの列", "layout.week": "週ごとの列", "layout.day": "日ごとの列",
-        "layout.fill": "塗りつぶしのバー", "layout.text": "文字・矢印のバー", "layout.shapes": "図形のバー",
-        "layout.dates": "開始日・終了日",
-        "layout.card": "取組ごとのカード", "layout.list-only": "取組の一覧（工程なし）",
-        "layout.period-column": "実施時期の列", "layout.date-columns": "開始日・終了日の列",
-        "mark.time": "時間軸", "mark.header": "見出し",
-        "refused": "取り込めない理由：{reason}",
-    },
-    "en": {
-        "title": "Import Excel – {name}",
-        "sheet": "Sheet",
-        "header_row": "Header row",
-        "auto": "auto",
-        "time": "Time columns",
-        "time_auto": "Detect automatically",
-        "time_from": "First column",
-        "time_to": "Last column",
-        "time_fy": "First fiscal year",
-        "time_step": "Each column is",
-        "step.12": "a year", "step.6": "a half", "step.3": "a quarter", "step.1": "a month",
-        "roles": "Column roles",
-        "col": "Column", "heading": "Heading", "role": "Role",
-        "role.auto": "(auto)", "role.name": "Initiative", "role.summary": "Summary", "role.departments": "Departments",
-        "role.pillar": "Pillar", "role.no": "Number", "role.notes": "Notes", "role.priority": "Priority",
-        "role.kpi": "Target/KPI", "role.status": "Status", "role.start": "Start date", "role.end": "End date", "role.period": "Schedule (text)",
-        "role.ignore": "Do not use",
-        "plan": "Detected plan",
-        "tree.name": "Initiative", "tree.depts": "Departments", "tree.phases": "Phases",
-        "unplaced": "Rows not imported, warnings",
-        "summary": "{layout}: {pillars} pillars, {initiatives} initiatives, {phases} phases, {milestones} milestones",
-        "none": "No roadmap with these settings. Correct the header row, the time columns or the column roles.",
-        "remembered": "Applied the settings confirmed last time for this layout.",
-        "loading": "Loading {name}…",
-        "cancel": "Cancel",
-        "error": "Cannot import",
-        "skip": "Do not import this sheet",
-        "row": "row {row}",
-        "layout.year": "a column per fiscal year", "layout.half": "a column per half-year",
-        "layout.quarter": "a column per quarter", "layout.month": "a column per month",
-        "layout.week": "a column per week", "layout.day": "a column per day",
-        "layout.fill": "filled bars", "layout.text": "text and arrow bars", "layout.shapes": "drawn shapes",
-        "layout.dates": "start and end dates",
-        "layout.card": "a card per initiative", "layout.list-only": "a list of initiatives (no schedule)",
-        "layout.period-column": "a schedule column", "layout.date-columns": "start and end date columns",
-        "mark.time": "time axis", "mark.header": "heading",
-        "refused": "Why it cannot be imported: {reason}",
-    },
-}
 
 ROLE_CHOICES = ("auto", "name", "summary", "departments", "pillar", "no", "notes", "priority", "kpi", "status",
                 "start", "end", "period", "ignore")
@@ -166,20 +86,13 @@ def _dialog_size(parent: QWidget | None) -> tuple[int, int]:
     return max(1000, min(1400, int(avail.width() * 0.9))), max(680, min(900, int(avail.height() * 0.9)))
 
 
-def _t(key: str, **fmt: Any) -> str:
-    table = _TEXT.get(language(), _TEXT["ja"])
-    text = table.get(key) or _TEXT["ja"].get(key, key)
-    return text.format(**fmt) if fmt else text
-
-
 def layout_text(layout: str) -> str:
     """What the reader found, in the user's words ("month-fill" -> 月ごとの列・塗りつぶしのバー)."""
-    table = _TEXT.get(language(), _TEXT["ja"])
-    if f"layout.{layout}" in table:
-        return table[f"layout.{layout}"]
+    if has_text(f"import.layout.{layout}"):
+        return tr(f"import.layout.{layout}")
     parts = layout.split("-")
-    if len(parts) == 2 and all(f"layout.{p}" in table for p in parts):
-        return ("・" if language() == "ja" else ", ").join(table[f"layout.{p}"] for p in parts)
+    if len(parts) == 2 and all(has_text(f"import.layout.{p}") for p in parts):
+        return tr("import.layout.joiner").join(tr(f"import.layout.{p}") for p in parts)
     return layout
 
 
@@ -234,7 +147,7 @@ def load_with_progress(parent: QWidget | None, path: str | os.PathLike) -> Workb
             box["error"] = exc
 
     thread = threading.Thread(target=work, name="dxroadmap-import", daemon=True)
-    progress = QProgressDialog(_t("loading", name=path.name), _t("cancel"), 0, 0, parent)
+    progress = QProgressDialog(tr("import.loading", name=path.name), tr("import.cancel"), 0, 0, parent)
     progress.setWindowModality(Qt.WindowModal)
     progress.setMinimumDuration(0)
     progress.show()
@@ -596,13 +509,13 @@ class _GridModel(QAbstractTableModel):
             if c in self.time_cols:
                 tag = f" [{_span_tag(*self.time_cols[c])}]"
             elif c in self.role_cols:
-                tag = f" [{_t('role.' + self.role_cols[c])}]"
+                tag = f" [{tr('import.role.' + self.role_cols[c])}]"
             return _col_letter(c) + tag
         r = section + 1
         if r == self.header_row:
-            return f"{r} {_t('mark.time')}"
+            return f"{r} {tr('import.mark.time')}"
         if r in self.header_rows:
-            return f"{r} {_t('mark.header')}"
+            return f"{r} {tr('import.mark.header')}"
         return str(r)
 
     def set_marks(self, header_row: int | None, time_cols: dict[int, tuple[int, int]], role_cols: dict[int, str],
@@ -625,7 +538,7 @@ class ImportDialog(QDialog):
         self.overrides: dict[str, SheetOverrides] = {}
         self.detection: Detection | None = None
         self._updating = False
-        self.setWindowTitle(_t("title", name=reader.path.name))
+        self.setWindowTitle(tr("import.title", name=reader.path.name))
         self.resize(*_dialog_size(parent))
         self.signature = office_signature(reader)
 
@@ -639,21 +552,21 @@ class ImportDialog(QDialog):
         left = QWidget()
         lv = QVBoxLayout(left)
         top = QHBoxLayout()
-        top.addWidget(QLabel(_t("sheet")))
+        top.addWidget(QLabel(tr("import.sheet")))
         top.addWidget(self.sheet_combo, 1)
-        self.skip_box = QCheckBox(_t("skip"))
+        self.skip_box = QCheckBox(tr("import.skip"))
         top.addWidget(self.skip_box)
         lv.addLayout(top)
         lv.addWidget(self.grid_view, 1)
 
         # ---- controls
-        controls = QGroupBox(_t("time"))
+        controls = QGroupBox(tr("import.time"))
         form = QFormLayout(controls)
         self.header_spin = QSpinBox()
         self.header_spin.setRange(0, 100000)
-        self.header_spin.setSpecialValueText(_t("auto"))
-        form.addRow(_t("header_row"), self.header_spin)
-        self.time_auto = QCheckBox(_t("time_auto"))
+        self.header_spin.setSpecialValueText(tr("import.auto"))
+        form.addRow(tr("import.header_row"), self.header_spin)
+        self.time_auto = QCheckBox(tr("import.time_auto"))
         self.time_auto.setChecked(True)
         form.addRow(self.time_auto)
         self.time_from = _ColumnSpin()
@@ -667,13 +580,13 @@ class ImportDialog(QDialog):
         self.time_fy.setSpecialValueText(" ")
         self.time_step = QComboBox()
         for step in STEPS:
-            self.time_step.addItem(_t(f"step.{step}"), step)
-        form.addRow(_t("time_from"), self.time_from)
-        form.addRow(_t("time_to"), self.time_to)
-        form.addRow(_t("time_fy"), self.time_fy)
-        form.addRow(_t("time_step"), self.time_step)
+            self.time_step.addItem(tr(f"import.step.{step}"), step)
+        form.addRow(tr("import.time_from"), self.time_from)
+        form.addRow(tr("import.time_to"), self.time_to)
+        form.addRow(tr("import.time_fy"), self.time_fy)
+        form.addRow(tr("import.time_step"), self.time_step)
         self.roles_table = QTableWidget(0, 3)
-        self.roles_table.setHorizontalHeaderLabels([_t("col"), _t("heading"), _t("role")])
+        self.roles_table.setHorizontalHeaderLabels([tr("import.col"), tr("import.heading"), tr("import.role")])
         self.roles_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         self.roles_table.verticalHeader().setVisible(False)
         self.roles_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
@@ -682,12 +595,12 @@ class ImportDialog(QDialog):
         row_h = self.roles_table.verticalHeader().defaultSectionSize()
         self.roles_table.setMinimumHeight(self.roles_table.horizontalHeader().sizeHint().height()
                                           + ROLE_ROWS * row_h + 2 * self.roles_table.frameWidth() + 2)
-        roles_box = QGroupBox(_t("roles"))
+        roles_box = QGroupBox(tr("import.roles"))
         QVBoxLayout(roles_box).addWidget(self.roles_table)
 
         # ---- right: the plan
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([_t("tree.name"), _t("tree.depts"), _t("tree.phases")])
+        self.tree.setHeaderLabels([tr("import.tree.name"), tr("import.tree.depts"), tr("import.tree.phases")])
         self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -707,10 +620,10 @@ class ImportDialog(QDialog):
         rv.addWidget(self.refusal)
         rv.addWidget(controls)
         rv.addWidget(roles_box, 2)
-        rv.addWidget(QLabel(_t("plan")))
+        rv.addWidget(QLabel(tr("import.plan")))
         rv.addWidget(self.summary)
         rv.addWidget(self.tree, 3)
-        rv.addWidget(QLabel(_t("unplaced")))
+        rv.addWidget(QLabel(tr("import.unplaced")))
         rv.addWidget(self.problems, 1)
 
         split = QSplitter(Qt.Horizontal)
@@ -729,7 +642,7 @@ class ImportDialog(QDialog):
         remembered = self._remembered()
         if remembered:
             self.overrides = remembered
-            self.notice.setText(_t("remembered"))
+            self.notice.setText(tr("import.remembered"))
         self.sheet_combo.currentTextChanged.connect(self._sheet_changed)
         self.header_spin.valueChanged.connect(self._controls_changed)
         self.time_auto.toggled.connect(self._time_auto_toggled)
@@ -832,12 +745,12 @@ class ImportDialog(QDialog):
             self.roles_table.setItem(i, 1, _ro_item(grid.text(header, c).replace("\n", " ")))
             combo = QComboBox()
             for role in ROLE_CHOICES:
-                combo.addItem(_t(f"role.{role}"), role)
+                combo.addItem(tr(f"import.role.{role}"), role)
             chosen = ov.column_roles.get(c)
             combo.setCurrentIndex(ROLE_CHOICES.index(chosen) if chosen in ROLE_CHOICES else 0)
             detected = (det.column_roles.get(c) if det else None)
             if detected:
-                combo.setItemText(0, f"{_t('role.auto')} {_t('role.' + detected)}")
+                combo.setItemText(0, f"{tr('import.role.auto')} {tr('import.role.' + detected)}")
             combo.setProperty("column", c)
             combo.currentIndexChanged.connect(self._controls_changed)
             self.roles_table.setCellWidget(i, 2, combo)
@@ -883,7 +796,7 @@ class ImportDialog(QDialog):
             if w is None:
                 continue
             detected = det.column_roles.get(int(w.property("column"))) if det else None
-            text = _t("role.auto") + (f" {_t('role.' + detected)}" if detected else "")
+            text = tr("import.role.auto") + (f" {tr('import.role.' + detected)}" if detected else "")
             w.setItemText(0, text)
 
     def _time_columns(self) -> dict[int, tuple[int, int]]:
@@ -916,16 +829,16 @@ class ImportDialog(QDialog):
         reasons = [s.reason for s in (det.sheets if det else []) if s.layout == "refused" and s.reason]
         self.refusal.setVisible(not ok and bool(reasons))
         if not ok and reasons:
-            self.refusal.setText(_t("refused", reason="; ".join(dict.fromkeys(reasons))))
+            self.refusal.setText(tr("import.refused", reason="; ".join(dict.fromkeys(reasons))))
         if not ok:
-            self.summary.setText(_t("none"))
+            self.summary.setText(tr("import.none"))
             if det is not None and det.error is not None:
-                self.problems.addItem(det.error.message(language()))
+                self.problems.addItem(error_text(det.error))
             return
         result = det.result
         plan = result.plan
         counts = plan.counts()
-        self.summary.setText(_t("summary", layout=layout_text(result.layout), **counts))
+        self.summary.setText(tr("import.summary", layout=layout_text(result.layout), **counts))
         for pillar in plan.pillars:
             p_item = QTreeWidgetItem([pillar.name, "", ""])
             self.tree.addTopLevelItem(p_item)
@@ -933,9 +846,9 @@ class ImportDialog(QDialog):
                 p_item.addChild(_init_item(init))
             p_item.setExpanded(True)
         for d in result.unplaced():
-            self.problems.addItem(f"{d.sheet} {_t('row', row=d.row)}: {d.reason}")
+            self.problems.addItem(f"{d.sheet} {tr('import.row', row=d.row)}: {d.reason}")
         for w in result.warnings:
-            self.problems.addItem(w)
+            self.problems.addItem(notice_text(w))
 
     def _mark_grid(self) -> None:
         det = self._sheet_detection()
@@ -1041,7 +954,7 @@ def run_import_dialog(parent: QWidget | None, path: str, settings: QSettings | N
     except PlanReadError as exc:
         # the same title, icon and wording as every other file that cannot be opened
         QMessageBox.critical(parent, tr("file.read_error_title"),
-                             tr("file.read_failed", name=Path(path).name, reason=exc.message(language())))
+                             tr("file.read_failed", name=Path(path).name, reason=error_text(exc)))
         return None
     if reader is None:
         return None

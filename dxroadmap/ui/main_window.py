@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from dxroadmap.io.errors import PlanWriteError
+from dxroadmap.io.xlsx.read.results import Notice
 from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
 from dxroadmap.model.rows import Row, flatten_rows
 from dxroadmap.model.validation import validate
@@ -63,7 +64,7 @@ from dxroadmap.ui.preferences import (
     save_preferences,
     settings,
 )
-from dxroadmap.ui.strings import language, set_language, tr, tr_command
+from dxroadmap.ui.strings import language, notice_text, problem_text, set_language, tr, tr_command
 from dxroadmap.ui.timeline import TimelineView
 from dxroadmap.ui.timeline.texts import month_text, span_text
 from dxroadmap.ui.tree_model import COL_DEPARTMENTS, COL_NAME, COL_SUMMARY, PlanTreeModel
@@ -628,7 +629,6 @@ class MainWindow(QMainWindow):
     def update_problems(self) -> None:
         """Re-run validation and show the count in the status bar (the list in its menu)."""
         self.problems = validate(self.document.plan)
-        lang = language()
         n = len(self.problems)
         self.problems_button.setText(tr("problems.count", n=n) if n else tr("problems.none"))
         self.problems_button.setToolTip(tr("problems.tooltip"))
@@ -637,7 +637,7 @@ class MainWindow(QMainWindow):
         self.problems_button.setStyleSheet(f"QToolButton {{ color: {color}; }}")
         self.problems_menu.clear()
         for problem in self.problems[:50]:
-            action = self.problems_menu.addAction(problem.message(lang))
+            action = self.problems_menu.addAction(problem_text(problem))
             subject = problem.subject
             action.triggered.connect(lambda *_, s=subject: self._select_problem(s))
         self.problems_button.setEnabled(bool(n))
@@ -728,10 +728,10 @@ class MainWindow(QMainWindow):
     def show_error(self, title: str, text: str) -> None:
         self._error(title, text)
 
-    def show_warnings(self, name: str, warnings: list[str]) -> None:
+    def show_warnings(self, name: str, warnings: list[Notice | str]) -> None:
         shown = warnings[:15]
         more = len(warnings) - len(shown)
-        text = "\n".join(f"・{w}" for w in shown) + (f"\n… (+{more})" if more > 0 else "")
+        text = "\n".join(f"・{notice_text(w)}" for w in shown) + (f"\n… (+{more})" if more > 0 else "")
         box = QMessageBox(QMessageBox.Icon.Information, tr("file.warnings_title"),
                           tr("file.warnings_text", name=name), QMessageBox.StandardButton.Ok, self)
         box.setInformativeText(text)

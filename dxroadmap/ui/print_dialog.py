@@ -5,8 +5,7 @@ with itself and the open plan. Pages are drawn by :mod:`dxroadmap.render`; this 
 only asks the user (page setup, file name) and reports errors in a message box.
 The page setup chosen is remembered for the rest of the session.
 
-Strings live in ``_TEXT`` below (keyed "ja"/"en"), following the language of
-:mod:`dxroadmap.ui.strings`.
+Texts come from the catalogue :mod:`dxroadmap.ui.strings` (keys ``print.*``).
 """
 
 from __future__ import annotations
@@ -41,106 +40,12 @@ from dxroadmap.model.wareki import YearStyle, format_fiscal_year
 from dxroadmap.render.export import paint_sheet, sheet_for, write_pdf, write_png, write_svg
 from dxroadmap.render.layout import format_print_date
 from dxroadmap.render.page_setup import DateStyle, PageSetup
-from dxroadmap.ui.strings import language
+from dxroadmap.ui.strings import error_text, tr
 
 __all__ = ["PageSetupDialog", "print_preview", "export_pdf", "export_image"]
 
-_TEXT = {
-    "ja": {
-        "setup.title": "ページ設定",
-        "setup.pdf_title": "PDF に書き出し",
-        "setup.image_title": "画像に書き出し",
-        "paper": "用紙",
-        "paper.B4": "B4（JIS）",
-        "orientation": "向き",
-        "landscape": "横",
-        "portrait": "縦",
-        "fit": "拡大縮小",
-        "fit.width": "用紙の幅に合わせる（複数ページ）",
-        "fit.page": "1 ページに収める",
-        "years": "印刷する年度",
-        "years.to": "〜",
-        "columns": "表示する列",
-        "col.name": "取組内容（常に表示）",
-        "col.summary": "概要",
-        "col.dept": "関係部門",
-        "pillar_per_page": "基本方針ごとに改ページ",
-        "year_style": "年度の表記",
-        "date_style": "印刷日の表記",
-        "format": "形式",
-        "dpi": "解像度",
-        "dpi.suffix": " dpi",
-        "pages": "ページ数: {n}",
-        "pages.images": "画像の枚数: {n}",
-        "years.bad": "最初の年度が最後の年度より後になっています。",
-        "preview.setup": "ロードマップのページ設定…",
-        "save_pdf": "PDF に書き出し",
-        "save_image": "画像に書き出し",
-        "filter.pdf": "PDF (*.pdf)",
-        "filter.png": "PNG 画像 (*.png)",
-        "filter.svg": "SVG 画像 (*.svg)",
-        "error.title": "書き出せませんでした",
-        "error.print": "印刷できませんでした",
-        "error.os": "{name} を書き込めませんでした（{reason}）。保存先のフォルダーと空き容量を確認してください。",
-        "error.value": "設定が正しくありません: {reason}",
-        "done.title": "書き出しました",
-        "done.images": "{n} 枚の画像を書き出しました:\n{files}",
-        "untitled": "ロードマップ",
-    },
-    "en": {
-        "setup.title": "Page Setup",
-        "setup.pdf_title": "Export PDF",
-        "setup.image_title": "Export Image",
-        "paper": "Paper",
-        "paper.B4": "B4 (JIS)",
-        "orientation": "Orientation",
-        "landscape": "Landscape",
-        "portrait": "Portrait",
-        "fit": "Scaling",
-        "fit.width": "Fit to paper width (several pages)",
-        "fit.page": "Fit on one page",
-        "years": "Fiscal years",
-        "years.to": "to",
-        "columns": "Columns",
-        "col.name": "Initiative (always shown)",
-        "col.summary": "Summary",
-        "col.dept": "Departments",
-        "pillar_per_page": "New page for each pillar",
-        "year_style": "Fiscal year labels",
-        "date_style": "Print date",
-        "format": "Format",
-        "dpi": "Resolution",
-        "dpi.suffix": " dpi",
-        "pages": "Pages: {n}",
-        "pages.images": "Images: {n}",
-        "years.bad": "The first fiscal year is after the last one.",
-        "preview.setup": "Roadmap page setup…",
-        "save_pdf": "Export PDF",
-        "save_image": "Export Image",
-        "filter.pdf": "PDF (*.pdf)",
-        "filter.png": "PNG image (*.png)",
-        "filter.svg": "SVG image (*.svg)",
-        "error.title": "Could not export",
-        "error.print": "Could not print",
-        "error.os": "Could not write {name} ({reason}). Check the folder and the free disk space.",
-        "error.value": "The settings are not valid: {reason}",
-        "done.title": "Exported",
-        "done.images": "Wrote {n} images:\n{files}",
-        "untitled": "roadmap",
-    },
-}
 
 _session: dict[str, object] = {}  # last page setup / dpi / image format, for this session
-
-
-def _lang() -> str:
-    lang = language()
-    return lang if lang in _TEXT else "ja"
-
-
-def _t(key: str, **fmt: object) -> str:
-    text = _TEXT[_lang()].get(key) or _TEXT["ja"][key]
-    return text.format(**fmt) if fmt else text
 
 
 def _initial_setup(plan: Plan, image: bool = False) -> PageSetup:
@@ -165,27 +70,27 @@ class PageSetupDialog(QDialog):
                  image: bool = False, dpi: int = 150, image_format: str = "png") -> None:
         super().__init__(parent)
         self.plan = plan
-        self.setWindowTitle(title or _t("setup.title"))
+        self.setWindowTitle(title or tr("print.setup.title"))
         self._image = image
         form = QFormLayout()
 
         self.paper = QComboBox()
         for paper in ("A3", "A4", "B4"):
-            self.paper.addItem(_t("paper.B4") if paper == "B4" else paper, paper)
+            self.paper.addItem(tr("print.paper.B4") if paper == "B4" else paper, paper)
         self.paper.setCurrentIndex(max(0, self.paper.findData(setup.paper)))
-        form.addRow(_t("paper"), self.paper)
+        form.addRow(tr("print.paper"), self.paper)
 
         self.orientation = QComboBox()
         for key in ("landscape", "portrait"):
-            self.orientation.addItem(_t(key), key)
+            self.orientation.addItem(tr(f"print.{key}"), key)
         self.orientation.setCurrentIndex(max(0, self.orientation.findData(setup.orientation)))
-        form.addRow(_t("orientation"), self.orientation)
+        form.addRow(tr("print.orientation"), self.orientation)
 
         self.fit = QComboBox()
         for key in ("width", "page"):
-            self.fit.addItem(_t(f"fit.{key}"), key)
+            self.fit.addItem(tr(f"print.fit.{key}"), key)
         self.fit.setCurrentIndex(max(0, self.fit.findData(setup.fit)))
-        form.addRow(_t("fit"), self.fit)
+        form.addRow(tr("print.fit"), self.fit)
 
         first, last = setup.years(plan)
         lo, hi = min(plan.start_fy, first) - 3, max(plan.end_fy, last) + 3
@@ -197,36 +102,36 @@ class PageSetupDialog(QDialog):
             box.currentIndexChanged.connect(self._check)
         years = QHBoxLayout()
         years.addWidget(self.first_fy)
-        years.addWidget(QLabel(_t("years.to")))
+        years.addWidget(QLabel(tr("print.years.to")))
         years.addWidget(self.last_fy)
-        form.addRow(_t("years"), years)
+        form.addRow(tr("print.years"), years)
 
         columns = QVBoxLayout()
-        name = QCheckBox(_t("col.name"))
+        name = QCheckBox(tr("print.col.name"))
         name.setChecked(True)
         name.setEnabled(False)
-        self.show_summary = QCheckBox(_t("col.summary"))
+        self.show_summary = QCheckBox(tr("print.col.summary"))
         self.show_summary.setChecked(setup.show_summary)
-        self.show_departments = QCheckBox(_t("col.dept"))
+        self.show_departments = QCheckBox(tr("print.col.dept"))
         self.show_departments.setChecked(setup.show_departments)
         for box in (name, self.show_summary, self.show_departments):
             columns.addWidget(box)
-        form.addRow(_t("columns"), columns)
+        form.addRow(tr("print.columns"), columns)
 
         self.year_style = QComboBox()
         sample_fy = plan.start_fy if plan.start_fy >= 1926 else 2023
         for style in (YearStyle.ERA_WESTERN, YearStyle.ERA, YearStyle.WESTERN, YearStyle.ERA_SHORT):
             self.year_style.addItem(format_fiscal_year(sample_fy, style), style)
         self.year_style.setCurrentIndex(max(0, self.year_style.findData(setup.year_style)))
-        form.addRow(_t("year_style"), self.year_style)
+        form.addRow(tr("print.year_style"), self.year_style)
         self.date_style = QComboBox()
         today = _dt.date.today()
         for style in (DateStyle.ERA, DateStyle.WESTERN):
             self.date_style.addItem(format_print_date(today, style), style)
         self.date_style.setCurrentIndex(max(0, self.date_style.findData(setup.date_style)))
-        form.addRow(_t("date_style"), self.date_style)
+        form.addRow(tr("print.date_style"), self.date_style)
 
-        self.pillar_per_page = QCheckBox(_t("pillar_per_page"))
+        self.pillar_per_page = QCheckBox(tr("print.pillar_per_page"))
         self.pillar_per_page.setChecked(setup.pillar_per_page)
         form.addRow("", self.pillar_per_page)
 
@@ -236,12 +141,12 @@ class PageSetupDialog(QDialog):
             self.format.addItem("PNG", "png")
             self.format.addItem("SVG", "svg")
             self.format.setCurrentIndex(max(0, self.format.findData(image_format)))
-            form.addRow(_t("format"), self.format)
+            form.addRow(tr("print.format"), self.format)
             self.dpi.setRange(72, 600)
             self.dpi.setSingleStep(50)
-            self.dpi.setSuffix(_t("dpi.suffix"))
+            self.dpi.setSuffix(tr("print.dpi.suffix"))
             self.dpi.setValue(dpi)
-            form.addRow(_t("dpi"), self.dpi)
+            form.addRow(tr("print.dpi"), self.dpi)
             self.format.currentIndexChanged.connect(lambda: self.dpi.setEnabled(self.format.currentData() == "png"))
             self.dpi.setEnabled(self.format.currentData() == "png")
 
@@ -271,7 +176,7 @@ class PageSetupDialog(QDialog):
 
     def _check(self) -> None:
         ok = self._years_ok()
-        self.problem.setText("" if ok else _t("years.bad"))
+        self.problem.setText("" if ok else tr("print.years.bad"))
         self.problem.setVisible(not ok)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
         self.pages.setText("")
@@ -286,7 +191,7 @@ class PageSetupDialog(QDialog):
         except (PlanWriteError, ValueError):
             self.pages.setText("")
         else:
-            self.pages.setText(_t("pages.images" if self._image else "pages", n=n))
+            self.pages.setText(tr("print.pages.images" if self._image else "print.pages", n=n))
 
     def setup(self) -> PageSetup:
         """The page setup as chosen."""
@@ -310,16 +215,16 @@ class PageSetupDialog(QDialog):
 
 def _show_error(parent: QWidget | None, title: str, exc: BaseException, target: Path | None = None) -> None:
     if isinstance(exc, PlanWriteError):
-        text = exc.message(_lang())
+        text = error_text(exc)
     elif isinstance(exc, OSError):
-        text = _t("error.os", name=target.name if target else "", reason=exc.strerror or str(exc))
+        text = tr("print.error.os", name=target.name if target else "", reason=exc.strerror or str(exc))
     else:
-        text = _t("error.value", reason=str(exc))
+        text = tr("print.error.value", reason=str(exc))
     QMessageBox.critical(parent, title, text)
 
 
 def _default_name(plan: Plan, ext: str) -> str:
-    base = (plan.title or _t("untitled")).strip()
+    base = (plan.title or tr("print.untitled")).strip()
     base = "".join("_" if c in '\\/:*?"<>|' else c for c in base)[:80] or "roadmap"
     return f"{base}{ext}"
 
@@ -353,14 +258,14 @@ def make_preview(parent: QWidget | None, plan: Plan) -> QPrintPreviewDialog | No
     try:
         sheet_for(plan, setup)  # fails early and clearly without a Japanese font
     except PlanWriteError as exc:
-        _show_error(parent, _t("error.print"), exc)
+        _show_error(parent, tr("print.error.print"), exc)
         return None
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(setup.page_layout())
     printer.setFullPage(True)
-    printer.setDocName(plan.title or _t("untitled"))
+    printer.setDocName(plan.title or tr("print.untitled"))
     preview = QPrintPreviewDialog(printer, parent)
-    preview.setWindowTitle(plan.title or _t("untitled"))
+    preview.setWindowTitle(plan.title or tr("print.untitled"))
     preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     state = {"setup": setup, "pages": 0}
     preview.setProperty("dxroadmap_pages", 0)
@@ -370,7 +275,7 @@ def make_preview(parent: QWidget | None, plan: Plan) -> QPrintPreviewDialog | No
             state["pages"] = paint_sheet(device, plan, state["setup"])
             preview.setProperty("dxroadmap_pages", state["pages"])
         except (PlanWriteError, OSError, ValueError) as exc:
-            _show_error(preview, _t("error.print"), exc)
+            _show_error(preview, tr("print.error.print"), exc)
 
     preview.paintRequested.connect(paint)
 
@@ -386,7 +291,7 @@ def make_preview(parent: QWidget | None, plan: Plan) -> QPrintPreviewDialog | No
         if widget is not None:
             widget.updatePreview()
 
-    action = QAction(_t("preview.setup"), preview)
+    action = QAction(tr("print.preview.setup"), preview)
     action.triggered.connect(change_setup)
     toolbar = preview.findChild(QToolBar)
     if toolbar is not None:
@@ -406,24 +311,24 @@ def print_preview(parent: QWidget, plan: Plan) -> None:
 
 def export_pdf(parent: QWidget, plan: Plan, folder: str | os.PathLike | None = None) -> None:
     """File › Export PDF: page setup, then a file name (in ``folder``, the plan's), then a vector PDF."""
-    dialog = PageSetupDialog(parent, plan, _initial_setup(plan), title=_t("setup.pdf_title"))
+    dialog = PageSetupDialog(parent, plan, _initial_setup(plan), title=tr("print.setup.pdf_title"))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     setup = dialog.setup()
     _remember(plan, setup)
-    path = _ask_path(parent, _t("save_pdf"), _default_name(plan, ".pdf"), _t("filter.pdf"), ".pdf", folder)
+    path = _ask_path(parent, tr("print.save_pdf"), _default_name(plan, ".pdf"), tr("print.filter.pdf"), ".pdf", folder)
     if path is None:
         return
     try:
         with _Busy():
             write_pdf(plan, path, setup=setup)
     except (PlanWriteError, OSError, ValueError) as exc:
-        _show_error(parent, _t("error.title"), exc, path)
+        _show_error(parent, tr("print.error.title"), exc, path)
 
 
 def export_image(parent: QWidget, plan: Plan, folder: str | os.PathLike | None = None) -> None:
     """File › Export Image: .png at a chosen resolution or .svg (saved in ``folder``, the plan's, by default)."""
-    dialog = PageSetupDialog(parent, plan, _initial_setup(plan, image=True), title=_t("setup.image_title"),
+    dialog = PageSetupDialog(parent, plan, _initial_setup(plan, image=True), title=tr("print.setup.image_title"),
                              image=True, dpi=int(_session.get("dpi", 150)),
                              image_format=str(_session.get("image_format", "png")))
     if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -432,16 +337,16 @@ def export_image(parent: QWidget, plan: Plan, folder: str | os.PathLike | None =
     _remember(plan, setup, image=True)
     _session.update(dpi=dpi, image_format=fmt)
     ext = f".{fmt}"
-    path = _ask_path(parent, _t("save_image"), _default_name(plan, ext), _t(f"filter.{fmt}"), ext, folder)
+    path = _ask_path(parent, tr("print.save_image"), _default_name(plan, ext), tr(f"print.filter.{fmt}"), ext, folder)
     if path is None:
         return
     try:
         with _Busy():
             written = write_png(plan, path, dpi=dpi, setup=setup) if fmt == "png" else write_svg(plan, path, setup=setup)
     except (PlanWriteError, OSError, ValueError) as exc:
-        _show_error(parent, _t("error.title"), exc, path)
+        _show_error(parent, tr("print.error.title"), exc, path)
         return
     if len(written) > 1:
         files = "\n".join(p.name for p in written[:8]) + ("\n…" if len(written) > 8 else "")
-        QMessageBox.information(parent, _t("done.title"), _t("done.images", n=len(written), files=files))
+        QMessageBox.information(parent, tr("print.done.title"), tr("print.done.images", n=len(written), files=files))
 

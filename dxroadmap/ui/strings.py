@@ -1,15 +1,29 @@
-"""The one table of UI strings: Japanese by default, English selectable.
+"""The one catalogue of user-facing text: Japanese by default, English selectable.
 
-``tr(key, **fmt)`` returns the text for ``key`` in the current language, formatted
-with ``fmt``; ``set_language("ja" | "en")`` switches. Views that support a live switch
-re-read their texts when the main window calls their ``retranslate()``.
+``tr(key, **fmt)`` returns the text for ``key`` in the current language (or in
+``lang=``), formatted with ``fmt``; ``set_language("ja" | "en")`` switches. Views that
+support a live switch re-read their texts when the main window calls their ``retranslate()``.
+Keys are prefixed by area: menus and views (``act.*``, ``insp.*``, …), ``file.*`` and
+``guard.*`` (opening, saving, autosave), ``print.*`` (page setup and export),
+``import.*`` (the import preview), ``timeline.*`` (tooltips), ``problem.*`` (validation
+codes), ``error.read.*`` / ``error.write.*`` (reasons of PlanReadError / PlanWriteError)
+and ``import.notice.*`` (the workbook reader's notices). The model and io return codes
+with parameters; :func:`problem_text`, :func:`error_text` and :func:`notice_text` word them.
 Undo-command texts come from :mod:`dxroadmap.ui.document` in Japanese; ``tr_command``
 gives their English form.
+
+Pure Python (no Qt at import), so the command line words its messages from here too.
 """
 
 from __future__ import annotations
 
-__all__ = ["tr", "tr_command", "set_language", "language", "LANGUAGES", "TABLE"]
+import re
+from typing import Any
+
+from dxroadmap.io.errors import PlanReadError, PlanWriteError
+
+__all__ = ["tr", "tr_command", "has_text", "set_language", "language", "problem_text", "error_text", "notice_text",
+           "LANGUAGES", "TABLE"]
 
 LANGUAGES = ("ja", "en")
 
@@ -210,6 +224,164 @@ _JA: dict[str, str] = {
     "status.selection": "{kind}: {name}",
     "error.title": "エラー",
     "error.move": "この位置には移動できません。",
+    # print.*: ui/print_dialog.py
+    "print.setup.title": "ページ設定",
+    "print.setup.pdf_title": "PDF に書き出し",
+    "print.setup.image_title": "画像に書き出し",
+    "print.paper": "用紙",
+    "print.paper.B4": "B4（JIS）",
+    "print.orientation": "向き",
+    "print.landscape": "横",
+    "print.portrait": "縦",
+    "print.fit": "拡大縮小",
+    "print.fit.width": "用紙の幅に合わせる（複数ページ）",
+    "print.fit.page": "1 ページに収める",
+    "print.years": "印刷する年度",
+    "print.years.to": "〜",
+    "print.columns": "表示する列",
+    "print.col.name": "取組内容（常に表示）",
+    "print.col.summary": "概要",
+    "print.col.dept": "関係部門",
+    "print.pillar_per_page": "基本方針ごとに改ページ",
+    "print.year_style": "年度の表記",
+    "print.date_style": "印刷日の表記",
+    "print.format": "形式",
+    "print.dpi": "解像度",
+    "print.dpi.suffix": " dpi",
+    "print.pages": "ページ数: {n}",
+    "print.pages.images": "画像の枚数: {n}",
+    "print.years.bad": "最初の年度が最後の年度より後になっています。",
+    "print.preview.setup": "ロードマップのページ設定…",
+    "print.save_pdf": "PDF に書き出し",
+    "print.save_image": "画像に書き出し",
+    "print.filter.pdf": "PDF (*.pdf)",
+    "print.filter.png": "PNG 画像 (*.png)",
+    "print.filter.svg": "SVG 画像 (*.svg)",
+    "print.error.title": "書き出せませんでした",
+    "print.error.print": "印刷できませんでした",
+    "print.error.os": "{name} を書き込めませんでした（{reason}）。保存先のフォルダーと空き容量を確認してください。",
+    "print.error.value": "設定が正しくありません: {reason}",
+    "print.done.title": "書き出しました",
+    "print.done.images": "{n} 枚の画像を書き出しました:\n{files}",
+    "print.untitled": "ロードマップ",
+    # import.*: ui/import_dialog.py
+    "import.title": "Excel の取り込み – {name}",
+    "import.sheet": "シート",
+    "import.header_row": "見出しの行",
+    "import.auto": "自動",
+    "import.time": "時間の列",
+    "import.time_auto": "自動で検出する",
+    "import.time_from": "最初の列",
+    "import.time_to": "最後の列",
+    "import.time_fy": "最初の年度",
+    "import.time_step": "1列の長さ",
+    "import.step.12": "1年",
+    "import.step.6": "半期",
+    "import.step.3": "四半期",
+    "import.step.1": "1か月",
+    "import.roles": "列の役割",
+    "import.col": "列",
+    "import.heading": "見出し",
+    "import.role": "役割",
+    "import.role.auto": "（自動）",
+    "import.role.name": "取組名",
+    "import.role.summary": "概要",
+    "import.role.departments": "関係部門",
+    "import.role.pillar": "基本方針",
+    "import.role.no": "番号",
+    "import.role.notes": "備考",
+    "import.role.priority": "重点",
+    "import.role.kpi": "目標・KPI",
+    "import.role.status": "状況",
+    "import.role.start": "開始日",
+    "import.role.end": "終了日",
+    "import.role.period": "実施時期",
+    "import.role.ignore": "使わない",
+    "import.plan": "読み取った計画",
+    "import.tree.name": "取組",
+    "import.tree.depts": "関係部門",
+    "import.tree.phases": "工程",
+    "import.unplaced": "取り込めなかった行・注意",
+    "import.summary": "{layout}：基本方針 {pillars}、取組 {initiatives}、工程 {phases}、マイルストーン {milestones}",
+    "import.none": "この設定ではロードマップが見つかりません。見出しの行・時間の列・列の役割を直してください。",
+    "import.remembered": "前回この様式で確定した設定を適用しました。",
+    "import.loading": "{name} を読み込んでいます…",
+    "import.cancel": "中止",
+    "import.error": "取り込めません",
+    "import.skip": "このシートを取り込まない",
+    "import.row": "{row}行目",
+    "import.layout.year": "年度ごとの列",
+    "import.layout.half": "半期ごとの列",
+    "import.layout.quarter": "四半期ごとの列",
+    "import.layout.month": "月ごとの列",
+    "import.layout.week": "週ごとの列",
+    "import.layout.day": "日ごとの列",
+    "import.layout.fill": "塗りつぶしのバー",
+    "import.layout.text": "文字・矢印のバー",
+    "import.layout.shapes": "図形のバー",
+    "import.layout.dates": "開始日・終了日",
+    "import.layout.card": "取組ごとのカード",
+    "import.layout.list-only": "取組の一覧（工程なし）",
+    "import.layout.period-column": "実施時期の列",
+    "import.layout.date-columns": "開始日・終了日の列",
+    "import.mark.time": "時間軸",
+    "import.mark.header": "見出し",
+    "import.refused": "取り込めない理由：{reason}",
+    # timeline.*: ui/timeline/texts.py
+    "timeline.kind": "種別",
+    "timeline.months": "{n}か月",
+    "timeline.span_months": "{span}（{n}か月）",
+    "timeline.drag_hint": "Shift: 四半期単位",
+    "timeline.no_label": "（名称なし）",
+    "timeline.milestone": "マイルストーン",
+    "import.layout.joiner": "・",
+    # phase.kind.*: the kinds of a phase (PhaseKind values; the Japanese ones are PhaseKind.label_ja)
+    "phase.kind.study": "検討",
+    "phase.kind.prepare": "準備",
+    "phase.kind.trial": "実証",
+    "phase.kind.introduce": "導入",
+    "phase.kind.operate": "運用",
+    "phase.kind.continue": "継続",
+    "phase.kind.custom": "その他",
+    # problem.*: validation.Problem codes (dxroadmap.model.validation), worded by problem_text()
+    "problem.untitled": "（無題）",
+    "problem.period-order": "計画期間の終わり（{end}）が始まり（{start}）より前です。",
+    "problem.period-range": "計画期間 {start}〜{end} は扱える範囲（平成元年度〜）を外れています。",
+    "problem.pillar-name": "名前のない基本方針があります。",
+    "problem.initiative-name": "「{pillar}」に名前のない取組があります。",
+    "problem.phase-order": "「{name}」の「{label}」は終わり（{end}）が始まり（{start}）より前です。",
+    "problem.phase-outside": "「{name}」の「{label}」（{start}〜{end}）は計画期間の外にあります。",
+    "problem.milestone-outside": "「{name}」のマイルストーン「{label}」（{month}）は計画期間の外にあります。",
+    # error.read.* / error.write.*: PlanReadError / PlanWriteError reasons, worded by error_text()
+    # when the error's params hold every {field}; otherwise the error's own sentence is shown.
+    "error.read.missing": "ファイル {path} がありません。",
+    "error.read.unreadable": "{name} を読み込めませんでした（{detail}）。",
+    "error.read.not-json": "{name} は正しい JSON の計画ファイルではありません（{detail}）。",
+    "error.read.foreign": "この JSON ファイルは dxroadmap の計画ファイルではありません。",
+    "error.read.newer-version": "この計画は新しい dxroadmap で保存されています（形式バージョン {version}）。dxroadmap を更新してから開いてください。",
+    "error.read.invalid": "{name} が壊れています（{detail}）。",
+    "error.read.too-large": "{name} は大きすぎて読み込めません。",
+    "error.read.legacy-xls": "{name} は古い Excel 97–2003 形式（.xls）です。Excel で開いて .xlsx 形式で保存し直してから読み込んでください。",
+    "error.read.not-a-workbook": "{name} は Excel ブック（.xlsx）ではないか、壊れています（{detail}）。",
+    "error.read.encrypted": "{name} はパスワードで保護されています。Excel でパスワードを消してから保存し直してください。",
+    "error.read.no-roadmap": "{name} にロードマップ（工程表）が見つかりません。",
+    "error.read.unsupported-format": "{name} は開けない種類のファイルです。読み込めるのは .json の計画と .xlsx のブックです。",
+    "error.read.missing-dependency": "この環境には Python パッケージ「{package}」が入っていないため {name} を読み込めません。dxroadmap を依存パッケージごと入れ直してください。",
+    "error.read.unsupported": "{name} のこの様式には書き込めません（{detail}）。",
+    "error.write.unwritable": "{name} に書き込めませんでした。",
+    "error.write.too-large": "この解像度では画像が大きすぎます。{top} dpi 以下にしてください。",
+    "error.write.write-failed": "{name} を保存できませんでした（{detail}）。",
+    "error.write.recovery-failed": "自動保存用のコピーを書き込めませんでした（{detail}）。念のため手動で保存してください。",
+    "error.write.lock-failed": "{name} を開いていることを示すロックファイルを作れませんでした（{detail}）。読み取り専用で開くか別の場所にコピーしてください。",
+    "error.write.too-long": "Excel のセルに入らない長さ（{chars} 文字）の文があります（上限 {limit} 文字）。短くするか、.json で保存してください。",
+    "error.write.too-wide": "計画期間が長すぎて Excel のシートに収まりません（{columns}）。列の単位（年度・半期など）を粗くしてください。",
+    "error.write.no-japanese-font": "日本語フォントがインストールされていません。fonts-noto-cjk（または IPAex ゴシック）をインストールしてからやり直してください。",
+    "error.write.cannot-express": "この様式では計画をそのまま表せません：{issues}。--force で書き込むか（正確な計画は非表示のデータシートに残ります）、dxroadmap 形式のブックとして保存してください。",
+    # import.notice.*: Notice codes from the workbook reader (dxroadmap.io.xlsx.read.results.Notice)
+    "import.notice.shapes-ignored": "{sheet}：工程にもマイルストーンにもならない図形は読み飛ばしました（{kinds}）。",
+    "import.notice.shapes-unreadable": "図形を読み込めませんでした（{error}）。図形で描かれたバーは読み飛ばしました。",
+    "import.notice.unnamed-row": "{sheet} {row}行目：取組名のないバーや文字は取り込んでいません。",
+    "import.notice.dates-rounded": "{sheet}：開始日・終了日から作ったバーは月単位に丸めました。",
 }
 
 _EN: dict[str, str] = {
@@ -400,6 +572,159 @@ _EN: dict[str, str] = {
     "status.selection": "{kind}: {name}",
     "error.title": "Error",
     "error.move": "The item cannot be moved there.",
+    # print.*: ui/print_dialog.py
+    "print.setup.title": "Page Setup",
+    "print.setup.pdf_title": "Export PDF",
+    "print.setup.image_title": "Export Image",
+    "print.paper": "Paper",
+    "print.paper.B4": "B4 (JIS)",
+    "print.orientation": "Orientation",
+    "print.landscape": "Landscape",
+    "print.portrait": "Portrait",
+    "print.fit": "Scaling",
+    "print.fit.width": "Fit to paper width (several pages)",
+    "print.fit.page": "Fit on one page",
+    "print.years": "Fiscal years",
+    "print.years.to": "to",
+    "print.columns": "Columns",
+    "print.col.name": "Initiative (always shown)",
+    "print.col.summary": "Summary",
+    "print.col.dept": "Departments",
+    "print.pillar_per_page": "New page for each pillar",
+    "print.year_style": "Fiscal year labels",
+    "print.date_style": "Print date",
+    "print.format": "Format",
+    "print.dpi": "Resolution",
+    "print.dpi.suffix": " dpi",
+    "print.pages": "Pages: {n}",
+    "print.pages.images": "Images: {n}",
+    "print.years.bad": "The first fiscal year is after the last one.",
+    "print.preview.setup": "Roadmap page setup…",
+    "print.save_pdf": "Export PDF",
+    "print.save_image": "Export Image",
+    "print.filter.pdf": "PDF (*.pdf)",
+    "print.filter.png": "PNG image (*.png)",
+    "print.filter.svg": "SVG image (*.svg)",
+    "print.error.title": "Could not export",
+    "print.error.print": "Could not print",
+    "print.error.os": "Could not write {name} ({reason}). Check the folder and the free disk space.",
+    "print.error.value": "The settings are not valid: {reason}",
+    "print.done.title": "Exported",
+    "print.done.images": "Wrote {n} images:\n{files}",
+    "print.untitled": "roadmap",
+    # import.*: ui/import_dialog.py
+    "import.title": "Import Excel – {name}",
+    "import.sheet": "Sheet",
+    "import.header_row": "Header row",
+    "import.auto": "auto",
+    "import.time": "Time columns",
+    "import.time_auto": "Detect automatically",
+    "import.time_from": "First column",
+    "import.time_to": "Last column",
+    "import.time_fy": "First fiscal year",
+    "import.time_step": "Each column is",
+    "import.step.12": "a year",
+    "import.step.6": "a half",
+    "import.step.3": "a quarter",
+    "import.step.1": "a month",
+    "import.roles": "Column roles",
+    "import.col": "Column",
+    "import.heading": "Heading",
+    "import.role": "Role",
+    "import.role.auto": "(auto)",
+    "import.role.name": "Initiative",
+    "import.role.summary": "Summary",
+    "import.role.departments": "Departments",
+    "import.role.pillar": "Pillar",
+    "import.role.no": "Number",
+    "import.role.notes": "Notes",
+    "import.role.priority": "Priority",
+    "import.role.kpi": "Target/KPI",
+    "import.role.status": "Status",
+    "import.role.start": "Start date",
+    "import.role.end": "End date",
+    "import.role.period": "Schedule (text)",
+    "import.role.ignore": "Do not use",
+    "import.plan": "Detected plan",
+    "import.tree.name": "Initiative",
+    "import.tree.depts": "Departments",
+    "import.tree.phases": "Phases",
+    "import.unplaced": "Rows not imported, warnings",
+    "import.summary": "{layout}: {pillars} pillars, {initiatives} initiatives, {phases} phases, {milestones} milestones",
+    "import.none": "No roadmap with these settings. Correct the header row, the time columns or the column roles.",
+    "import.remembered": "Applied the settings confirmed last time for this layout.",
+    "import.loading": "Loading {name}…",
+    "import.cancel": "Cancel",
+    "import.error": "Cannot import",
+    "import.skip": "Do not import this sheet",
+    "import.row": "row {row}",
+    "import.layout.year": "a column per fiscal year",
+    "import.layout.half": "a column per half-year",
+    "import.layout.quarter": "a column per quarter",
+    "import.layout.month": "a column per month",
+    "import.layout.week": "a column per week",
+    "import.layout.day": "a column per day",
+    "import.layout.fill": "filled bars",
+    "import.layout.text": "text and arrow bars",
+    "import.layout.shapes": "drawn shapes",
+    "import.layout.dates": "start and end dates",
+    "import.layout.card": "a card per initiative",
+    "import.layout.list-only": "a list of initiatives (no schedule)",
+    "import.layout.period-column": "a schedule column",
+    "import.layout.date-columns": "start and end date columns",
+    "import.mark.time": "time axis",
+    "import.mark.header": "heading",
+    "import.refused": "Why it cannot be imported: {reason}",
+    # timeline.*: ui/timeline/texts.py
+    "timeline.kind": "Kind",
+    "timeline.months": "{n} months",
+    "timeline.span_months": "{span} ({n} months)",
+    "timeline.drag_hint": "Shift: snap to quarters",
+    "timeline.no_label": "(untitled)",
+    "timeline.milestone": "Milestone",
+    "import.layout.joiner": ", ",
+    "phase.kind.study": "Study",
+    "phase.kind.prepare": "Preparation",
+    "phase.kind.trial": "Trial",
+    "phase.kind.introduce": "Introduction",
+    "phase.kind.operate": "Operation",
+    "phase.kind.continue": "Continuation",
+    "phase.kind.custom": "Other",
+    "problem.untitled": "(untitled)",
+    "problem.period-order": "The plan period ends ({end}) before it starts ({start}).",
+    "problem.period-range": "The plan period {start}–{end} is outside the supported range.",
+    "problem.pillar-name": "A pillar has no name.",
+    "problem.initiative-name": "An initiative in “{pillar}” has no name.",
+    "problem.phase-order": "“{label}” of “{name}” ends ({end}) before it starts ({start}).",
+    "problem.phase-outside": "“{label}” of “{name}” ({start}–{end}) lies outside the plan period.",
+    "problem.milestone-outside": "Milestone “{label}” of “{name}” ({month}) lies outside the plan period.",
+    "error.read.missing": "There is no file {path}.",
+    "error.read.unreadable": "Could not read {name}: {detail}.",
+    "error.read.not-json": "{name} is not a valid JSON plan file ({detail}).",
+    "error.read.foreign": "This JSON file is not a dxroadmap plan.",
+    "error.read.newer-version": "This plan was saved by a newer dxroadmap (file version {version}); update dxroadmap to open it.",
+    "error.read.invalid": "{name} is damaged: {detail}.",
+    "error.read.too-large": "{name} is too large to read.",
+    "error.read.legacy-xls": "{name} is in the old Excel 97–2003 format (.xls); open it in Excel and save it as .xlsx, then try again.",
+    "error.read.not-a-workbook": "{name} is not an Excel workbook (.xlsx), or it is damaged ({detail}).",
+    "error.read.encrypted": "{name} is password-protected. Remove the password in Excel and save it again.",
+    "error.read.no-roadmap": "No roadmap (schedule) was found in {name}.",
+    "error.read.unsupported-format": "{name} is not a file dxroadmap can open; it reads .json plans and .xlsx workbooks.",
+    "error.read.missing-dependency": "{name} cannot be read because this installation lacks the Python package '{package}'; reinstall dxroadmap with its dependencies.",
+    "error.read.unsupported": "{name}: this layout cannot be written into ({detail}).",
+    "error.write.unwritable": "Could not write {name}.",
+    "error.write.too-large": "The image is too large at this resolution; choose {top} dpi or less.",
+    "error.write.write-failed": "Could not save {name}: {detail}.",
+    "error.write.recovery-failed": "Could not write the autosave copy ({detail}); save the plan yourself to be safe.",
+    "error.write.lock-failed": "Could not mark {name} as open ({detail}); open it read-only or copy it elsewhere.",
+    "error.write.too-long": "A text of {chars} characters is too long for an Excel cell (at most {limit}); shorten it or save as .json.",
+    "error.write.too-wide": "The plan period has too many {columns} columns for an Excel sheet; choose a coarser column setting.",
+    "error.write.no-japanese-font": "No Japanese font installed: install fonts-noto-cjk (or IPAexGothic) and try again; without one the sheet would print empty boxes instead of Japanese text.",
+    "error.write.cannot-express": "The office's form cannot show this plan as it is: {issues}. Use --force to write it anyway (the hidden data sheet keeps the exact plan), or save as a dxroadmap workbook.",
+    "import.notice.shapes-ignored": "{sheet}: shapes that are neither bars nor milestones were ignored ({kinds}).",
+    "import.notice.shapes-unreadable": "Shapes could not be read ({error}); bars drawn as shapes were skipped.",
+    "import.notice.unnamed-row": "{sheet} row {row}: bars or text without an initiative name were not imported.",
+    "import.notice.dates-rounded": "{sheet}: bars were made from the start and end dates and rounded to whole months.",
 }
 
 # Undo-command texts pushed by Document (Japanese) and their English forms.
@@ -455,12 +780,58 @@ def language() -> str:
     return _language
 
 
-def tr(key: str, **fmt: object) -> str:
-    """The UI text for ``key`` in the current language (Japanese when English lacks it)."""
-    text = TABLE[_language].get(key)
+def tr(key: str, /, lang: str | None = None, **fmt: object) -> str:
+    """The text for ``key`` in ``lang`` (default: the current language; Japanese when it lacks the key)."""
+    text = TABLE.get(lang or _language, _JA).get(key)
     if text is None:
         text = _JA.get(key, key)
     return text.format(**fmt) if fmt else text
+
+
+def has_text(key: str) -> bool:
+    """Whether the catalogue has ``key``."""
+    return key in _JA
+
+
+def _fits(key: str, params: dict[str, Any]) -> bool:
+    """The catalogue has ``key`` and ``params`` hold every {field} of its text."""
+    return key in _JA and set(re.findall(r"{(\w+)}", _JA[key])) <= set(params)
+
+
+def problem_text(problem: Any, lang: str | None = None) -> str:
+    """A validation problem (``code`` + ``params``, :class:`dxroadmap.model.validation.Problem`) in words."""
+    params = {k: (tr("problem.untitled", lang) if v is None else v) for k, v in problem.params.items()}
+    return tr(f"problem.{problem.code}", lang, **params)
+
+
+def error_text(exc: BaseException, lang: str | None = None) -> str:
+    """A read or write error in words, from the catalogue by ``reason`` and ``params``.
+
+    The catalogue words :class:`PlanReadError` / :class:`PlanWriteError` when the error's
+    ``params`` hold every field of ``error.read.<reason>`` / ``error.write.<reason>``;
+    otherwise (errors raised with details in their own sentences only) the error's own
+    text in ``lang``. Other exceptions with a ``message(lang)`` use it; anything else its str().
+    """
+    lang = lang or _language
+    if isinstance(exc, (PlanReadError, PlanWriteError)):
+        key = f"error.{'read' if isinstance(exc, PlanReadError) else 'write'}.{exc.reason}"
+        if _fits(key, exc.params):
+            return tr(key, lang, **exc.params)
+    message = getattr(exc, "message", None)
+    return message(lang) if callable(message) else str(exc)
+
+
+def notice_text(notice: Any, lang: str | None = None) -> str:
+    """An import warning in words: a plain string as it is, a ``Notice`` from ``import.notice.<code>``.
+
+    A Notice whose code the catalogue lacks, or whose params miss a field, shows its own ``text``.
+    """
+    if isinstance(notice, str):
+        return notice
+    key = f"import.notice.{notice.code}"
+    if _fits(key, notice.params):
+        return tr(key, lang, **notice.params)
+    return notice.text
 
 
 def tr_command(text: str) -> str:

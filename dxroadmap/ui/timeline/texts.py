@@ -1,52 +1,24 @@
-"""The timeline's own texts (tooltips), Japanese and English.
+"""The timeline's tooltips: months, spans and phases in Japanese or English.
 
-Kept here rather than in :mod:`dxroadmap.ui.strings` because the timeline switches
-language per view (``TimelineView.set_language``) and the texts include month
-formatting, which differs by language beyond a table lookup.
+The words come from the catalogue :mod:`dxroadmap.ui.strings` (keys ``timeline.*`` and
+``phase.kind.*``); this module formats months and spans, which differs by language
+beyond a table lookup. The timeline switches language per view
+(``TimelineView.set_language``), so every function takes the language.
 """
 
 from __future__ import annotations
 
 from dxroadmap.model.fiscal import fiscal_year_of, year_month
-from dxroadmap.model.plan import Phase, PhaseKind
+from dxroadmap.model.plan import Phase
 from dxroadmap.model.wareki import YearStyle, format_month, format_span
+from dxroadmap.ui.strings import tr
 
-_TEXTS: dict[str, dict[str, str]] = {
-    "ja": {
-        "kind": "種別",
-        "months": "{n}か月",
-        "span_months": "{span}（{n}か月）",
-        "drag_hint": "Shift: 四半期単位",
-        "no_label": "（名称なし）",
-        "milestone": "マイルストーン",
-    },
-    "en": {
-        "kind": "Kind",
-        "months": "{n} months",
-        "span_months": "{span} ({n} months)",
-        "drag_hint": "Shift: snap to quarters",
-        "no_label": "(untitled)",
-        "milestone": "Milestone",
-    },
-}
-
-_KIND_EN = {
-    PhaseKind.STUDY: "Study",
-    PhaseKind.PREPARE: "Preparation",
-    PhaseKind.TRIAL: "Trial",
-    PhaseKind.INTRODUCE: "Introduction",
-    PhaseKind.OPERATE: "Operation",
-    PhaseKind.CONTINUE: "Continuation",
-    PhaseKind.CUSTOM: "Other",
-}
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def text(key: str, lang: str, **fmt: object) -> str:
-    """The text for ``key`` in ``lang`` (Japanese if unknown)."""
-    table = _TEXTS.get(lang, _TEXTS["ja"])
-    value = table.get(key, _TEXTS["ja"][key])
-    return value.format(**fmt) if fmt else value
+    """The catalogue's ``timeline.<key>`` in ``lang`` (Japanese if unknown)."""
+    return tr(f"timeline.{key}", lang=lang, **fmt)
 
 
 def month_text(m: int, lang: str, style: YearStyle) -> str:
@@ -65,7 +37,7 @@ def span_text(start: int, end: int, lang: str, style: YearStyle) -> str:
 
 def phase_tooltip(phase: Phase, lang: str, style: YearStyle) -> str:
     label = phase.label or text("no_label", lang)
-    kind = _KIND_EN[phase.kind] if lang == "en" else phase.kind.label_ja
+    kind = tr(f"phase.kind.{phase.kind.value}", lang=lang)
     return f"{label}\n{span_with_length(phase.start, phase.end, lang, style)}\n{text('kind', lang)}: {kind}"
 
 

@@ -1,4 +1,4 @@
-"""What the workbook importer returns and accepts: results, row-by-row decisions, detections, overrides."""
+"""What the workbook importer returns and accepts: results, notices, row-by-row decisions, detections, overrides."""
 
 from __future__ import annotations
 
@@ -6,9 +6,25 @@ from dataclasses import dataclass, field
 
 from dxroadmap.model.plan import Plan
 
-__all__ = ["RowDecision", "ImportResult", "SheetOverrides", "SheetDetection", "Detection", "ROW_ROLES"]
+__all__ = ["Notice", "RowDecision", "ImportResult", "SheetOverrides", "SheetDetection", "Detection", "ROW_ROLES"]
 
 ROW_ROLES = ("header", "pillar", "initiative", "child", "legend", "note", "ignored", "unplaced", "title", "cover")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning for the person importing: a ``code`` and its ``params``, worded by the UI.
+
+    The UI words it from its catalogue (``import.notice.<code>``); ``text`` is the English
+    sentence used where the catalogue lacks the code (and by ``str()``).
+    """
+
+    code: str
+    params: dict = field(default_factory=dict)
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.text or self.code
 
 
 @dataclass
@@ -26,10 +42,13 @@ class RowDecision:
 
 @dataclass
 class ImportResult:
-    """A plan read from a workbook, with the warnings a person should see and the reader's decisions."""
+    """A plan read from a workbook, with the warnings a person should see and the reader's decisions.
+
+    A warning is a :class:`Notice` or, while the reader's call sites move to codes, a plain sentence.
+    """
 
     plan: Plan
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice | str] = field(default_factory=list)
     report: list[RowDecision] = field(default_factory=list)
     layout: str = ""
 
