@@ -11,8 +11,10 @@ field exactly. Layout (row numbers as Excel shows them):
   name, so columns may be reordered or added later;
 * row 3 on — one record per row: the ``plan`` (title, organization, period), then each
   ``pillar`` followed by its ``initiative`` rows (depth first, sub-actions after their parent),
-  each followed by its ``phase`` and ``milestone`` rows. ``id`` names pillars (P1…) and
-  initiatives (I1…); ``parent`` points at the owner's id; ``order`` is the position among
+  each followed by its ``phase`` and ``milestone`` rows. ``id`` is the item's stable id
+  (``g-…``, ``i-…``, ``p-…``, ``m-…``, :mod:`dxroadmap.model.ids`; data sheets written before
+  ids existed name pillars P1… and initiatives I1… and leave phases blank: those read back
+  without ids); ``parent`` points at the owner's id; ``order`` is the position among
   siblings; ``depth`` is 0 for an initiative, 1 for its sub-actions…
 
 Text is stored as written, except for a reversible escape that keeps it intact through
@@ -39,6 +41,7 @@ import openpyxl
 
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.model.fiscal import format_ym, month_index, parse_ym
+from dxroadmap.model.ids import clear_duplicate_ids, is_stable_id
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
 
 __all__ = [
@@ -175,25 +178,33 @@ def write_data_sheet(wb: Any, plan: Plan) -> None:
     t = w.text
     w.add("plan", name=t(plan.title), organization=t(plan.organization), start_fy=plan.start_fy, end_fy=plan.end_fy)
     counter = 0
+    used: set[str] = set()
+
+    def row_id(item: Any, fallback: str) -> str | None:
+        """The item's stable id; a row number for an item without one (or a repeated one)."""
+        if is_stable_id(item.id) and item.id not in used:
+            used.add(item.id)
+            return item.id
+        return fallback
 
     def add_initiative(init: Initiative, parent: str, depth: int, order: int) -> None:
         nonlocal counter
         counter += 1
-        my_id = f"I{counter}"
+        my_id = row_id(init, f"I{counter}")
         w.add("initiative", id=my_id, parent=parent, depth=depth, order=order, name=t(init.name),
               summary=t(init.summary), departments=t(_list_text(init.departments)),
               priority_items=t(_list_text(init.priority_items)), kpi=t(init.kpi), status=t(init.status),
               notes=t(init.notes))
         for k, phase in enumerate(init.phases):
-            w.add("phase", parent=my_id, order=k, label=t(phase.label, optional=True), start=format_ym(phase.start),
+            w.add("phase", id=row_id(phase, None), parent=my_id, order=k, label=t(phase.label, optional=True), start=format_ym(phase.start),
                   end=format_ym(phase.end), kind=phase.kind.value, color=t(phase.color, optional=True))
         for k, ms in enumerate(init.milestones):
-            w.add("milestone", parent=my_id, order=k, label=t(ms.label, optional=True), date=format_ym(ms.month))
+            w.add("milestone", id=row_id(ms, None), parent=my_id, order=k, label=t(ms.label, optional=True), date=format_ym(ms.month))
         for k, child in enumerate(init.children):
             add_initiative(child, my_id, depth + 1, k)
 
     for p, pillar in enumerate(plan.pillars):
-        pid = f"P{p + 1}"
+        pid = row_id(pillar, f"P{p + 1}")
         w.add("pillar", id=pid, order=p, name=t(pillar.name), description=t(pillar.description))
         for k, init in enumerate(pillar.initiatives):
             add_initiative(init, pid, 0, k)
@@ -341,11 +352,16 @@ def _merges_digest(ws: Any) -> str | None:
     return hashlib.sha256("\n".join(sorted(refs)).encode("ascii", "replace")).hexdigest()[:32]
 
 
-def stamp_roadmap_sheet(wb: Any, sheet_name: str) -> None:
-    """Record the fingerprint of the finished roadmap sheet ``sheet_name`` in the data sheet."""
+def stamp_roadmap_sheet(wb: Any, sheet_name: str, columns: str = "") -> None:
+    """Record the fingerprint of the finished roadmap sheet ``sheet_name`` in the data sheet.
+
+    ``columns`` (year / half / quarter / month) is the sheet's time resolution, kept in H1 so
+    that an edited sheet can be compared with the same sheet as dxroadmap wrote it.
+    """
     data, ws = wb[SHEET_NAME], wb[sheet_name]
-    for col, value in enumerate((_STAMP, sheet_name, _values_digest(ws), _merges_digest(ws) or ""), start=4):
-        put_text(data.cell(1, col), value)
+    for col, value in enumerate((_STAMP, sheet_name, _values_digest(ws), _merges_digest(ws) or "", columns), start=4):
+        if value:
+            put_text(data.cell(1, col), value)
 
 
 def _roadmap_edited(wb: Any, first_row: tuple) -> bool:
@@ -425,14 +441,14 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
             plan = Plan(title=row.text("name"), organization=row.text("organization"),
                         start_fy=row.integer("start_fy"), end_fy=row.integer("end_fy"))
         elif record == "pillar":
-            pillar = Pillar(name=row.text("name"), description=row.text("description"))
+            pillar = Pillar(name=row.text("name"), description=row.text("description"), id=_stable(row))
             _register(by_id, row, "pillar", pillar)
             pillars.append((row.integer("order", default=len(pillars)), number, pillar))
         elif record == "initiative":
             init = Initiative(name=row.text("name"), summary=row.text("summary"),
                               departments=row.string_list("departments"),
                               priority_items=row.string_list("priority_items"), kpi=row.text("kpi"),
-                              status=row.text("status"), notes=row.text("notes"))
+                              status=row.text("status"), notes=row.text("notes"), id=_stable(row))
             _register(by_id, row, "initiative", init)
             links.append((row, _parent_id(row), init))
         elif record == "phase":
@@ -443,10 +459,11 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
             except ValueError:
                 raise row.fail("kind", f"is not a phase kind: {kind_value!r}", f"が段階の種類ではありません（{kind_value!r}）") from None
             phase = Phase(start=row.month("start"), end=row.month("end"), label=label, kind=kind,
-                          color=row.text("color", optional=True))
+                          color=row.text("color", optional=True), id=_stable(row))
             links.append((row, _parent_id(row), phase))
         elif record == "milestone":
-            links.append((row, _parent_id(row), Milestone(month=row.month("date"), label=row.text("label", optional=True))))
+            links.append((row, _parent_id(row), Milestone(month=row.month("date"), label=row.text("label", optional=True),
+                                                          id=_stable(row))))
         else:
             raise _Damaged(number, f"unknown record type {record!r}", f"不明な行の種類 {record!r}")
     if plan is None:
@@ -475,7 +492,14 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
             owner.children = [o for o in objs if isinstance(o, Initiative)]
     _check_tree(by_id, owner_of)
     plan.pillars = [p for _, _, p in sorted(pillars, key=lambda t: (t[0], t[1]))]
+    clear_duplicate_ids(plan)  # a phase id repeated by hand: the first keeps it
     return plan, tuple(first)
+
+
+def _stable(row: _Row) -> str:
+    """The row's stable id; "" for the row numbers (P1, I1) of older data sheets."""
+    value = row.raw("id")
+    return value if is_stable_id(value) and len(value) <= 64 else ""
 
 
 def _parent_id(row: _Row) -> str:

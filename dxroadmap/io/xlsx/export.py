@@ -5,7 +5,10 @@ organization and period rows; a header with each fiscal year (令和5年度（20
 over its month / quarter / half-year columns; the columns 取組内容 / 概要 / 関係部門;
 a filled row per pillar; each phase as a filled, merged cell carrying its label; each
 milestone as ◆label (overlapping bars and milestones get extra rows under the initiative);
-a legend (凡例) of the phase kinds used, at the top right so it prints on the first page.
+a legend (凡例) of the phase kinds used, at the top right so it prints on the first page;
+a hidden column right of the time columns holding each initiative's stable id
+(:func:`id_column`), so rows a colleague moves, sorts or inserts in Excel are still matched
+when the workbook is reopened (:mod:`dxroadmap.io.xlsx.reopen`).
 Print settings (paper, orientation, fit to one page wide, repeated header rows, print area,
 page x / y footer) and frozen panes live in the workbook itself.
 
@@ -37,11 +40,13 @@ from dxroadmap.io.storage.atomic import atomic_path
 from dxroadmap.io.xlsx.datasheet import put_text, stamp_roadmap_sheet, write_data_sheet
 from dxroadmap.model.colors import text_color_on
 from dxroadmap.model.fiscal import fy_first_month, year_month
+from dxroadmap.model.ids import ensure_ids
 from dxroadmap.model.plan import Initiative, PhaseKind, Plan
 from dxroadmap.model.titles import sheet_title
 from dxroadmap.model.wareki import YearStyle, format_fiscal_year
 
-__all__ = ["SHEET_NAME", "PAPER_SIZES", "RESOLUTIONS", "build_workbook", "write_workbook"]
+__all__ = ["SHEET_NAME", "PAPER_SIZES", "RESOLUTIONS", "LABEL_COLUMNS", "FIRST_TIME_COL", "HEADER_ROW",
+           "build_workbook", "write_workbook", "time_columns", "id_column", "sheet_text"]
 
 SHEET_NAME = "ロードマップ"
 FONT_NAME = "游ゴシック"
@@ -159,6 +164,16 @@ def _columns_for(plan: Plan, resolution: str) -> list[tuple[int, int]]:
         first = fy_first_month(fy)
         out.extend((first + k, first + k + step - 1) for k in range(0, 12, step))
     return out
+
+
+def time_columns(plan: Plan, resolution: str) -> list[tuple[int, int]]:
+    """(first month, last month) of each time column of the roadmap sheet at ``resolution``."""
+    return _columns_for(plan, resolution)
+
+
+def id_column(plan: Plan, resolution: str) -> int:
+    """The hidden column (1-based) holding the stable ids, just right of the time columns."""
+    return FIRST_TIME_COL + max(len(_columns_for(plan, resolution)), 1)
 
 
 def _phase_columns(start: int, end: int, columns: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -365,6 +380,11 @@ class _Sheet:
                     self.need(last_head, _text_height(label, self.widths[c0 + k], 9))
         return last_head + 1
 
+    def stable_id(self, row: int, value: str) -> None:
+        """The item's id in the hidden id column (see :func:`id_column`)."""
+        if value:
+            put_text(self.ws.cell(row, self.last_col + 1), value)
+
     def pillar_row(self, row: int, pillar_name: str) -> None:
         text = sheet_text(pillar_name)
         self.text(row, 1, text, font=self.bold, align=self.align_of(wrap=True), fill=_PILLAR_FILL)
@@ -374,6 +394,7 @@ class _Sheet:
     def initiative_rows(self, row: int, init: Initiative, depth: int) -> int:
         """Write one initiative over as many rows as its bars need; returns the next free row."""
         placed = _place(init, self.columns)
+        self.stable_id(row, init.id)
         lanes = max((p.lane for p in placed), default=0) + 1
         last = row + lanes - 1
         indent = self.align_of("left", wrap=True, indent=min(depth * 2, 15))
@@ -520,6 +541,7 @@ def build_workbook(plan: Plan, *, paper: str = "A3", orientation: str = "landsca
             "too-wide",
             f"The plan period has too many {columns} columns for an Excel sheet; choose a coarser column setting.",
             "計画期間が長すぎて Excel のシートに収まりません。列の単位（年度・半期など）を粗くしてください。")
+    ensure_ids(plan)  # a plan without ids gets them on first save, and keeps them
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_NAME
@@ -534,7 +556,8 @@ def build_workbook(plan: Plan, *, paper: str = "A3", orientation: str = "landsca
     header_rows = (HEADER_ROW, first_data_row - 1)
     row = first_data_row
     for pillar in plan.pillars:
-        sheet.pillar_row(row, pillar.name)
+        sheet.pillar_row(row, pillar.name)  # no id: pillars are matched by name and order (an id cell
+        # beside the pillar band would make readers of the visible sheet take the band for an initiative)
         row += 1
 
         def walk(items: list[Initiative], depth: int) -> None:
@@ -550,7 +573,10 @@ def build_workbook(plan: Plan, *, paper: str = "A3", orientation: str = "landsca
     for r, h in sheet.heights.items():
         ws.row_dimensions[r].height = round(min(h, 409.0), 1)
     sheet.print_setup(paper, orientation, header_rows, first_data_row, max(last_row, last_table_row))
-    stamp_roadmap_sheet(wb, SHEET_NAME)
+    id_letter = get_column_letter(sheet.last_col + 1)
+    ws.column_dimensions[id_letter].hidden = True
+    ws.column_dimensions[id_letter].width = 12
+    stamp_roadmap_sheet(wb, SHEET_NAME, columns)
     return wb
 
 
