@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Sequence
 
 from dxroadmap.model.diff import Change, _children_lists, _index, diff_plans
-from dxroadmap.model.plan import Initiative, Pillar, Plan
+from dxroadmap.model.plan import Plan
 
 __all__ = ["apply_changes", "Conflict", "MergeResult", "merge_many", "merge3"]
 
@@ -117,11 +117,16 @@ def apply_changes(base: Plan, changes: Sequence[Change], *, skipped: list[Change
         else:
             setattr(obj, ch.field, value)
     # 2. take out what moves, then what goes (what is inside a removed item goes with it)
+    taken_out: dict[str, tuple[Any, int]] = {}  # target -> (owner, index) of what moves, to put back if it cannot
     for ch in changes:
         if _is_placement(ch) and not ch.code.endswith(".added"):
             obj, owner = index.get(ch.target), index.get(owner_of.get(ch.target, "\0"))
-            if obj is None or owner is None or not _remove_from(owner, ch.kind, obj):
-                skip(ch)
+            items = _list_of(owner, ch.kind) if owner is not None else None
+            at = next((k for k, x in enumerate(items or []) if x is obj), None)
+            if obj is None or at is None:
+                continue  # skipped when it is placed
+            del items[at]
+            taken_out[ch.target] = (owner, at)
     for ch in changes:
         if ch.code.endswith(".removed"):
             obj, owner = index.get(ch.target), index.get(owner_of.get(ch.target, "\0"))
@@ -130,11 +135,15 @@ def apply_changes(base: Plan, changes: Sequence[Change], *, skipped: list[Change
     # 3. put in what arrives and what moved, in the order of the plan they came from
     rank = {s: k for k, s in enumerate(dict.fromkeys(ch.source for ch in changes))}
     placing = sorted((ch for ch in changes if _is_placement(ch)), key=lambda ch: (rank[ch.source], ch.order))
+    placed_by: dict[int, int] = {}
     for ch in placing:
         owner = index.get(ch.owner or "")
         items = _list_of(owner, ch.kind) if owner is not None else None
-        if items is None:
+        if items is None or (not ch.code.endswith(".added") and ch.target not in taken_out):
             skip(ch)
+            if ch.target in taken_out:  # a move with nowhere to go: back where it was
+                back, at = taken_out.pop(ch.target)
+                _list_of(back, ch.kind).insert(at, index[ch.target])
             continue
         if ch.code.endswith(".added"):
             obj = copy.deepcopy(ch.new)
@@ -142,10 +151,8 @@ def apply_changes(base: Plan, changes: Sequence[Change], *, skipped: list[Change
 
             _register(obj, ch.owner or "", keys, index, owner_of)
         else:
-            obj = index.get(ch.target)
-            if obj is None or any(x is obj for x in items):
-                skip(ch)
-                continue
+            obj = index[ch.target]
+            taken_out.pop(ch.target)
             owner_of[ch.target] = ch.owner or ""
         at = 0
         for anchor in ch.anchors:
@@ -154,7 +161,11 @@ def apply_changes(base: Plan, changes: Sequence[Change], *, skipped: list[Change
             if pos is not None:
                 at = pos + 1
                 break
+        mine = rank[ch.source]
+        while at < len(items) and placed_by.get(id(items[at]), mine) < mine:
+            at += 1  # after what an earlier source put at the same place
         items.insert(at, obj)
+        placed_by[id(obj)] = mine
     return plan
 
 
