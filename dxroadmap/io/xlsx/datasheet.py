@@ -34,6 +34,7 @@ import json
 import os
 import re
 import zipfile
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 import defusedxml.ElementTree as DefusedET
@@ -56,6 +57,8 @@ __all__ = [
     "write_data_sheet",
     "stamp_roadmap_sheet",
     "read_plan_from_data_sheet",
+    "read_data_sheet",
+    "DataSheet",
     "read_data_sheet_quickly",
 ]
 
@@ -376,6 +379,40 @@ def _roadmap_edited(wb: Any, first_row: tuple) -> bool:
     return bool(stamp[3]) and merges is not None and stamp[3] != merges
 
 
+@dataclass
+class DataSheet:
+    """What the data sheet holds: the plan as saved, and how the roadmap sheet stands against it.
+
+    ``roadmap_sheet`` is the name of the roadmap sheet written with it (``None`` when the
+    fingerprint is missing), ``edited`` is True when that sheet changed since, and ``columns``
+    its time resolution (year / half / quarter / month; "" for workbooks saved before it was kept).
+    """
+
+    plan: Plan
+    roadmap_sheet: str | None
+    edited: bool
+    columns: str
+
+
+def read_data_sheet(wb: Any) -> DataSheet | None:
+    """The data sheet of ``wb`` with the roadmap sheet's state; ``None`` when there is none.
+
+    Raises :class:`PlanReadError` for a damaged or newer data sheet, but not for an edited
+    roadmap sheet (see :func:`read_plan_from_data_sheet`, which does).
+    """
+    ws = _find_sheet(wb)
+    if ws is None:
+        return None
+    try:
+        plan, first = _read(ws)
+    except _Damaged as bad:
+        raise _damaged_error(bad) from None
+    stamp = list(first[3:8]) + [None] * 5
+    sheet = stamp[1] if stamp[0] == _STAMP and isinstance(stamp[1], str) and stamp[1] in wb.sheetnames else None
+    columns = stamp[4] if isinstance(stamp[4], str) else ""
+    return DataSheet(plan, sheet, _roadmap_edited(wb, tuple(first)), columns)
+
+
 def read_plan_from_data_sheet(wb: Any) -> Plan | None:
     """The plan kept in ``wb``'s ``dxroadmap_data`` sheet; ``None`` when the workbook has none.
 
@@ -385,21 +422,17 @@ def read_plan_from_data_sheet(wb: Any) -> Plan | None:
     longer says what the visible sheet says, so the caller should read the visible sheet);
     one written by a newer dxroadmap raises ``newer-version``.
     """
-    ws = _find_sheet(wb)
-    if ws is None:
+    data = read_data_sheet(wb)
+    if data is None:
         return None
-    try:
-        plan, first = _read(ws)
-    except _Damaged as bad:
-        raise _damaged_error(bad) from None
-    if _roadmap_edited(wb, tuple(first)):
+    if data.edited:
         raise PlanReadError(
             "invalid",
             "The roadmap sheet was edited after dxroadmap saved this workbook, so the hidden dxroadmap_data sheet "
             "no longer matches it.",
             "このブックは dxroadmap で保存した後にロードマップのシートが編集されているため、"
             "非表示のデータシート（dxroadmap_data）の内容と一致しません。")
-    return plan
+    return data.plan
 
 
 def _read(ws: Any) -> tuple[Plan, tuple]:

@@ -46,7 +46,7 @@ from dxroadmap.model.titles import sheet_title
 from dxroadmap.model.wareki import YearStyle, format_fiscal_year
 
 __all__ = ["SHEET_NAME", "PAPER_SIZES", "RESOLUTIONS", "LABEL_COLUMNS", "FIRST_TIME_COL", "HEADER_ROW",
-           "build_workbook", "write_workbook", "time_columns", "id_column", "sheet_text"]
+           "build_workbook", "write_workbook", "time_columns", "id_column", "sheet_text", "placements"]
 
 SHEET_NAME = "ロードマップ"
 FONT_NAME = "游ゴシック"
@@ -91,6 +91,7 @@ class _Placed:
     last: int
     text: str
     color: str | None  # fill for phases; None for milestones
+    item: Any = None  # the phase or milestone
 
 
 # ------------------------------------------------------------------ text helpers
@@ -206,7 +207,7 @@ def _place(init: Initiative, columns: list[tuple[int, int]]) -> list[_Placed]:
     lanes: list[set[int]] = []
     placed: list[_Placed] = []
 
-    def put(first: int, last: int, text: str, color: str | None) -> None:
+    def put(first: int, last: int, text: str, color: str | None, item: Any) -> None:
         span = set(range(first, last + 1))
         for lane, used in enumerate(lanes):  # noqa: B007 (the lane found is used after the loop)
             if not used & span:
@@ -215,20 +216,26 @@ def _place(init: Initiative, columns: list[tuple[int, int]]) -> list[_Placed]:
         else:
             lanes.append(span)
             lane = len(lanes) - 1
-        placed.append(_Placed(lane, first, last, text, color))
+        placed.append(_Placed(lane, first, last, text, color, item))
 
     for phase in init.phases:
         cols = _phase_columns(phase.start, phase.end, columns)
         if cols is not None:
-            put(cols[0], cols[1], sheet_text(phase.label), _fill_color(phase.color, phase.kind.default_color))
+            put(cols[0], cols[1], sheet_text(phase.label), _fill_color(phase.color, phase.kind.default_color), phase)
     for ms in init.milestones:
         col = _month_column(ms.month, columns)
         if col is not None:
-            put(col, col, "◆" + " ".join(sheet_text(ms.label).split("\n")), None)  # one line, running on
+            put(col, col, "◆" + " ".join(sheet_text(ms.label).split("\n")), None, ms)  # one line, running on
     return placed
 
 
 # ------------------------------------------------------------------ the workbook
+
+
+def placements(init: Initiative, columns: list[tuple[int, int]]) -> list[tuple[Any, int, int, int]]:
+    """(phase or milestone, lane, first column, last column) as the roadmap sheet places them;
+    columns are indexes into ``columns`` (:func:`time_columns`); items outside the grid are left out."""
+    return [(p.item, p.lane, p.first, p.last) for p in _place(init, columns)]
 
 
 def _check_options(paper: str, orientation: str, columns: str) -> None:
