@@ -4,8 +4,8 @@ The roadmap sheet is for people and rounds dates to its columns; this sheet keep
 field exactly. Layout (row numbers as Excel shows them):
 
 * row 1 — the format marker ``dxroadmap-data`` in A1, the version number in B1, a note in C1,
-  then (D1…G1) ``roadmap``, the roadmap sheet's name and fingerprints of its values and merged
-  cells: when a colleague has edited the roadmap sheet in Excel since, the data no longer
+  then (D1…I1) ``roadmap``, the roadmap sheet's name, fingerprints of its values and merged
+  cells, its time resolution (``quarter``…) and a fingerprint of its filled cells: when a colleague has edited the roadmap sheet in Excel since, the data no longer
   describes what people see, and the reader refuses it so the importer reads the visible sheet;
 * row 2 — the header: one column name per field (see :data:`COLUMNS`); readers find columns by
   name, so columns may be reordered or added later;
@@ -328,6 +328,21 @@ def _values_digest(ws: Any) -> str:
     return h.hexdigest()[:32]
 
 
+def _fills_digest(ws: Any) -> str:
+    """A digest of which cells are filled with which colour (a bar stretched by filling one more cell)."""
+    h = hashlib.sha256()
+    for r, cells in enumerate(ws.iter_rows(min_row=1, min_col=1), start=1):
+        for c, cell in enumerate(cells, start=1):
+            fill = getattr(cell, "fill", None)
+            if fill is None or fill.fill_type != "solid" or fill.fgColor is None:
+                continue
+            color = fill.fgColor
+            key = color.rgb[-6:].upper() if color.type == "rgb" and isinstance(color.rgb, str) else \
+                f"{color.type}:{color.theme if color.type == 'theme' else color.indexed}:{round(color.tint or 0, 3)}"
+            h.update(repr((r, c, key)).encode("ascii", "replace"))
+    return h.hexdigest()[:32]
+
+
 def _merge_refs(ws: Any) -> list[str] | None:
     """The merged ranges of a worksheet (``A1:B2``…); ``None`` when they cannot be had."""
     merged = getattr(ws, "merged_cells", None)
@@ -362,18 +377,21 @@ def stamp_roadmap_sheet(wb: Any, sheet_name: str, columns: str = "") -> None:
     that an edited sheet can be compared with the same sheet as dxroadmap wrote it.
     """
     data, ws = wb[SHEET_NAME], wb[sheet_name]
-    for col, value in enumerate((_STAMP, sheet_name, _values_digest(ws), _merges_digest(ws) or "", columns), start=4):
+    stamp = (_STAMP, sheet_name, _values_digest(ws), _merges_digest(ws) or "", columns, _fills_digest(ws))
+    for col, value in enumerate(stamp, start=4):
         if value:
             put_text(data.cell(1, col), value)
 
 
 def _roadmap_edited(wb: Any, first_row: tuple) -> bool:
     """True when the roadmap sheet no longer matches the fingerprint stored with the data."""
-    stamp = list(first_row[3:7]) + [None] * 4
+    stamp = list(first_row[3:9]) + [None] * 6
     if stamp[0] != _STAMP or not isinstance(stamp[1], str) or stamp[1] not in wb.sheetnames:
         return False  # no fingerprint, or the roadmap sheet is gone: the data sheet is all there is
     ws = wb[stamp[1]]
     if isinstance(stamp[2], str) and stamp[2] != _values_digest(ws):
+        return True
+    if isinstance(stamp[5], str) and stamp[5] != _fills_digest(ws):
         return True
     merges = _merges_digest(ws)
     return bool(stamp[3]) and merges is not None and stamp[3] != merges
