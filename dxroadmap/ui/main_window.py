@@ -743,6 +743,12 @@ class MainWindow(QMainWindow):
         from dxroadmap.formats import read_any
 
         result = read_any(path)
+        if result.changes and result.base is not None:  # a colleague edited the saved workbook's sheet: ask first
+            from dxroadmap.io.xlsx.reopen import EDITED_WARNING
+            from dxroadmap.ui.dialogs.workbook_changes import review_workbook_changes
+
+            plan = review_workbook_changes(self, path, result.base, result.changes)
+            return None if plan is None else (plan, [w for w in result.warnings if not w.startswith(EDITED_WARNING)])
         return result.plan, list(result.warnings)
 
     def load_file(self, path: str | Path) -> bool:

@@ -39,6 +39,7 @@ from typing import Any, Iterable
 
 import defusedxml.ElementTree as DefusedET
 import openpyxl
+from openpyxl.utils import range_boundaries
 
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.model.fiscal import format_ym, month_index, parse_ym
@@ -329,10 +330,23 @@ def _values_digest(ws: Any) -> str:
 
 
 def _fills_digest(ws: Any) -> str:
-    """A digest of which cells are filled with which colour (a bar stretched by filling one more cell)."""
+    """A digest of which cells are filled with which colour (a bar stretched by filling one more cell).
+
+    Cells inside a merged block after its first are left out: openpyxl does not give their
+    fills back the same way in its two reading modes.
+    """
+    covered: set[tuple[int, int]] = set()
+    for ref in _merge_refs(ws) or ():
+        try:
+            c0, r0, c1, r1 = range_boundaries(ref)
+        except (ValueError, TypeError):
+            continue
+        covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0))
     h = hashlib.sha256()
     for r, cells in enumerate(ws.iter_rows(min_row=1, min_col=1), start=1):
         for c, cell in enumerate(cells, start=1):
+            if (r, c) in covered:
+                continue
             fill = getattr(cell, "fill", None)
             if fill is None or fill.fill_type != "solid" or fill.fgColor is None:
                 continue

@@ -20,8 +20,13 @@ sheet as it would any office's workbook.
 from __future__ import annotations
 
 import copy
+import datetime as _dt
+import os
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
+
+import defusedxml.ElementTree as DefusedET
 
 from dxroadmap.io.errors import PlanReadError
 from dxroadmap.io.xlsx.datasheet import read_data_sheet
@@ -39,9 +44,11 @@ from dxroadmap.model.diff import Change, diff_plans, name_key
 from dxroadmap.model.merge import apply_changes
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
 
-__all__ = ["Reopened", "ReopenedResult", "reopen_workbook", "read_saved_workbook", "compare_roadmap_sheets"]
+__all__ = ["Reopened", "ReopenedResult", "reopen_workbook", "read_saved_workbook", "compare_roadmap_sheets",
+           "EDITED_WARNING", "last_saved_by"]
 
 _MAX_HEADER_SEARCH = 40
+EDITED_WARNING = "The roadmap sheet was edited after dxroadmap saved this workbook; "  # how that warning begins
 
 
 @dataclass
@@ -409,7 +416,7 @@ def reopen_workbook(wb: Any) -> Reopened | None:
     plan = apply_changes(data.plan, changes)
     warnings = []
     if changes:
-        warnings.append(f"The roadmap sheet was edited after dxroadmap saved this workbook; {len(changes)} change(s) "
+        warnings.append(f"{EDITED_WARNING}{len(changes)} change(s) "
                         f"were applied to the saved plan, and what the sheet does not show was kept "
                         f"（保存後にロードマップのシートが編集されていたため、{len(changes)} 件の変更を反映しました）.")
     return Reopened(plan, data.plan, changes, warnings)
@@ -439,3 +446,24 @@ def _cannot_compare() -> str:
     return ("The roadmap sheet was edited after dxroadmap saved this workbook in a way that cannot be compared with "
             "the saved plan (for example, columns were inserted), so the hidden dxroadmap_data sheet no longer "
             "matches it. The plan was read from the visible sheets instead（表示されているシートから読み取りました）.")
+
+
+def last_saved_by(path: str | os.PathLike) -> tuple[str, _dt.datetime | None]:
+    """Who saved the workbook last and when (``docProps/core.xml``); ``("", None)`` when it does not say."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            root = DefusedET.fromstring(package.read("docProps/core.xml"))
+    except Exception:  # noqa: BLE001 — a missing or odd core part only means we cannot say
+        return "", None
+    who, when = "", None
+    for element in root:
+        tag = element.tag.rsplit("}", 1)[-1]
+        text = (element.text or "").strip()
+        if tag == "lastModifiedBy":
+            who = text
+        elif tag == "modified" and text:
+            try:
+                when = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                when = None
+    return who, when
