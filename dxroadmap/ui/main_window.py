@@ -74,7 +74,7 @@ __all__ = ["MainWindow", "new_plan", "written_by_dxroadmap", "OPEN_EXTENSIONS", 
 
 OPEN_EXTENSIONS = (".json", ".xlsx", ".xlsm", ".xls")
 SAVE_EXTENSIONS = (".xlsx", ".json")
-_CREATOR_RE = re.compile(rb"<dc:creator>\s*dxroadmap\s*</dc:creator>")
+_CREATOR_RE = re.compile(rb"<dc:creator(?:\s[^>]*)?>\s*dxroadmap\s*</dc:creator>")  # openpyxl adds xmlns:dc here
 
 
 def new_plan() -> Plan:

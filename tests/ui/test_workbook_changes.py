@@ -15,6 +15,7 @@ from dxroadmap.io.xlsx.reopen import last_saved_by
 from dxroadmap.model.diff import diff_plans
 from dxroadmap.ui.dialogs import workbook_changes
 from dxroadmap.ui.dialogs.workbook_changes import WorkbookChangesDialog
+from dxroadmap.ui.main_window import written_by_dxroadmap
 from tests.io.xlsx.test_edited_workbook import delete_rows
 from tests.ui.test_main_window import dialogs, window  # noqa: F401 (fixtures)
 
@@ -59,6 +60,7 @@ def test_removals_start_unchecked_and_the_checked_changes_are_returned(qtbot):
 def test_opening_an_edited_workbook_asks_and_applies_what_was_accepted(window, tmp_path, monkeypatch):  # noqa: F811
     plan, path, first, second = edited_workbook(tmp_path)
     assert last_saved_by(path)[0] == "総務課 山田"
+    assert written_by_dxroadmap(path)  # still ours after openpyxl re-saved it (xmlns on dc:creator)
     seen = []
 
     def accept(dialog):
