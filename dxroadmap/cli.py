@@ -100,6 +100,8 @@ def _convert(args: argparse.Namespace) -> int:
         return _fail(EXIT_UNREADABLE, error)
     for warning in result.warnings:
         print(f"dxroadmap: warning: {_notice_text(warning)}", file=sys.stderr)
+    for change in result.changes:  # a colleague's edits of a saved workbook, applied to the saved plan
+        print(f"dxroadmap: change: {change.describe()}", file=sys.stderr)
     options = {k: v for k, v in (("paper", args.paper), ("orientation", args.orientation), ("dpi", args.dpi),
                                  ("columns", args.columns)) if v}
     try:

@@ -26,6 +26,10 @@ class ReadResult:
 
     plan: Plan
     warnings: list[Notice | str] = field(default_factory=list)  # Notices are worded by the UI
+    # a workbook dxroadmap saved and a colleague edited: the edits found on its roadmap sheet (already in
+    # ``plan``) and the plan as saved, so a person can accept only some (model.merge.apply_changes)
+    changes: list = field(default_factory=list)
+    base: Plan | None = None
 
 
 READ_EXTENSIONS = (".json", ".xlsx", ".xlsm", ".xls")
@@ -58,10 +62,13 @@ def read_any(path: str | os.PathLike) -> ReadResult:
     if ext in (".xlsx", ".xlsm"):
         try:
             from dxroadmap.io.xlsx.read.workbook import import_workbook
+            from dxroadmap.io.xlsx.reopen import ReopenedResult
 
             result = import_workbook(path)
         except ModuleNotFoundError as exc:  # never a quieter reader: say what the installation lacks
             raise missing_dependency(exc.name or "?", path) from None
+        if isinstance(result, ReopenedResult):
+            return ReadResult(result.plan, list(result.warnings), list(result.changes), result.base)
         return ReadResult(result.plan, list(result.warnings))
     if ext == ".xls":
         raise PlanReadError("legacy-xls",

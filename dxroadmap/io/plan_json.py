@@ -2,7 +2,9 @@
 
 The keys of ../shared/spec/plan-json.md are a contract and keep their names and
 meanings. We add our own keys (``kind``, ``color``, ``priority_items``, ``kpi``,
-``status``, ``notes``, pillar ``description``) and ignore keys we do not know.
+``status``, ``notes``, pillar ``description``) and ignore keys we do not know. Every pillar,
+initiative, phase and milestone carries its stable ``id`` (:mod:`dxroadmap.model.ids`); a plan
+without ids gets them when it is first saved (:func:`dumps`, :func:`write_plan_json`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.io.storage.atomic import atomic_write_bytes
 from dxroadmap.model.fiscal import format_ym, parse_ym
+from dxroadmap.model.ids import clear_duplicate_ids, ensure_ids
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
 
 __all__ = ["FORMAT", "VERSION", "plan_to_dict", "plan_from_dict", "dumps", "loads", "read_plan_json", "write_plan_json"]
@@ -33,23 +36,29 @@ _JSON_START = b'{[ \t\r\n"'  # bytes a JSON text starts with: with a NUL beside 
 # ------------------------------------------------------------------ writing
 
 
+def _with_id(value: str) -> dict[str, Any]:
+    return {"id": value} if value else {}
+
+
 def _phase_to_dict(phase: Phase) -> dict[str, Any]:
-    out: dict[str, Any] = {"label": phase.label, "start": format_ym(phase.start), "end": format_ym(phase.end),
-                           "kind": phase.kind.value}
+    out: dict[str, Any] = _with_id(phase.id)
+    out.update({"label": phase.label, "start": format_ym(phase.start), "end": format_ym(phase.end),
+                "kind": phase.kind.value})
     if phase.color:
         out["color"] = phase.color
     return out
 
 
 def _initiative_to_dict(init: Initiative) -> dict[str, Any]:
-    out: dict[str, Any] = {
+    out: dict[str, Any] = _with_id(init.id)
+    out.update({
         "name": init.name,
         "summary": init.summary,
         "departments": list(init.departments),
         "phases": [_phase_to_dict(p) for p in init.phases],
-        "milestones": [{"label": m.label, "date": format_ym(m.month)} for m in init.milestones],
+        "milestones": [{**_with_id(m.id), "label": m.label, "date": format_ym(m.month)} for m in init.milestones],
         "children": [_initiative_to_dict(c) for c in init.children],
-    }
+    })
     if init.priority_items:
         out["priority_items"] = list(init.priority_items)
     for key in ("kpi", "status", "notes"):
@@ -62,7 +71,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The whole JSON document for ``plan``."""
     pillars = []
     for pillar in plan.pillars:
-        p: dict[str, Any] = {"name": pillar.name, "initiatives": [_initiative_to_dict(i) for i in pillar.initiatives]}
+        p: dict[str, Any] = {**_with_id(pillar.id), "name": pillar.name, "initiatives": [_initiative_to_dict(i) for i in pillar.initiatives]}
         if pillar.description:
             p["description"] = pillar.description
         pillars.append(p)
@@ -79,7 +88,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 
 
 def dumps(plan: Plan) -> str:
-    """Pretty, diffable JSON text (UTF-8, Japanese kept as written)."""
+    """Pretty, diffable JSON text (UTF-8, Japanese kept as written); items without an id get one first."""
+    ensure_ids(plan)
     return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -120,6 +130,15 @@ def _str(value: Any, where: str, *, optional: bool = False, default: str = "") -
     return value
 
 
+def _id(value: Any, where: str) -> str:
+    """A stable id as read ("" when absent: the item gets a fresh one on save)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > 64 or not value.isprintable() or _SURROGATE_RE.search(value):
+        raise _Invalid(where, "should be a short id such as i-3f9c2a7b")
+    return value
+
+
 def _list(value: Any, where: str) -> list:
     if value is None:
         return []
@@ -148,7 +167,7 @@ def _phase_from(d: Any, where: str) -> Phase:
     except ValueError:
         kind = guess_kind(label)
     color = d.get("color") if isinstance(d.get("color"), str) and _COLOR_RE.match(d.get("color")) else None
-    return Phase(start=start, end=end, label=label, kind=kind, color=color)
+    return Phase(start=start, end=end, label=label, kind=kind, color=color, id=_id(d.get("id"), f"{where}.id"))
 
 
 def _initiative_from(d: Any, where: str, depth: int = 0) -> Initiative:
@@ -164,7 +183,8 @@ def _initiative_from(d: Any, where: str, depth: int = 0) -> Initiative:
         if not isinstance(m, dict):
             raise _Invalid(f"{where}.milestones[{k}]", "should be an object")
         milestones.append(Milestone(month=_month(m.get("date"), f"{where}.milestones[{k}].date"),
-                                    label=_str(m.get("label"), f"{where}.milestones[{k}].label", optional=True)))
+                                    label=_str(m.get("label"), f"{where}.milestones[{k}].label", optional=True),
+                                    id=_id(m.get("id"), f"{where}.milestones[{k}].id")))
     children = [_initiative_from(c, f"{where}.children[{k}]", depth + 1)
                 for k, c in enumerate(_list(d.get("children"), f"{where}.children"))]
     priority = [_str(x, f"{where}.priority_items") for x in _list(d.get("priority_items"), f"{where}.priority_items")]
@@ -172,6 +192,7 @@ def _initiative_from(d: Any, where: str, depth: int = 0) -> Initiative:
         name=name, summary=_str(d.get("summary"), f"{where}.summary"), departments=departments,
         priority_items=priority, kpi=_str(d.get("kpi"), f"{where}.kpi"), status=_str(d.get("status"), f"{where}.status"),
         notes=_str(d.get("notes"), f"{where}.notes"), phases=phases, milestones=milestones, children=children,
+        id=_id(d.get("id"), f"{where}.id"),
     )
 
 
@@ -214,9 +235,12 @@ def plan_from_dict(doc: Any) -> Plan:
             inits = [_initiative_from(i, f"plan.pillars[{k}].initiatives[{j}]")
                      for j, i in enumerate(_list(p.get("initiatives"), f"plan.pillars[{k}].initiatives"))]
             pillars.append(Pillar(name=_str(p.get("name"), f"plan.pillars[{k}].name"), initiatives=inits,
-                                  description=_str(p.get("description"), f"plan.pillars[{k}].description")))
-        return Plan(title=_str(body.get("title"), "plan.title"), organization=_str(body.get("organization"), "plan.organization"),
+                                  description=_str(p.get("description"), f"plan.pillars[{k}].description"),
+                                  id=_id(p.get("id"), f"plan.pillars[{k}].id")))
+        plan = Plan(title=_str(body.get("title"), "plan.title"), organization=_str(body.get("organization"), "plan.organization"),
                     start_fy=start_fy, end_fy=end_fy, pillars=pillars)
+        clear_duplicate_ids(plan)
+        return plan
     except _Invalid as bad:
         where = bad.where if len(bad.where) <= 120 else f"{bad.where[:60]}…{bad.where[-50:]}"
         raise PlanReadError(bad.reason, f"The plan file is damaged: {where} {bad.what}.",

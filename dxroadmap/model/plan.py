@@ -2,7 +2,9 @@
 
 Plain dataclasses, no Qt. Months are month indexes (see :mod:`dxroadmap.model.fiscal`);
 a phase covers every month from ``start`` to ``end`` inclusive. Every object carries
-an ``uid`` that stays fixed for its life, so editors and undo commands can name it.
+an ``uid`` that stays fixed for its life, so editors and undo commands can name it; pillars,
+initiatives, phases and milestones also carry an ``id`` that is saved in files and kept for
+good (see :mod:`dxroadmap.model.ids`; empty until the plan is first saved).
 """
 
 from __future__ import annotations
@@ -123,6 +125,7 @@ class Phase:
     kind: PhaseKind = PhaseKind.CUSTOM
     color: str | None = None  # "#RRGGBB" overriding the kind's colour
     uid: str = field(default_factory=new_uid)
+    id: str = ""  # stable id saved in files ("i-3f9c2a7b"); "" until first assigned
 
     @property
     def display_color(self) -> str:
@@ -140,6 +143,7 @@ class Milestone:
     month: int
     label: str | None = None
     uid: str = field(default_factory=new_uid)
+    id: str = ""  # stable id saved in files ("i-3f9c2a7b"); "" until first assigned
 
 
 @dataclass(eq=False)
@@ -157,6 +161,7 @@ class Initiative:
     milestones: list[Milestone] = field(default_factory=list)
     children: list["Initiative"] = field(default_factory=list)
     uid: str = field(default_factory=new_uid)
+    id: str = ""  # stable id saved in files ("i-3f9c2a7b"); "" until first assigned
 
     def walk(self) -> Iterator["Initiative"]:
         """This initiative and all its descendants, depth first."""
@@ -173,6 +178,7 @@ class Pillar:
     initiatives: list[Initiative] = field(default_factory=list)
     description: str = ""
     uid: str = field(default_factory=new_uid)
+    id: str = ""  # stable id saved in files ("i-3f9c2a7b"); "" until first assigned
 
     def walk(self) -> Iterator[Initiative]:
         for initiative in self.initiatives:

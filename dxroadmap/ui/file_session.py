@@ -196,6 +196,13 @@ class FileSession(QObject):
         from dxroadmap.formats import read_any
 
         result = read_any(path)
+        if result.changes and result.base is not None:  # a colleague edited the saved workbook's sheet: ask first
+            from dxroadmap.io.xlsx.reopen import EDITED_WARNING
+            from dxroadmap.ui.dialogs.workbook_changes import review_workbook_changes
+
+            plan = review_workbook_changes(self.widget, path, result.base, result.changes)
+            warnings = [w for w in result.warnings if not (isinstance(w, str) and w.startswith(EDITED_WARNING))]
+            return None if plan is None else (plan, warnings)
         return result.plan, list(result.warnings)
 
     def load_file(self, path: str | os.PathLike) -> bool:

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from dxroadmap.io.errors import PlanReadError
-from dxroadmap.io.plan_json import dumps, loads, plan_to_dict, read_plan_json, write_plan_json
+from dxroadmap.io.plan_json import dumps, loads, plan_from_dict, plan_to_dict, read_plan_json, write_plan_json
 from dxroadmap.model.fiscal import month_index
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
 
@@ -116,3 +116,45 @@ def test_write_any_keeps_a_backup_of_plan_files_only(tmp_path):
     write_any(Plan(title="second"), path, backup=True)
     assert read_plan_json(path).title == "second"
     assert read_plan_json(backup_path_for(path)).title == "first"
+
+
+# ------------------------------------------------------------------ stable ids
+
+
+def test_a_plan_without_ids_gets_them_on_first_save_and_keeps_them(tmp_path):
+    plan = Plan(pillars=[Pillar("p", [Initiative("i", phases=[Phase(month_index(2023, 4), month_index(2024, 3), "検討")],
+                                                milestones=[Milestone(month_index(2024, 4), "開始")])])])
+    assert "id" not in json.dumps(plan_to_dict(plan))  # nothing invented before the first save
+    path = tmp_path / "plan.json"
+    write_plan_json(plan, path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    pillar = doc["plan"]["pillars"][0]
+    init = pillar["initiatives"][0]
+    ids = [pillar["id"], init["id"], init["phases"][0]["id"], init["milestones"][0]["id"]]
+    assert [x[:2] for x in ids] == ["g-", "i-", "p-", "m-"] and len(set(ids)) == 4
+    again = read_plan_json(path)
+    write_plan_json(again, path)
+    assert json.loads(path.read_text(encoding="utf-8")) == doc  # kept, not renewed
+    assert [plan.pillars[0].id, plan.pillars[0].initiatives[0].id] == ids[:2]  # the saved plan holds them too
+
+
+def test_a_repeated_id_is_kept_by_its_first_holder_only():
+    doc = json.loads(dumps(Plan(pillars=[Pillar("p", [Initiative("a"), Initiative("b")])])))
+    inits = doc["plan"]["pillars"][0]["initiatives"]
+    inits[1]["id"] = inits[0]["id"]
+    plan = plan_from_dict(doc)
+    assert plan.pillars[0].initiatives[0].id == inits[0]["id"]
+    assert plan.pillars[0].initiatives[1].id == ""
+    again = json.loads(dumps(plan))["plan"]["pillars"][0]["initiatives"]
+    assert again[1]["id"] and again[1]["id"] != again[0]["id"]
+
+
+@pytest.mark.parametrize("bad", [123, "", ["i-1"], "x" * 65, "a\nb"])
+def test_an_id_that_is_not_a_short_text_is_refused(bad):
+    doc = json.loads(dumps(Plan(pillars=[Pillar("p", [Initiative("a")])])))
+    doc["plan"]["pillars"][0]["initiatives"][0]["id"] = bad
+    if bad == "":
+        assert plan_from_dict(doc).pillars[0].initiatives[0].id == ""
+        return
+    with pytest.raises(PlanReadError):
+        plan_from_dict(doc)

@@ -4,15 +4,17 @@ The roadmap sheet is for people and rounds dates to its columns; this sheet keep
 field exactly. Layout (row numbers as Excel shows them):
 
 * row 1 — the format marker ``dxroadmap-data`` in A1, the version number in B1, a note in C1,
-  then (D1…G1) ``roadmap``, the roadmap sheet's name and fingerprints of its values and merged
-  cells: when a colleague has edited the roadmap sheet in Excel since, the data no longer
+  then (D1…I1) ``roadmap``, the roadmap sheet's name, fingerprints of its values and merged
+  cells, its time resolution (``quarter``…) and a fingerprint of its filled cells: when a colleague has edited the roadmap sheet in Excel since, the data no longer
   describes what people see, and the reader refuses it so the importer reads the visible sheet;
 * row 2 — the header: one column name per field (see :data:`COLUMNS`); readers find columns by
   name, so columns may be reordered or added later;
 * row 3 on — one record per row: the ``plan`` (title, organization, period), then each
   ``pillar`` followed by its ``initiative`` rows (depth first, sub-actions after their parent),
-  each followed by its ``phase`` and ``milestone`` rows. ``id`` names pillars (P1…) and
-  initiatives (I1…); ``parent`` points at the owner's id; ``order`` is the position among
+  each followed by its ``phase`` and ``milestone`` rows. ``id`` is the item's stable id
+  (``g-…``, ``i-…``, ``p-…``, ``m-…``, :mod:`dxroadmap.model.ids`; data sheets written before
+  ids existed name pillars P1… and initiatives I1… and leave phases blank: those read back
+  without ids); ``parent`` points at the owner's id; ``order`` is the position among
   siblings; ``depth`` is 0 for an initiative, 1 for its sub-actions…
 
 Text is stored as written, except for a reversible escape that keeps it intact through
@@ -32,13 +34,16 @@ import json
 import os
 import re
 import zipfile
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 import defusedxml.ElementTree as DefusedET
 import openpyxl
+from openpyxl.utils import range_boundaries
 
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.model.fiscal import format_ym, month_index, parse_ym
+from dxroadmap.model.ids import clear_duplicate_ids, is_stable_id
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
 
 __all__ = [
@@ -53,6 +58,8 @@ __all__ = [
     "write_data_sheet",
     "stamp_roadmap_sheet",
     "read_plan_from_data_sheet",
+    "read_data_sheet",
+    "DataSheet",
     "read_data_sheet_quickly",
 ]
 
@@ -175,25 +182,33 @@ def write_data_sheet(wb: Any, plan: Plan) -> None:
     t = w.text
     w.add("plan", name=t(plan.title), organization=t(plan.organization), start_fy=plan.start_fy, end_fy=plan.end_fy)
     counter = 0
+    used: set[str] = set()
+
+    def row_id(item: Any, fallback: str) -> str | None:
+        """The item's stable id; a row number for an item without one (or a repeated one)."""
+        if is_stable_id(item.id) and item.id not in used:
+            used.add(item.id)
+            return item.id
+        return fallback
 
     def add_initiative(init: Initiative, parent: str, depth: int, order: int) -> None:
         nonlocal counter
         counter += 1
-        my_id = f"I{counter}"
+        my_id = row_id(init, f"I{counter}")
         w.add("initiative", id=my_id, parent=parent, depth=depth, order=order, name=t(init.name),
               summary=t(init.summary), departments=t(_list_text(init.departments)),
               priority_items=t(_list_text(init.priority_items)), kpi=t(init.kpi), status=t(init.status),
               notes=t(init.notes))
         for k, phase in enumerate(init.phases):
-            w.add("phase", parent=my_id, order=k, label=t(phase.label, optional=True), start=format_ym(phase.start),
+            w.add("phase", id=row_id(phase, None), parent=my_id, order=k, label=t(phase.label, optional=True), start=format_ym(phase.start),
                   end=format_ym(phase.end), kind=phase.kind.value, color=t(phase.color, optional=True))
         for k, ms in enumerate(init.milestones):
-            w.add("milestone", parent=my_id, order=k, label=t(ms.label, optional=True), date=format_ym(ms.month))
+            w.add("milestone", id=row_id(ms, None), parent=my_id, order=k, label=t(ms.label, optional=True), date=format_ym(ms.month))
         for k, child in enumerate(init.children):
             add_initiative(child, my_id, depth + 1, k)
 
     for p, pillar in enumerate(plan.pillars):
-        pid = f"P{p + 1}"
+        pid = row_id(pillar, f"P{p + 1}")
         w.add("pillar", id=pid, order=p, name=t(pillar.name), description=t(pillar.description))
         for k, init in enumerate(pillar.initiatives):
             add_initiative(init, pid, 0, k)
@@ -314,6 +329,34 @@ def _values_digest(ws: Any) -> str:
     return h.hexdigest()[:32]
 
 
+def _fills_digest(ws: Any) -> str:
+    """A digest of which cells are filled with which colour (a bar stretched by filling one more cell).
+
+    Cells inside a merged block after its first are left out: openpyxl does not give their
+    fills back the same way in its two reading modes.
+    """
+    covered: set[tuple[int, int]] = set()
+    for ref in _merge_refs(ws) or ():
+        try:
+            c0, r0, c1, r1 = range_boundaries(ref)
+        except (ValueError, TypeError):
+            continue
+        covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0))
+    h = hashlib.sha256()
+    for r, cells in enumerate(ws.iter_rows(min_row=1, min_col=1), start=1):
+        for c, cell in enumerate(cells, start=1):
+            if (r, c) in covered:
+                continue
+            fill = getattr(cell, "fill", None)
+            if fill is None or fill.fill_type != "solid" or fill.fgColor is None:
+                continue
+            color = fill.fgColor
+            key = color.rgb[-6:].upper() if color.type == "rgb" and isinstance(color.rgb, str) else \
+                f"{color.type}:{color.theme if color.type == 'theme' else color.indexed}:{round(color.tint or 0, 3)}"
+            h.update(repr((r, c, key)).encode("ascii", "replace"))
+    return h.hexdigest()[:32]
+
+
 def _merge_refs(ws: Any) -> list[str] | None:
     """The merged ranges of a worksheet (``A1:B2``…); ``None`` when they cannot be had."""
     merged = getattr(ws, "merged_cells", None)
@@ -341,23 +384,65 @@ def _merges_digest(ws: Any) -> str | None:
     return hashlib.sha256("\n".join(sorted(refs)).encode("ascii", "replace")).hexdigest()[:32]
 
 
-def stamp_roadmap_sheet(wb: Any, sheet_name: str) -> None:
-    """Record the fingerprint of the finished roadmap sheet ``sheet_name`` in the data sheet."""
+def stamp_roadmap_sheet(wb: Any, sheet_name: str, columns: str = "") -> None:
+    """Record the fingerprint of the finished roadmap sheet ``sheet_name`` in the data sheet.
+
+    ``columns`` (year / half / quarter / month) is the sheet's time resolution, kept in H1 so
+    that an edited sheet can be compared with the same sheet as dxroadmap wrote it.
+    """
     data, ws = wb[SHEET_NAME], wb[sheet_name]
-    for col, value in enumerate((_STAMP, sheet_name, _values_digest(ws), _merges_digest(ws) or ""), start=4):
-        put_text(data.cell(1, col), value)
+    stamp = (_STAMP, sheet_name, _values_digest(ws), _merges_digest(ws) or "", columns, _fills_digest(ws))
+    for col, value in enumerate(stamp, start=4):
+        if value:
+            put_text(data.cell(1, col), value)
 
 
 def _roadmap_edited(wb: Any, first_row: tuple) -> bool:
     """True when the roadmap sheet no longer matches the fingerprint stored with the data."""
-    stamp = list(first_row[3:7]) + [None] * 4
+    stamp = list(first_row[3:9]) + [None] * 6
     if stamp[0] != _STAMP or not isinstance(stamp[1], str) or stamp[1] not in wb.sheetnames:
         return False  # no fingerprint, or the roadmap sheet is gone: the data sheet is all there is
     ws = wb[stamp[1]]
     if isinstance(stamp[2], str) and stamp[2] != _values_digest(ws):
         return True
+    if isinstance(stamp[5], str) and stamp[5] != _fills_digest(ws):
+        return True
     merges = _merges_digest(ws)
     return bool(stamp[3]) and merges is not None and stamp[3] != merges
+
+
+@dataclass
+class DataSheet:
+    """What the data sheet holds: the plan as saved, and how the roadmap sheet stands against it.
+
+    ``roadmap_sheet`` is the name of the roadmap sheet written with it (``None`` when the
+    fingerprint is missing), ``edited`` is True when that sheet changed since, and ``columns``
+    its time resolution (year / half / quarter / month; "" for workbooks saved before it was kept).
+    """
+
+    plan: Plan
+    roadmap_sheet: str | None
+    edited: bool
+    columns: str
+
+
+def read_data_sheet(wb: Any) -> DataSheet | None:
+    """The data sheet of ``wb`` with the roadmap sheet's state; ``None`` when there is none.
+
+    Raises :class:`PlanReadError` for a damaged or newer data sheet, but not for an edited
+    roadmap sheet (see :func:`read_plan_from_data_sheet`, which does).
+    """
+    ws = _find_sheet(wb)
+    if ws is None:
+        return None
+    try:
+        plan, first = _read(ws)
+    except _Damaged as bad:
+        raise _damaged_error(bad) from None
+    stamp = list(first[3:8]) + [None] * 5
+    sheet = stamp[1] if stamp[0] == _STAMP and isinstance(stamp[1], str) and stamp[1] in wb.sheetnames else None
+    columns = stamp[4] if isinstance(stamp[4], str) else ""
+    return DataSheet(plan, sheet, _roadmap_edited(wb, tuple(first)), columns)
 
 
 def read_plan_from_data_sheet(wb: Any) -> Plan | None:
@@ -369,21 +454,17 @@ def read_plan_from_data_sheet(wb: Any) -> Plan | None:
     longer says what the visible sheet says, so the caller should read the visible sheet);
     one written by a newer dxroadmap raises ``newer-version``.
     """
-    ws = _find_sheet(wb)
-    if ws is None:
+    data = read_data_sheet(wb)
+    if data is None:
         return None
-    try:
-        plan, first = _read(ws)
-    except _Damaged as bad:
-        raise _damaged_error(bad) from None
-    if _roadmap_edited(wb, tuple(first)):
+    if data.edited:
         raise PlanReadError(
             "invalid",
             "The roadmap sheet was edited after dxroadmap saved this workbook, so the hidden dxroadmap_data sheet "
             "no longer matches it.",
             "このブックは dxroadmap で保存した後にロードマップのシートが編集されているため、"
             "非表示のデータシート（dxroadmap_data）の内容と一致しません。")
-    return plan
+    return data.plan
 
 
 def _read(ws: Any) -> tuple[Plan, tuple]:
@@ -425,14 +506,14 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
             plan = Plan(title=row.text("name"), organization=row.text("organization"),
                         start_fy=row.integer("start_fy"), end_fy=row.integer("end_fy"))
         elif record == "pillar":
-            pillar = Pillar(name=row.text("name"), description=row.text("description"))
+            pillar = Pillar(name=row.text("name"), description=row.text("description"), id=_stable(row))
             _register(by_id, row, "pillar", pillar)
             pillars.append((row.integer("order", default=len(pillars)), number, pillar))
         elif record == "initiative":
             init = Initiative(name=row.text("name"), summary=row.text("summary"),
                               departments=row.string_list("departments"),
                               priority_items=row.string_list("priority_items"), kpi=row.text("kpi"),
-                              status=row.text("status"), notes=row.text("notes"))
+                              status=row.text("status"), notes=row.text("notes"), id=_stable(row))
             _register(by_id, row, "initiative", init)
             links.append((row, _parent_id(row), init))
         elif record == "phase":
@@ -443,10 +524,11 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
             except ValueError:
                 raise row.fail("kind", f"is not a phase kind: {kind_value!r}", f"が段階の種類ではありません（{kind_value!r}）") from None
             phase = Phase(start=row.month("start"), end=row.month("end"), label=label, kind=kind,
-                          color=row.text("color", optional=True))
+                          color=row.text("color", optional=True), id=_stable(row))
             links.append((row, _parent_id(row), phase))
         elif record == "milestone":
-            links.append((row, _parent_id(row), Milestone(month=row.month("date"), label=row.text("label", optional=True))))
+            links.append((row, _parent_id(row), Milestone(month=row.month("date"), label=row.text("label", optional=True),
+                                                          id=_stable(row))))
         else:
             raise _Damaged(number, f"unknown record type {record!r}", f"不明な行の種類 {record!r}")
     if plan is None:
@@ -475,7 +557,14 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
             owner.children = [o for o in objs if isinstance(o, Initiative)]
     _check_tree(by_id, owner_of)
     plan.pillars = [p for _, _, p in sorted(pillars, key=lambda t: (t[0], t[1]))]
+    clear_duplicate_ids(plan)  # a phase id repeated by hand: the first keeps it
     return plan, tuple(first)
+
+
+def _stable(row: _Row) -> str:
+    """The row's stable id; "" for the row numbers (P1, I1) of older data sheets."""
+    value = row.raw("id")
+    return value if is_stable_id(value) and len(value) <= 64 else ""
 
 
 def _parent_id(row: _Row) -> str:

@@ -5,7 +5,10 @@ organization and period rows; a header with each fiscal year (令和5年度（20
 over its month / quarter / half-year columns; the columns 取組内容 / 概要 / 関係部門;
 a filled row per pillar; each phase as a filled, merged cell carrying its label; each
 milestone as ◆label (overlapping bars and milestones get extra rows under the initiative);
-a legend (凡例) of the phase kinds used, at the top right so it prints on the first page.
+a legend (凡例) of the phase kinds used, at the top right so it prints on the first page;
+a hidden column right of the time columns holding each initiative's stable id
+(:func:`id_column`), so rows a colleague moves, sorts or inserts in Excel are still matched
+when the workbook is reopened (:mod:`dxroadmap.io.xlsx.reopen`).
 Print settings (paper, orientation, fit to one page wide, repeated header rows, print area,
 page x / y footer) and frozen panes live in the workbook itself.
 
@@ -37,11 +40,13 @@ from dxroadmap.io.storage.atomic import atomic_path
 from dxroadmap.io.xlsx.datasheet import put_text, stamp_roadmap_sheet, write_data_sheet
 from dxroadmap.model.colors import text_color_on
 from dxroadmap.model.fiscal import fy_first_month, year_month
+from dxroadmap.model.ids import ensure_ids
 from dxroadmap.model.plan import Initiative, PhaseKind, Plan
 from dxroadmap.model.titles import sheet_title
 from dxroadmap.model.wareki import YearStyle, format_fiscal_year
 
-__all__ = ["SHEET_NAME", "PAPER_SIZES", "RESOLUTIONS", "build_workbook", "write_workbook"]
+__all__ = ["SHEET_NAME", "PAPER_SIZES", "RESOLUTIONS", "LABEL_COLUMNS", "FIRST_TIME_COL", "HEADER_ROW",
+           "build_workbook", "write_workbook", "time_columns", "id_column", "sheet_text", "placements"]
 
 SHEET_NAME = "ロードマップ"
 FONT_NAME = "游ゴシック"
@@ -86,6 +91,7 @@ class _Placed:
     last: int
     text: str
     color: str | None  # fill for phases; None for milestones
+    item: Any = None  # the phase or milestone
 
 
 # ------------------------------------------------------------------ text helpers
@@ -161,6 +167,16 @@ def _columns_for(plan: Plan, resolution: str) -> list[tuple[int, int]]:
     return out
 
 
+def time_columns(plan: Plan, resolution: str) -> list[tuple[int, int]]:
+    """(first month, last month) of each time column of the roadmap sheet at ``resolution``."""
+    return _columns_for(plan, resolution)
+
+
+def id_column(plan: Plan, resolution: str) -> int:
+    """The hidden column (1-based) holding the stable ids, just right of the time columns."""
+    return FIRST_TIME_COL + max(len(_columns_for(plan, resolution)), 1)
+
+
 def _phase_columns(start: int, end: int, columns: list[tuple[int, int]]) -> tuple[int, int] | None:
     """Column indexes a phase over months start..end fills, or None when it lies outside the grid."""
     if end < start:
@@ -191,7 +207,7 @@ def _place(init: Initiative, columns: list[tuple[int, int]]) -> list[_Placed]:
     lanes: list[set[int]] = []
     placed: list[_Placed] = []
 
-    def put(first: int, last: int, text: str, color: str | None) -> None:
+    def put(first: int, last: int, text: str, color: str | None, item: Any) -> None:
         span = set(range(first, last + 1))
         for lane, used in enumerate(lanes):  # noqa: B007 (the lane found is used after the loop)
             if not used & span:
@@ -200,20 +216,26 @@ def _place(init: Initiative, columns: list[tuple[int, int]]) -> list[_Placed]:
         else:
             lanes.append(span)
             lane = len(lanes) - 1
-        placed.append(_Placed(lane, first, last, text, color))
+        placed.append(_Placed(lane, first, last, text, color, item))
 
     for phase in init.phases:
         cols = _phase_columns(phase.start, phase.end, columns)
         if cols is not None:
-            put(cols[0], cols[1], sheet_text(phase.label), _fill_color(phase.color, phase.kind.default_color))
+            put(cols[0], cols[1], sheet_text(phase.label), _fill_color(phase.color, phase.kind.default_color), phase)
     for ms in init.milestones:
         col = _month_column(ms.month, columns)
         if col is not None:
-            put(col, col, "◆" + " ".join(sheet_text(ms.label).split("\n")), None)  # one line, running on
+            put(col, col, "◆" + " ".join(sheet_text(ms.label).split("\n")), None, ms)  # one line, running on
     return placed
 
 
 # ------------------------------------------------------------------ the workbook
+
+
+def placements(init: Initiative, columns: list[tuple[int, int]]) -> list[tuple[Any, int, int, int]]:
+    """(phase or milestone, lane, first column, last column) as the roadmap sheet places them;
+    columns are indexes into ``columns`` (:func:`time_columns`); items outside the grid are left out."""
+    return [(p.item, p.lane, p.first, p.last) for p in _place(init, columns)]
 
 
 def _check_options(paper: str, orientation: str, columns: str) -> None:
@@ -365,6 +387,11 @@ class _Sheet:
                     self.need(last_head, _text_height(label, self.widths[c0 + k], 9))
         return last_head + 1
 
+    def stable_id(self, row: int, value: str) -> None:
+        """The item's id in the hidden id column (see :func:`id_column`)."""
+        if value:
+            put_text(self.ws.cell(row, self.last_col + 1), value)
+
     def pillar_row(self, row: int, pillar_name: str) -> None:
         text = sheet_text(pillar_name)
         self.text(row, 1, text, font=self.bold, align=self.align_of(wrap=True), fill=_PILLAR_FILL)
@@ -374,6 +401,7 @@ class _Sheet:
     def initiative_rows(self, row: int, init: Initiative, depth: int) -> int:
         """Write one initiative over as many rows as its bars need; returns the next free row."""
         placed = _place(init, self.columns)
+        self.stable_id(row, init.id)
         lanes = max((p.lane for p in placed), default=0) + 1
         last = row + lanes - 1
         indent = self.align_of("left", wrap=True, indent=min(depth * 2, 15))
@@ -520,6 +548,7 @@ def build_workbook(plan: Plan, *, paper: str = "A3", orientation: str = "landsca
             "too-wide",
             f"The plan period has too many {columns} columns for an Excel sheet; choose a coarser column setting.",
             "計画期間が長すぎて Excel のシートに収まりません。列の単位（年度・半期など）を粗くしてください。")
+    ensure_ids(plan)  # a plan without ids gets them on first save, and keeps them
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_NAME
@@ -534,7 +563,8 @@ def build_workbook(plan: Plan, *, paper: str = "A3", orientation: str = "landsca
     header_rows = (HEADER_ROW, first_data_row - 1)
     row = first_data_row
     for pillar in plan.pillars:
-        sheet.pillar_row(row, pillar.name)
+        sheet.pillar_row(row, pillar.name)  # no id: pillars are matched by name and order (an id cell
+        # beside the pillar band would make readers of the visible sheet take the band for an initiative)
         row += 1
 
         def walk(items: list[Initiative], depth: int) -> None:
@@ -550,7 +580,10 @@ def build_workbook(plan: Plan, *, paper: str = "A3", orientation: str = "landsca
     for r, h in sheet.heights.items():
         ws.row_dimensions[r].height = round(min(h, 409.0), 1)
     sheet.print_setup(paper, orientation, header_rows, first_data_row, max(last_row, last_table_row))
-    stamp_roadmap_sheet(wb, SHEET_NAME)
+    id_letter = get_column_letter(sheet.last_col + 1)
+    ws.column_dimensions[id_letter].hidden = True
+    ws.column_dimensions[id_letter].width = 12
+    stamp_roadmap_sheet(wb, SHEET_NAME, columns)
     return wb
 
 

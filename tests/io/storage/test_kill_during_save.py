@@ -121,9 +121,9 @@ def temp_leftovers(folder: Path) -> list[Path]:
 
 def test_killed_json_saves_leave_the_old_or_the_new_plan(tmp_path):
     plan = big_plan(600, text_repeat=80)  # long texts: over 5 MB, yet quick to encode, so kills land in the I/O
-    expected = plan_to_dict(plan)
     seed = tmp_path / "seed.json"
-    write_plan_json(plan, seed)
+    write_plan_json(plan, seed)  # the first save gives the plan its ids
+    expected = plan_to_dict(plan)
     assert seed.stat().st_size >= 5_000_000
     folder = tmp_path / "共有フォルダー"
     folder.mkdir()

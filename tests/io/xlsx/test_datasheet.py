@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -27,6 +28,7 @@ from dxroadmap.io.xlsx.datasheet import (
 from dxroadmap.io.xlsx.export import SHEET_NAME as ROADMAP_SHEET
 from dxroadmap.io.xlsx.export import write_workbook
 from dxroadmap.model.fiscal import month_index, parse_ym
+from dxroadmap.model.ids import ensure_ids, iter_items
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
 
 REPO = Path(__file__).resolve().parents[3]
@@ -72,13 +74,15 @@ def rich_plan() -> Plan:
                 Phase(m(2023, 8), m(2023, 8), "", PhaseKind.PREPARE, "")],
         milestones=[Milestone(m(2024, 4), "制度開始"), Milestone(m(2025, 1), None), Milestone(m(2025, 2), "")],
         children=[sub, Initiative("サブ②")])
-    return Plan(title="松前町ＤＸ推進計画　ロードマップ", organization="松前町", start_fy=2023, end_fy=2027, pillars=[
+    plan = Plan(title="松前町ＤＸ推進計画　ロードマップ", organization="松前町", start_fy=2023, end_fy=2027, pillars=[
         Pillar("ＤＸの土台", [init, Initiative("空の取組")], description="基本方針の説明"),
         Pillar("", []),
         Pillar("暮らしのＤＸ", [Initiative(t, summary=t, departments=[t, t], kpi=t, status=t, notes=t,
                                          phases=[Phase(m(2025, 4), m(2025, 6), t, guess_kind(t), None)],
                                          milestones=[Milestone(m(2025, 5), t)]) for t in TRICKY]),
     ])
+    ensure_ids(plan, random.Random(7))  # the same ids every time: the plan as it was first saved
+    return plan
 
 
 # ------------------------------------------------------------------ exact round trips
@@ -275,7 +279,7 @@ def _find_row(ws, record: str) -> int:
     (lambda ws: ws.cell(_find_row(ws, "plan"), 21, "二〇二三"), "whole number"),
     (lambda ws: ws.cell(_find_row(ws, "plan"), 1, "plans"), "unknown record type"),
     (lambda ws: ws.delete_rows(_find_row(ws, "plan")), "plan record is missing"),
-    (lambda ws: ws.cell(_find_row(ws, "pillar") + 1, 2, "P1"), "used twice"),
+    (lambda ws: ws.cell(_find_row(ws, "pillar") + 1, 2, ws.cell(_find_row(ws, "pillar"), 2).value), "used twice"),
 ])
 def test_damaged_data_sheet_is_refused_with_a_reason(tmp_path, damage, words):
     wb = _saved_and_damaged(tmp_path, damage)
@@ -313,6 +317,35 @@ def test_rows_sorted_by_hand_still_read_in_order(tmp_path):
                     ws.cell(3 + k, j).data_type = "s"
     wb = _saved_and_damaged(tmp_path, reverse_body)
     assert snapshot(read_plan_from_data_sheet(wb)) == snapshot(rich_plan())
+
+
+def test_ids_are_kept_and_a_plan_without_ids_gets_them_on_first_save(tmp_path):
+    plan = rich_plan()
+    again = reopen(plan, tmp_path / "a.xlsx")
+    ids = [x.id for x in iter_items(again)]
+    assert ids == [x.id for x in iter_items(plan)] and all(ids) and len(set(ids)) == len(ids)
+    fresh = Plan(pillars=[Pillar("p", [Initiative("i", phases=[Phase(24279, 24290)], milestones=[Milestone(24280)])])])
+    saved = reopen(fresh, tmp_path / "b.xlsx")
+    assert [x.id[:2] for x in iter_items(saved)] == ["g-", "i-", "p-", "m-"]
+    assert [x.id for x in iter_items(saved)] == [x.id for x in iter_items(fresh)]  # the saved plan got them too
+
+
+def test_older_data_sheet_row_numbers_read_as_no_ids(tmp_path):
+    def renumber(ws):
+        ids = {}
+        for r in range(3, ws.max_row + 1):
+            record, value = ws.cell(r, 1).value, ws.cell(r, 2).value
+            if record in ("pillar", "initiative"):
+                ids[value] = f"{record[0].upper()}{len(ids) + 1}"
+                ws.cell(r, 2).value = ids[value]
+            elif record in ("phase", "milestone"):
+                ws.cell(r, 2).value = None
+        for r in range(3, ws.max_row + 1):
+            if ws.cell(r, 3).value in ids:
+                ws.cell(r, 3).value = ids[ws.cell(r, 3).value]
+    plan = read_plan_from_data_sheet(_saved_and_damaged(tmp_path, renumber))
+    assert plan.counts() == rich_plan().counts()
+    assert not any(x.id for x in iter_items(plan))
 
 
 def test_text_too_long_for_a_cell_is_refused_before_writing():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from dxroadmap.formats import write_any
 from dxroadmap.io.errors import PlanWriteError
@@ -96,7 +97,8 @@ def test_year_headers_merge_over_their_columns_with_a_sub_header(saved, columns,
         assert merged_range_at(ws, ws.cell(5, first).coordinate) == \
             f"{ws.cell(5, first).coordinate}:{ws.cell(5, first + per_year - 1).coordinate}"
         assert [ws.cell(6, first + j).value for j in range(per_year)] == subs
-    assert ws.max_column == 3 + 5 * per_year
+    assert ws.max_column == 3 + 5 * per_year + 1  # the hidden id column
+    assert ws.column_dimensions[get_column_letter(ws.max_column)].hidden
 
 
 def test_year_columns_have_a_single_header_row(saved):

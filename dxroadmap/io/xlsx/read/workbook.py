@@ -52,7 +52,7 @@ import zipfile
 from pathlib import Path
 
 from dxroadmap.io.errors import PlanReadError
-from dxroadmap.io.xlsx.datasheet import read_data_sheet_quickly, read_plan_from_data_sheet
+from dxroadmap.io.xlsx.datasheet import read_data_sheet_quickly
 from dxroadmap.io.xlsx.drawing.shapes import read_sheet_shapes
 from dxroadmap.io.xlsx.package.preflight import check_workbook
 from dxroadmap.io.xlsx.read.axis import Axis, TimeCol, axis_from_row, find_axes
@@ -72,6 +72,7 @@ from dxroadmap.io.xlsx.read.headings import column_roles, find_list_header, gues
 from dxroadmap.io.xlsx.read.results import Detection, ImportResult, RowDecision, SheetDetection, SheetOverrides
 from dxroadmap.io.xlsx.read.table import TableReader, TableResult
 from dxroadmap.io.xlsx.read.words import is_note, norm
+from dxroadmap.io.xlsx.reopen import read_saved_workbook
 from dxroadmap.model.fiscal import fiscal_year_of
 from dxroadmap.model.plan import Pillar, Plan
 from dxroadmap.model.wareki import parse_fiscal_year
@@ -157,16 +158,10 @@ class WorkbookReader:
         overrides = overrides or {}
         data_warning = []
         if not overrides:
-            try:
-                plan = read_plan_from_data_sheet(self.wb)
-            except PlanReadError as exc:
-                # a damaged or newer data sheet: the visible roadmap is still there to read
-                plan = None
-                data_warning.append(f"{exc.message('en')} The plan was read from the visible sheets instead "
-                                    f"（表示されているシートから読み取りました）.")
-            if plan is not None:
-                result = ImportResult(plan, list(self.warnings), [], "datasheet")
-                return Detection([SheetDetection(t, "datasheet") for t in self.sheet_titles], result, "")
+            # a workbook dxroadmap saved: its data sheet, with what a colleague edited on the roadmap sheet
+            saved, data_warning = read_saved_workbook(self.wb, self.warnings)
+            if saved is not None:
+                return Detection([SheetDetection(t, "datasheet") for t in self.sheet_titles], saved, "")
         sheets: list[SheetDetection] = []
         reads: list[tuple[SheetDetection, TableResult, list[Axis]]] = []
         report: list[RowDecision] = []

@@ -1,0 +1,1 @@
+"""Dialogs of the editor that stand on their own (one module each)."""
