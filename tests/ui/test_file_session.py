@@ -118,7 +118,8 @@ def edit(session: FileSession, summary: str = "来庁不要の手続を増やす
 def test_opening_a_plan_fills_the_document_and_takes_the_lock(sessions, plan_path):
     session, host = sessions()
     assert session.load_file(plan_path)
-    assert plan_to_dict(session.document.plan) == plan_to_dict(town_plan())
+    assert plan_to_dict(session.document.plan) == plan_to_dict(read_plan_json(plan_path))  # ids included
+    assert session.document.plan.title == town_plan().title
     assert session.path == str(plan_path) and session.display_name() == "計画.json"
     assert host.replacing == 1 and host.opened == [plan_path] and host.errors == []
     assert not session.read_only and session.title_mark() == ""
