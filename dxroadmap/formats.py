@@ -28,7 +28,7 @@ class ReadResult:
 
 
 READ_EXTENSIONS = (".json", ".xlsx", ".xlsm", ".xls")
-WRITE_EXTENSIONS = (".json", ".xlsx", ".pdf", ".png", ".svg", ".pptx")
+WRITE_EXTENSIONS = (".json", ".xlsx", ".pdf", ".png", ".svg", ".pptx", ".html")
 _BACKUP_EXTENSIONS = (".json", ".xlsx")
 
 
@@ -110,6 +110,11 @@ def write_any(plan: Plan, path: str | os.PathLike, *, backup: bool = False, **op
 
         _refuse_page_options(options, ext)
         write_pptx(plan, path, **options)
+    elif ext == ".html":
+        from dxroadmap.io.html_export import write_html
+
+        _refuse_page_options(options, ext)
+        write_html(plan, path, **options)
     elif ext == ".png":
         from dxroadmap.render.export import write_png
 
