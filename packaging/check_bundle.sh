@@ -28,6 +28,7 @@ head -c 5 ロードマップ.pdf | grep -q "%PDF-"
 run "$app/dxroadmap-cli" convert ロードマップ.xlsx 読み直し.json  # the workbook reads back
 run "$app/dxroadmap" --screenshot 松前町.json 画面.png
 [ -s 画面.png ] || { echo "check_bundle: the window did not open" >&2; exit 1; }
+[ -z "${CHECK_BUNDLE_SHOT:-}" ] || cp 画面.png "$CHECK_BUNDLE_SHOT"
 after=$(cd "$app" && find . | sort | md5sum)
 [ "$before" = "$after" ] || { echo "check_bundle: the bundle folder changed while running" >&2; exit 1; }
 echo "check_bundle: ok ($(du -sm "$bundle" | cut -f1) MB; pdf, xlsx, pptx, html and the window from $app)"
