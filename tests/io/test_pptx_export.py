@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -172,14 +173,29 @@ def _coloured_pixels(img: Image.Image, box: tuple[int, int, int, int]) -> int:
     return int(((spread > 40) | (px.max(axis=2) < 200)).sum())
 
 
+def _to_pdf(pptx: Path, folder: Path) -> Path:
+    profile = (folder / "lo-profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
+                    str(folder), str(pptx)], check=True, capture_output=True, timeout=180)
+    return folder / f"{pptx.stem}.pdf"
+
+
+@pytest.fixture(scope="module")
+def impress(tmp_path_factory) -> None:
+    """Skips unless LibreOffice can open a plain python-pptx deck (Debian: libreoffice-impress-nogui)."""
+    folder = tmp_path_factory.mktemp("impress")
+    prs = Presentation()
+    prs.slides.add_slide(prs.slide_layouts[6]).shapes.add_textbox(0, 0, 914400, 914400).text_frame.text = "試験"
+    prs.save(str(folder / "plain.pptx"))
+    if not _to_pdf(folder / "plain.pptx", folder).exists():
+        pytest.skip("LibreOffice has no Impress here (install libreoffice-impress-nogui)")
+
+
 @needs_office
 @pytest.mark.slow
-def test_libreoffice_renders_page_one(converted, tmp_path):
+def test_libreoffice_renders_page_one(converted, impress, tmp_path):
     plan, out = converted
-    profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
-                    str(tmp_path), str(out)], check=True, capture_output=True, timeout=180)
-    pdf = tmp_path / f"{out.stem}.pdf"
+    pdf = _to_pdf(out, tmp_path)
     assert pdf.exists(), "LibreOffice could not open the .pptx"
     prs = Presentation(str(out))
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
@@ -202,3 +218,19 @@ def test_libreoffice_renders_page_one(converted, tmp_path):
     # the pillar band and the header are drawn whatever the plan holds
     band = (int(sx * 0.4 * 914400), int(sy * 1.12 * 914400), int(sx * 3.0 * 914400), int(sy * 1.35 * 914400))
     assert _coloured_pixels(img, band) > 0.5 * (band[2] - band[0]) * (band[3] - band[1])
+
+
+def test_lxml_from_python_pptx_leaves_openpyxl_as_it_was(tmp_path):
+    """python-pptx installs lxml; openpyxl must still parse with defusedxml and write the same XML."""
+    import os
+    import sys
+
+    code = ("import dxroadmap.io.pptx_export, openpyxl, io, zipfile\n"
+            "from dxroadmap.formats import write_any, read_any\n"
+            f"write_any(read_any({str(SAMPLE_FILES[0])!r}).plan, {str(tmp_path / 'b.xlsx')!r})\n"
+            "print(openpyxl.LXML, b'<dc:creator>dxroadmap</dc:creator>' in "
+            f"zipfile.ZipFile({str(tmp_path / 'b.xlsx')!r}).read('docProps/core.xml'))\n")
+    env = {k: v for k, v in os.environ.items() if k != "OPENPYXL_LXML"}
+    env["PYTHONPATH"] = str(SAMPLES.parent)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.stdout.split() == ["False", "True"], done.stderr
