@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dxroadmap.io.errors import PlanReadError
+from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.io.xlsx.read.results import Notice
 from dxroadmap.model.plan import Plan
 
@@ -33,7 +33,7 @@ class ReadResult:
 
 
 READ_EXTENSIONS = (".json", ".xlsx", ".xlsm", ".xls")
-WRITE_EXTENSIONS = (".json", ".xlsx", ".pdf", ".png", ".svg")
+WRITE_EXTENSIONS = (".json", ".xlsx", ".pdf", ".png", ".svg", ".pptx", ".html")
 _BACKUP_EXTENSIONS = (".json", ".xlsx")
 
 
@@ -47,6 +47,17 @@ def missing_dependency(package: str, path: Path) -> PlanReadError:
         f"この環境には Python パッケージ「{top}」が入っていないため {path.name} を読み込めません。"
         f"dxroadmap を依存パッケージごと入れ直してください。",
         {"package": top, "name": path.name})
+
+
+_PAGE_OPTIONS = ("paper", "orientation", "dpi", "columns")
+
+
+def _refuse_page_options(options: dict[str, Any], ext: str) -> None:
+    """Slides and web pages have no paper: say so rather than ignore a --paper the user gave."""
+    given = [f"--{name}" for name in _PAGE_OPTIONS if options.get(name)]
+    if given:
+        raise PlanWriteError("options", f"{', '.join(given)} do not apply to {ext} output.",
+                             f"{'、'.join(given)} は {ext} の出力には指定できません。")
 
 
 def read_any(path: str | os.PathLike) -> ReadResult:
@@ -105,6 +116,16 @@ def write_any(plan: Plan, path: str | os.PathLike, *, backup: bool = False, **op
         from dxroadmap.render.export import write_pdf
 
         write_pdf(plan, path, **options)
+    elif ext == ".pptx":
+        from dxroadmap.io.pptx_export import write_pptx
+
+        _refuse_page_options(options, ext)
+        write_pptx(plan, path, **options)
+    elif ext == ".html":
+        from dxroadmap.io.html_export import write_html
+
+        _refuse_page_options(options, ext)
+        write_html(plan, path, **options)
     elif ext == ".png":
         from dxroadmap.render.export import write_png
 

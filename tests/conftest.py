@@ -9,6 +9,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("DXROADMAP_LANG", "en")
+os.environ.setdefault("OPENPYXL_LXML", "False")  # as dxroadmap/__init__.py: test modules may import openpyxl first
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
