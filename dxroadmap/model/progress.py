@@ -20,10 +20,13 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Union
+from typing import TYPE_CHECKING, Any, Iterable, Union
 
 from dxroadmap.model.fiscal import fiscal_year_of, format_ym, fy_first_month, fy_last_month, parse_ym
-from dxroadmap.model.wareki import parse_fiscal_year
+from dxroadmap.model.wareki import YearStyle, format_fiscal_year, parse_fiscal_year
+
+if TYPE_CHECKING:  # plan.py imports this module for its field types
+    from dxroadmap.model.plan import Plan
 
 __all__ = [
     "STATUSES",
@@ -51,6 +54,12 @@ __all__ = [
     "kpis_from_json",
     "actual_from_phase_row",
     "progress_from_actual_spans",
+    "REPORT_COLUMNS",
+    "ReportRow",
+    "ReportSection",
+    "ProgressReport",
+    "report_fiscal_year",
+    "progress_report",
 ]
 
 STATUSES: tuple[str, ...] = ("not-started", "in-progress", "done", "delayed", "suspended")
@@ -485,3 +494,127 @@ def progress_from_actual_spans(rows: Iterable[tuple[str, str, str | None]], **kw
     spans = [(parse_ym(s), parse_ym(e)) for s, e, _ in rows]
     label = next((lab for _, _, lab in reversed(rows) if lab), None)
     return actual_from_phase_row(spans, label, **kwargs)
+
+
+# ------------------------------------------------------------------ the 進捗状況一覧 (progress report)
+
+REPORT_COLUMNS: tuple[str, ...] = ("取組名", "担当課", "指標", "基準値", "目標値", "実績値", "達成状況", "評価", "今後の方向性")
+
+
+@dataclass
+class ReportRow:
+    """One line of the report: an initiative (first line) or one more of its KPIs (``first`` False).
+
+    ``cells`` follow :data:`REPORT_COLUMNS`; ``status`` / ``grade`` are codes (or ``None``) for
+    colouring; ``depth`` is 0 for an initiative, 1 for a sub-action…
+    """
+
+    cells: tuple[str, ...]
+    depth: int
+    first: bool
+    status: str | None
+    grade: str | None
+    rows_of_initiative: int = 1
+
+
+@dataclass
+class ReportSection:
+    """A pillar and its rows."""
+
+    pillar: str
+    rows: list[ReportRow]
+
+
+@dataclass
+class ProgressReport:
+    """Everything a 進捗状況一覧 prints, in order, independent of the medium (xlsx or PDF)."""
+
+    title: str
+    fiscal_year: int
+    fiscal_year_label: str
+    sections: list[ReportSection]
+    counts: dict[str, Counter]
+    initiative_names: list[str]
+
+    def summary_lines(self) -> list[tuple[str, list[tuple[str, int]]]]:
+        """The summary block: ``[("状況", [("◎ 完了", 3), …]), ("評価", [("A 計画以上", 1), …])]``."""
+        status = [(f"{STATUS_SYMBOL[s]} {STATUS_JA[s]}", self.counts["status"][s]) for s in STATUSES]
+        status.append(("未記入", self.counts["status"]["none"]))
+        grade = [(f"{g} {GRADE_JA[g]}", self.counts["grade"][g]) for g in GRADES]
+        grade.append(("未評価", self.counts["grade"]["none"]))
+        return [("状況", status), ("評価", grade)]
+
+
+def report_fiscal_year(plan: "Plan") -> int:
+    """The year a report shows by default: the latest one any initiative has progress for, else the first."""
+    years = [fy for _, init in plan.walk() for fy in init.progress]
+    return max(years) if years else plan.start_fy
+
+
+def _year_note(value: KpiValue | None, unit: str, fy: int | None, shown_fy: int) -> str:
+    text = format_value(value, unit)
+    if text and fy is not None and fy != shown_fy and fy >= 1926:
+        text += f"（{format_fiscal_year(fy, YearStyle.ERA_SHORT)}）"
+    return text
+
+
+def _target_year(kpi: Kpi, fy: int) -> int | None:
+    if not kpi.targets:
+        return None
+    if fy in kpi.targets:
+        return fy
+    later = [y for y in kpi.targets if y > fy]
+    return min(later) if later else max(kpi.targets)
+
+
+def _achievement_text(kpi: Kpi, fy: int) -> str:
+    ratio = achievement(kpi, fy)
+    if ratio is None:
+        return ""
+    return "達成率 ∞" if math.isinf(ratio) else f"達成率 {ratio * 100:.0f}%"
+
+
+def progress_report(plan: "Plan", fy: int | None = None) -> ProgressReport:
+    """The rows of ``plan``'s progress report for fiscal year ``fy`` (default :func:`report_fiscal_year`)."""
+    fy = report_fiscal_year(plan) if fy is None else fy
+    label = format_fiscal_year(fy, YearStyle.ERA_WESTERN) if fy >= 1926 else f"{fy}年度"
+    sections: list[ReportSection] = []
+    names: list[str] = []
+    entries: list[ProgressEntry | None] = []
+
+    def add(init: Any, depth: int, rows: list[ReportRow]) -> None:
+        entry = init.progress.get(fy)
+        entries.append(entry)
+        names.append(init.name)
+        kpis = list(init.kpis) or [None]
+        status_text = f"{STATUS_SYMBOL[entry.status]} {STATUS_JA[entry.status]}" if entry else ""
+        grade = entry.grade if entry else None
+        for k, kpi in enumerate(kpis):
+            state = status_text if k == 0 else ""
+            if kpi is not None:
+                kpi_cells = (kpi.name,
+                             _year_note(kpi.baseline.value, kpi.unit, kpi.baseline.fy, fy) if kpi.baseline else "",
+                             _year_note(target_for(kpi, fy), kpi.unit, _target_year(kpi, fy), fy),
+                             format_value(kpi.actuals.get(fy), kpi.unit))
+                reached = _achievement_text(kpi, fy)
+                state = "\n".join(x for x in (state, reached) if x)
+            else:
+                kpi_cells = ("", "", "", "")
+            if k == 0 and entry and entry.actual:
+                state = "\n".join(x for x in (state, entry.actual) if x)
+            first = k == 0
+            cells = (init.name if first else "", "、".join(init.departments) if first else "", *kpi_cells, state,
+                     f"{grade} {GRADE_JA[grade]}" if first and grade else "", entry.next if first and entry else "")
+            rows.append(ReportRow(cells=cells, depth=depth, first=first, status=entry.status if entry else None,
+                                  grade=grade, rows_of_initiative=len(kpis)))
+        for child in init.children:
+            add(child, depth + 1, rows)
+
+    for pillar in plan.pillars:
+        rows: list[ReportRow] = []
+        for init in pillar.initiatives:
+            add(init, 0, rows)
+        sections.append(ReportSection(pillar.name, rows))
+    title = f"{plan.title or plan.organization or 'DX推進計画'} 進捗状況一覧（{label}）"
+    return ProgressReport(title=title, fiscal_year=fy, fiscal_year_label=label, sections=sections,
+                          counts=summary(entries), initiative_names=names)
