@@ -32,6 +32,7 @@ __all__ = [
     "STATUSES",
     "STATUS_JA",
     "STATUS_SYMBOL",
+    "STATUS_COLOR",
     "GRADES",
     "GRADE_JA",
     "DIRECTIONS",
@@ -66,6 +67,9 @@ STATUSES: tuple[str, ...] = ("not-started", "in-progress", "done", "delayed", "s
 STATUS_JA = {"not-started": "未着手", "in-progress": "実施中", "done": "完了", "delayed": "遅延", "suspended": "休止"}
 # A symbol per status that still reads in greyscale print.
 STATUS_SYMBOL = {"not-started": "－", "in-progress": "○", "done": "◎", "delayed": "▲", "suspended": "×"}
+# Light fills behind a status (screen, xlsx and PDF alike) that keep black text readable.
+STATUS_COLOR = {"not-started": "#F2F2F2", "in-progress": "#DDEBF7", "done": "#E2EFDA", "delayed": "#FCE4D6",
+                "suspended": "#D9D9D9"}
 GRADES: tuple[str, ...] = ("A", "B", "C", "D")
 GRADE_JA = {"A": "計画以上", "B": "計画どおり", "C": "遅れ", "D": "判断不能"}
 DIRECTIONS: tuple[str, ...] = ("higher", "lower")

@@ -25,15 +25,14 @@ from dxroadmap.io.errors import PlanWriteError
 from dxroadmap.io.storage.atomic import atomic_path
 from dxroadmap.io.xlsx.export import PAPER_SIZES, sheet_text
 from dxroadmap.model.plan import Plan
-from dxroadmap.model.progress import REPORT_COLUMNS, ProgressReport, progress_report
+from dxroadmap.model.progress import REPORT_COLUMNS, STATUS_COLOR, ProgressReport, progress_report
 
 __all__ = ["SHEET_NAME", "REPORT_PAPERS", "STATUS_FILL", "build_progress_workbook", "write_progress_report"]
 
 SHEET_NAME = "進捗状況一覧"
 REPORT_PAPERS = ("A4", "A3")
-# Light fills that keep black text readable; the status symbol carries the meaning in greyscale.
-STATUS_FILL = {"not-started": "F2F2F2", "in-progress": "DDEBF7", "done": "E2EFDA", "delayed": "FCE4D6",
-               "suspended": "D9D9D9"}
+# The status colours of model.progress; the status symbol carries the meaning in greyscale.
+STATUS_FILL = {status: color.lstrip("#") for status, color in STATUS_COLOR.items()}
 _WIDTHS = (30, 14, 24, 11, 11, 11, 26, 11, 30)  # Excel column units, in REPORT_COLUMNS order
 _FONT = "游ゴシック"
 _SIZE = 9
