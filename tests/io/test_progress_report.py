@@ -24,6 +24,12 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@pytest.fixture(autouse=True)
+def _gui_app(qapp):
+    """pytest-qt's QApplication: a QGuiApplication made by the PDF writer would break later widget tests."""
+    return qapp
+
+
 @pytest.fixture(scope="module")
 def abashiri() -> Plan:
     return read_plan_json(SAMPLES / "abashiri.json")
