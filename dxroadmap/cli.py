@@ -1,4 +1,4 @@
-"""Command line: ``dxroadmap [FILE]`` opens the editor; ``convert`` and ``info`` work without a window.
+"""Command line: ``dxroadmap [FILE]`` opens the editor; ``convert``, ``info`` and ``report`` work without a window.
 
 Exit statuses (../shared/spec/plan-json.md): 0 success, 2 usage error, 3 the input
 cannot be read as a plan; 1 when the output cannot be written. Reasons go to standard
@@ -16,7 +16,7 @@ from typing import Sequence
 __all__ = ["main"]
 
 EXIT_OK, EXIT_WRITE, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
-_SUBCOMMANDS = ("convert", "info", "update")
+_SUBCOMMANDS = ("convert", "info", "update", "report")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,7 +39,46 @@ def _parser() -> argparse.ArgumentParser:
     update.add_argument("output", help="the updated copy to write (.xlsx/.xlsm)")
     update.add_argument("--force", action="store_true",
                         help="write even where the form cannot show the plan (the data sheet keeps it exactly)")
+    _add_report_parser(sub)
     return parser
+
+
+def _add_report_parser(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser("report", help="write a report on a plan (progress: the 進捗状況一覧)")
+    kinds = report.add_subparsers(dest="report", required=True)
+    progress = kinds.add_parser("progress", help="the 進捗状況一覧 for a fiscal year as .xlsx or .pdf")
+    progress.add_argument("input", help="a .json plan or an .xlsx roadmap workbook")
+    progress.add_argument("output", help="the .xlsx or .pdf file to write")
+    progress.add_argument("--fy", type=int, help="fiscal year (Western year it starts in; default: the latest with progress)")
+    progress.add_argument("--paper", choices=("A4", "A3"), type=str.upper, default="A4", help="landscape paper (default A4)")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from dxroadmap.io.errors import PlanWriteError
+
+    out = Path(args.output)
+    ext = out.suffix.lower()
+    if ext not in (".xlsx", ".pdf"):
+        return _fail(EXIT_USAGE, f"cannot write a progress report as '{out.suffix or out.name}'; the output must end in .xlsx or .pdf.")
+    if args.fy is not None and not 1900 <= args.fy <= 2200:
+        return _fail(EXIT_USAGE, "--fy must be a fiscal year such as 2024.")
+    result, error = _read(args.input)
+    if error:
+        return _fail(EXIT_UNREADABLE, error)
+    try:
+        if ext == ".xlsx":
+            from dxroadmap.io.xlsx.progress_report import write_progress_report
+
+            write_progress_report(result.plan, out, args.fy, paper=args.paper)
+        else:
+            from dxroadmap.render.progress_report import write_progress_pdf
+
+            write_progress_pdf(result.plan, out, args.fy, paper=args.paper)
+    except PlanWriteError as exc:
+        return _fail(EXIT_WRITE, exc.message())
+    except OSError as exc:
+        return _fail(EXIT_WRITE, f"could not write {out.name}: {exc.strerror or exc}.")
+    return EXIT_OK
 
 
 def _fail(status: int, message: str | BaseException) -> int:
@@ -195,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "update":
         return _update(args)
+    if args.command == "report":
+        return _report(args)
     return _convert(args) if args.command == "convert" else _info(args)
 
 

@@ -2,7 +2,8 @@
 
 The keys of ../shared/spec/plan-json.md are a contract and keep their names and
 meanings. We add our own keys (``kind``, ``color``, ``priority_items``, ``kpi``,
-``status``, ``notes``, pillar ``description``) and ignore keys we do not know. Every pillar,
+``status``, ``notes``, pillar ``description``), the yearly cycle's ``progress`` and ``kpis``
+(shapes in :mod:`dxroadmap.model.progress`) and ignore keys we do not know. Every pillar,
 initiative, phase and milestone carries its stable ``id`` (:mod:`dxroadmap.model.ids`); a plan
 without ids gets them when it is first saved (:func:`dumps`, :func:`write_plan_json`).
 """
@@ -21,6 +22,7 @@ from dxroadmap.io.storage.atomic import atomic_write_bytes
 from dxroadmap.model.fiscal import format_ym, parse_ym
 from dxroadmap.model.ids import clear_duplicate_ids, ensure_ids
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
+from dxroadmap.model.progress import ProgressFormatError, kpis_from_json, kpis_to_json, progress_from_json, progress_to_json
 
 __all__ = ["FORMAT", "VERSION", "plan_to_dict", "plan_from_dict", "dumps", "loads", "read_plan_json", "write_plan_json"]
 
@@ -64,6 +66,10 @@ def _initiative_to_dict(init: Initiative) -> dict[str, Any]:
     for key in ("kpi", "status", "notes"):
         if getattr(init, key):
             out[key] = getattr(init, key)
+    if init.progress:
+        out["progress"] = progress_to_json(init.progress)
+    if init.kpis or init.kpi:  # [] when every KPI was removed: the old kpi text must not bring one back
+        out["kpis"] = kpis_to_json(init.kpis)
     return out
 
 
@@ -188,11 +194,16 @@ def _initiative_from(d: Any, where: str, depth: int = 0) -> Initiative:
     children = [_initiative_from(c, f"{where}.children[{k}]", depth + 1)
                 for k, c in enumerate(_list(d.get("children"), f"{where}.children"))]
     priority = [_str(x, f"{where}.priority_items") for x in _list(d.get("priority_items"), f"{where}.priority_items")]
+    try:
+        progress, kpis = progress_from_json(d.get("progress")), kpis_from_json(d.get("kpis"), d.get("kpi"))
+    except ProgressFormatError as bad:
+        raise _Invalid(f"{where}.{bad.where}", bad.what) from None
     return Initiative(
         name=name, summary=_str(d.get("summary"), f"{where}.summary"), departments=departments,
         priority_items=priority, kpi=_str(d.get("kpi"), f"{where}.kpi"), status=_str(d.get("status"), f"{where}.status"),
         notes=_str(d.get("notes"), f"{where}.notes"), phases=phases, milestones=milestones, children=children,
         id=_id(d.get("id"), f"{where}.id"),
+        progress=progress, kpis=kpis,
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from dxroadmap.model.fiscal import fy_first_month, fy_last_month
+from dxroadmap.model.progress import Kpi, ProgressEntry
 
 __all__ = [
     "PhaseKind",
@@ -160,6 +161,8 @@ class Initiative:
     phases: list[Phase] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
     children: list["Initiative"] = field(default_factory=list)
+    progress: dict[int, ProgressEntry] = field(default_factory=dict)  # by fiscal year
+    kpis: list[Kpi] = field(default_factory=list)
     uid: str = field(default_factory=new_uid)
     id: str = ""  # stable id saved in files ("i-3f9c2a7b"); "" until first assigned
 

@@ -15,7 +15,9 @@ field exactly. Layout (row numbers as Excel shows them):
   (``g-…``, ``i-…``, ``p-…``, ``m-…``, :mod:`dxroadmap.model.ids`; data sheets written before
   ids existed name pillars P1… and initiatives I1… and leave phases blank: those read back
   without ids); ``parent`` points at the owner's id; ``order`` is the position among
-  siblings; ``depth`` is 0 for an initiative, 1 for its sub-actions…
+  siblings; ``depth`` is 0 for an initiative, 1 for its sub-actions…; an initiative's
+  yearly ``progress`` and ``kpis`` are JSON texts in their columns, in the shapes of the plan
+  JSON (see :mod:`dxroadmap.model.progress`)
 
 Text is stored as written, except for a reversible escape that keeps it intact through
 XML and Excel: ``\\`` for a backslash, ``\\uXXXX`` for characters XML cannot hold (control
@@ -45,6 +47,7 @@ from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.model.fiscal import format_ym, month_index, parse_ym
 from dxroadmap.model.ids import clear_duplicate_ids, is_stable_id
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
+from dxroadmap.model.progress import ProgressFormatError, kpis_from_json, kpis_to_json, progress_from_json, progress_to_json
 
 __all__ = [
     "SHEET_NAME",
@@ -73,11 +76,12 @@ COLUMNS: tuple[str, ...] = (
     "record", "id", "parent", "depth", "order",
     "name", "label", "start", "end", "date", "kind", "color",
     "summary", "departments", "priority_items", "kpi", "status", "notes",
-    "description", "organization", "start_fy", "end_fy",
+    "description", "organization", "start_fy", "end_fy", "progress", "kpis",
 )
 _WIDTHS = {"record": 11, "id": 7, "parent": 7, "depth": 6, "order": 6, "name": 30, "label": 16, "start": 9,
            "end": 9, "date": 9, "kind": 10, "color": 9, "summary": 40, "departments": 24, "priority_items": 24,
-           "kpi": 20, "status": 12, "notes": 24, "description": 24, "organization": 16, "start_fy": 9, "end_fy": 9}
+           "kpi": 20, "status": 12, "notes": 24, "description": 24, "organization": 16, "start_fy": 9, "end_fy": 9,
+           "progress": 24, "kpis": 24}
 
 _NOTE = "dxroadmap が計画を読み戻すためのデータです。編集しないでください。 / Data dxroadmap reads back; please do not edit."
 _EMPTY = "\\e"
@@ -161,6 +165,10 @@ def _list_text(items: Iterable[str]) -> str | None:
     return json.dumps(items, ensure_ascii=False) if items else None
 
 
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def write_data_sheet(wb: Any, plan: Plan) -> None:
     """Add the hidden ``dxroadmap_data`` sheet holding all of ``plan`` to openpyxl workbook ``wb``.
 
@@ -198,7 +206,8 @@ def write_data_sheet(wb: Any, plan: Plan) -> None:
         w.add("initiative", id=my_id, parent=parent, depth=depth, order=order, name=t(init.name),
               summary=t(init.summary), departments=t(_list_text(init.departments)),
               priority_items=t(_list_text(init.priority_items)), kpi=t(init.kpi), status=t(init.status),
-              notes=t(init.notes))
+              notes=t(init.notes), progress=t(_json_text(progress_to_json(init.progress)) if init.progress else None),
+              kpis=t(_json_text(kpis_to_json(init.kpis)) if init.kpis or init.kpi else None))
         for k, phase in enumerate(init.phases):
             w.add("phase", id=row_id(phase, None), parent=my_id, order=k, label=t(phase.label, optional=True), start=format_ym(phase.start),
                   end=format_ym(phase.end), kind=phase.kind.value, color=t(phase.color, optional=True))
@@ -294,6 +303,20 @@ class _Row:
         if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
             raise self.fail(name, "should be a list of texts", "はテキストの一覧のはずです")
         return items
+
+    def yearly_cycle(self, legacy_kpi: str) -> tuple[dict, list]:
+        """The ``progress`` and ``kpis`` columns (JSON in the shapes of :mod:`dxroadmap.model.progress`)."""
+        parsed = []
+        for name in ("progress", "kpis"):
+            text = self.text(name)
+            try:
+                parsed.append(json.loads(text) if text else None)
+            except (json.JSONDecodeError, RecursionError):
+                raise self.fail(name, "should be JSON", "は JSON のはずです") from None
+        try:
+            return progress_from_json(parsed[0]), kpis_from_json(parsed[1], legacy_kpi)
+        except ProgressFormatError as bad:
+            raise self.fail(bad.where, bad.what, f"が正しくありません（{bad.what}）") from None
 
 
 def _find_sheet(wb: Any) -> Any | None:
@@ -514,6 +537,7 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
                               departments=row.string_list("departments"),
                               priority_items=row.string_list("priority_items"), kpi=row.text("kpi"),
                               status=row.text("status"), notes=row.text("notes"), id=_stable(row))
+            init.progress, init.kpis = row.yearly_cycle(init.kpi)
             _register(by_id, row, "initiative", init)
             links.append((row, _parent_id(row), init))
         elif record == "phase":
