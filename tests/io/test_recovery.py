@@ -75,13 +75,14 @@ def test_default_folders(monkeypatch, tmp_path):
 def test_a_running_sessions_autosave_is_not_offered(data, tmp_path):
     session = new_session_id()
     source = tmp_path / "計画.xlsx"
-    path = save_recovery(sample_plan(), source, session)
+    plan = sample_plan()
+    path = save_recovery(plan, source, session)  # an autosave is a save: the plan gets its ids
     assert path.parent == data / "recovery" and path.exists()
     assert list_recoveries() == []  # this process is alive
     [entry] = list_recoveries(include_running=True)
     assert entry.session_id == session and entry.source_path == source and entry.pid == os.getpid()
     assert entry.title == "松前町ＤＸ推進計画"
-    assert plan_to_dict(entry.load()) == plan_to_dict(sample_plan())
+    assert plan_to_dict(entry.load()) == plan_to_dict(plan)
 
 
 def test_autosave_replaces_the_previous_one_and_leaves_no_temp_files(data):
