@@ -364,3 +364,12 @@ def test_a_pillar_renamed_on_the_sheet_is_renamed_and_keeps_its_id(tmp_path):
     expected.pillars[1].name = "暮らしのＤＸ（改）"
     assert keys_of(result.plan) == keys_of(expected)
     assert [c.describe() for c in result.changes] == [f"基本方針の名前: {original.pillars[1].name}: 「{original.pillars[1].name}」 → 「暮らしのＤＸ（改）」"]
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_without_the_data_sheet_rows_keep_their_ids_from_the_hidden_column(sample, tmp_path):
+    original, path = saved_sample(sample, tmp_path)
+    sheet = Sheet(original, path)
+    del sheet.wb["dxroadmap_data"]
+    plan = read_any(sheet.save()).plan
+    assert [i.id for _, i in plan.walk()] == [i.id for _, i in original.walk()]
