@@ -250,11 +250,12 @@ def _index(plan: Plan, tag: str) -> tuple[list[_Node], dict[int, _Node]]:
     return nodes, by_obj
 
 
-def _pair(old: list[_Node], new: list[_Node], pairs: dict[int, tuple[_Node, str]], rules) -> None:
-    """Match the still unmatched ``old`` and ``new`` nodes rule by rule (each a key function)."""
+def _pair(old: list[_Node], new: list[_Node], pairs: dict[int, tuple[_Node, str]], rules, taken: set[int]) -> None:
+    """Match the still unmatched ``old`` and ``new`` nodes rule by rule (each a key function).
+
+    ``taken`` holds the new nodes already matched (kept up to date here)."""
     for how, rule in rules:
         left = [o for o in old if id(o) not in pairs]
-        taken = {id(v[0]) for v in pairs.values()}
         right = [n for n in new if id(n) not in taken]
         if not left or not right:
             return
@@ -270,6 +271,7 @@ def _pair(old: list[_Node], new: list[_Node], pairs: dict[int, tuple[_Node, str]
             bucket = by_key.get(k)
             if bucket:
                 pairs[id(bucket.pop(0))] = (n, how)
+                taken.add(id(n))
 
 
 class _Matching:
@@ -277,6 +279,8 @@ class _Matching:
 
     def __init__(self, old: Plan, new: Plan) -> None:
         self.old_nodes, self.old_by_obj = _index(old, "o")
+        self._old_node = {id(n): n for n in self.old_nodes}
+        self._old_keys = {n.key for n in self.old_nodes}
         self.new_nodes, self.new_by_obj = _index(new, "n")
         self.pairs: dict[int, tuple[_Node, str]] = {}  # id(old node) -> (new node, how)
         olds = {k: [n for n in self.old_nodes if n.kind == k] for k in _KIND_JA}
@@ -285,12 +289,14 @@ class _Matching:
         def by_id(n: _Node):
             return n.obj.id or None
 
-        _pair(olds["pillar"], news["pillar"], self.pairs, [("id", by_id), ("name", lambda n: name_key(n.obj.name))])
+        self.taken: set[int] = set()  # id() of the new nodes matched
+        _pair(olds["pillar"], news["pillar"], self.pairs, [("id", by_id), ("name", lambda n: name_key(n.obj.name))],
+              self.taken)
         _pair(olds["initiative"], news["initiative"], self.pairs, [
             ("id", by_id),
             ("name", lambda n: tuple(name_key(p) for p in n.path)),
             ("name", lambda n: name_key(n.obj.name) or None),
-        ])
+        ], self.taken)
         # pillars renamed in a plan without ids: the one most of whose initiatives went there
         self._pair_pillars_by_content(olds["pillar"], news["pillar"])
         self.new_key: dict[int, str] = {}  # id(new obj) -> key in the old plan's terms
@@ -309,7 +315,7 @@ class _Matching:
                 else:
                     rules = [("id", by_id), ("name", lambda x: (name_key(x.obj.label), x.obj.month)),
                              ("name", lambda x: name_key(x.obj.label) or None)]
-                _pair(ol, nl, self.pairs, rules)
+                _pair(ol, nl, self.pairs, rules, self.taken)
                 self._pair_by_overlap(ol, nl, kind)
         self.old_of: dict[int, tuple[_Node, str]] = {}
         for ok, (n, how) in self.pairs.items():
@@ -318,22 +324,17 @@ class _Matching:
             hit = self.old_of.get(id(n))
             self.new_key[id(n.obj)] = hit[0].key if hit else self._fresh_key(n)
 
-    @property
-    def _old_node(self) -> dict[int, _Node]:
-        return {id(n): n for n in self.old_nodes}
-
     def old_by_obj_node(self, node_id: int) -> _Node:
         return self._old_node[node_id]
 
     def _fresh_key(self, n: _Node) -> str:
-        if n.obj.id and not n.key.startswith("@") and n.obj.id not in {o.key for o in self.old_nodes}:
+        if n.obj.id and not n.key.startswith("@") and n.obj.id not in self._old_keys:
             return n.obj.id
         return n.key if n.key.startswith("@") else f"@n:{n.order}"
 
     def _pair_pillars_by_content(self, olds: list[_Node], news: list[_Node]) -> None:
-        taken = {id(v[0]) for v in self.pairs.values()}
         left = [o for o in olds if id(o) not in self.pairs]
-        right = [n for n in news if id(n) not in taken]
+        right = [n for n in news if id(n) not in self.taken]
         for o in left:
             votes: dict[int, int] = {}
             inits = [self.old_by_obj[id(i)] for i in o.obj.initiatives]
@@ -348,12 +349,12 @@ class _Matching:
                 best = max(right, key=lambda n: votes.get(id(n), 0))
                 if 2 * votes.get(id(best), 0) > len(inits):
                     self.pairs[id(o)] = (best, "position")
+                    self.taken.add(id(best))
                     right.remove(best)
 
     def _pair_by_overlap(self, ol: list[_Node], nl: list[_Node], kind: str) -> None:
-        taken = {id(v[0]) for v in self.pairs.values()}
         left = [o for o in ol if id(o) not in self.pairs]
-        right = [n for n in nl if id(n) not in taken]
+        right = [n for n in nl if id(n) not in self.taken]
         for o in left:
             if kind == "phase":
                 def overlap(n: _Node, o: _Node = o) -> int:
@@ -364,6 +365,7 @@ class _Matching:
             best = max(right, key=overlap, default=None)
             if best is not None and overlap(best) > 0:
                 self.pairs[id(o)] = (best, "position")
+                self.taken.add(id(best))
                 right.remove(best)
 
 
@@ -451,8 +453,10 @@ def diff_plans(old: Plan, new: Plan) -> list[Change]:
             # the old order of the matched items that were already here
             old_list = _list_of(owner_old, kind) if owner_old is not None else []
             old_keys = [match.old_by_obj[id(x)].key for x in old_list]
-            stayed = [k for k in keys if k in set(old_keys)]
-            keep = _lcs_keep([k for k in old_keys if k in set(stayed)], stayed)
+            old_set = set(old_keys)
+            stayed = [k for k in keys if k in old_set]
+            stayed_set = set(stayed)
+            keep = _lcs_keep([k for k in old_keys if k in stayed_set], stayed)
             for k, obj in enumerate(siblings):
                 node = match.new_by_obj[id(obj)]
                 hit = match.old_of.get(id(node))

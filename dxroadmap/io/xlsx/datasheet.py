@@ -366,18 +366,32 @@ def _fills_digest(ws: Any) -> str:
             continue
         covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0))
     h = hashlib.sha256()
+    keys: dict[int, str | None] = {}  # fill id -> colour key (a sheet has few distinct fills)
+    fills = getattr(ws.parent, "_fills", None)
     for r, cells in enumerate(ws.iter_rows(min_row=1, min_col=1), start=1):
         for c, cell in enumerate(cells, start=1):
             if (r, c) in covered:
                 continue
-            fill = getattr(cell, "fill", None)
-            if fill is None or fill.fill_type != "solid" or fill.fgColor is None:
+            style = getattr(cell, "_style", None) if hasattr(cell, "_style") else getattr(cell, "style_array", None)
+            if style is None:
                 continue
-            color = fill.fgColor
-            key = color.rgb[-6:].upper() if color.type == "rgb" and isinstance(color.rgb, str) else \
-                f"{color.type}:{color.theme if color.type == 'theme' else color.indexed}:{round(color.tint or 0, 3)}"
-            h.update(repr((r, c, key)).encode("ascii", "replace"))
+            fill_id = style.fillId
+            if fill_id not in keys:
+                keys[fill_id] = _fill_key(fills[fill_id] if fills is not None and fill_id < len(fills) else cell.fill)
+            key = keys[fill_id]
+            if key is not None:
+                h.update(repr((r, c, key)).encode("ascii", "replace"))
     return h.hexdigest()[:32]
+
+
+def _fill_key(fill: Any) -> str | None:
+    """A solid fill's colour as text (``RRGGBB``, or theme / indexed and tint); ``None`` for no fill."""
+    if fill is None or fill.fill_type != "solid" or fill.fgColor is None:
+        return None
+    color = fill.fgColor
+    if color.type == "rgb" and isinstance(color.rgb, str):
+        return color.rgb[-6:].upper()
+    return f"{color.type}:{color.theme if color.type == 'theme' else color.indexed}:{round(color.tint or 0, 3)}"
 
 
 def _merge_refs(ws: Any) -> list[str] | None:

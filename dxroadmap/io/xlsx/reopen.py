@@ -41,11 +41,12 @@ from dxroadmap.io.xlsx.export import (
 )
 from dxroadmap.io.xlsx.read.results import ImportResult
 from dxroadmap.model.diff import Change, diff_plans, name_key
+from dxroadmap.model.ids import is_stable_id
 from dxroadmap.model.merge import apply_changes
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
 
 __all__ = ["Reopened", "ReopenedResult", "reopen_workbook", "read_saved_workbook", "compare_roadmap_sheets",
-           "EDITED_WARNING", "last_saved_by"]
+           "EDITED_WARNING", "last_saved_by", "attach_sheet_ids"]
 
 _MAX_HEADER_SEARCH = 40
 EDITED_WARNING = "The roadmap sheet was edited after dxroadmap saved this workbook; "  # how that warning begins
@@ -467,3 +468,43 @@ def last_saved_by(path: str | os.PathLike) -> tuple[str, _dt.datetime | None]:
             except ValueError:
                 when = None
     return who, when
+
+
+def attach_sheet_ids(wb: Any, plan: Plan) -> int:
+    """Give the initiatives of ``plan`` (read from the visible sheets) the ids of the hidden id column.
+
+    For a roadmap sheet dxroadmap wrote whose data sheet is gone: each row's id sits in a hidden
+    column right of the time columns (:func:`dxroadmap.io.xlsx.export.id_column`), so rows moved
+    or inserted by hand keep theirs. Rows are paired with the initiatives in order, by name.
+    Returns how many initiatives got an id.
+    """
+    rows: list[tuple[str, str]] = []  # (name in column A, id), top to bottom, over the sheets
+    for ws in wb.worksheets:
+        if not hasattr(ws, "iter_rows") or ws.sheet_state != "visible":
+            continue
+        try:
+            _header_row(ws)  # only a sheet laid out as dxroadmap lays it out
+        except _SheetShape:
+            continue
+        found = []
+        for cells in ws.iter_rows(min_row=1, max_col=min(ws.max_column, 16384)):
+            stable = [c.value for c in cells[3:] if isinstance(c.value, str) and c.value.startswith("i-")
+                      and is_stable_id(c.value)]
+            if len(stable) == 1:
+                found.append((name_key(_text(cells[0].value)), stable[0]))
+        rows.extend(found)
+    if not rows:
+        return 0
+    taken = {i.id for _, i in plan.walk() if i.id}
+    assigned, k = 0, 0
+    for _, init in plan.walk():
+        key = name_key(init.name)
+        j = next((n for n in range(k, len(rows)) if rows[n][0] == key), None)
+        if j is None:
+            continue
+        k = j + 1
+        if not init.id and rows[j][1] not in taken:
+            init.id = rows[j][1]
+            taken.add(init.id)
+            assigned += 1
+    return assigned

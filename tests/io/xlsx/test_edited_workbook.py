@@ -17,6 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import PatternFill
 
 from dxroadmap.cli import main
@@ -312,3 +313,63 @@ def test_columns_inserted_by_hand_fall_back_to_the_visible_sheet(tmp_path):
     assert result.changes == []
     assert any("cannot be compared" in w for w in result.warnings)
     assert [i.name for _, i in result.plan.walk()]
+
+
+def swap_rows(ws, a: int, b: int, last_col: int) -> None:
+    """Swap two one-row blocks with everything in them (cut and paste in Excel), merges included."""
+    merges = {r: [m for m in ws.merged_cells.ranges if m.min_row == m.max_row == r] for r in (a, b)}
+    for r in (a, b):
+        for m in merges[r]:
+            ws.merged_cells.ranges.remove(m)
+    cells = {r: [(ws.cell(r, c).value, shallow(ws.cell(r, c)._style)) for c in range(1, last_col + 1)] for r in (a, b)}
+    for src, dst in ((a, b), (b, a)):
+        for c, (value, style) in enumerate(cells[src], start=1):
+            if isinstance(ws.cell(dst, c), MergedCell):  # a plain cell again once its merge is gone
+                ws._cells[(dst, c)] = Cell(ws, row=dst, column=c)
+            ws.cell(dst, c).value = value
+            ws.cell(dst, c)._style = style
+        for m in merges[src]:
+            m.shift(0, dst - src)
+            ws.merged_cells.ranges.add(m)
+
+
+def test_rows_moved_by_hand_are_matched_by_their_ids(tmp_path):
+    original, path = saved_sample(REPO / "samples" / "matsumae.json", tmp_path)
+    sheet = Sheet(original, path)
+
+    def one_row(i):
+        return not i.children and max((ln for _, ln, _, _ in placements(i, sheet.columns)), default=0) == 0
+    p, pair = next((p, (x, y)) for p, pillar in enumerate(original.pillars)
+                   for x, y in zip(pillar.initiatives, pillar.initiatives[1:])
+                   if one_row(x) and one_row(y) and sheet.row_of[y.id] == sheet.row_of[x.id] + 1)
+    swap_rows(sheet.ws, sheet.row_of[pair[0].id], sheet.row_of[pair[1].id], sheet.id_col)
+    sheet.ws.cell(sheet.row_of[pair[0].id], 1).value = "名前も変えた取組"  # now the row of the second one
+    result = read_any(sheet.save())
+    expected = copy.deepcopy(original)
+    inits = expected.pillars[p].initiatives
+    k = next(n for n, i in enumerate(inits) if i.id == pair[0].id)
+    inits[k], inits[k + 1] = inits[k + 1], inits[k]
+    inits[k].name = "名前も変えた取組"
+    assert keys_of(result.plan) == keys_of(expected)
+    assert sorted(c.code for c in result.changes) == ["initiative.moved", "initiative.renamed"]
+
+
+def test_a_pillar_renamed_on_the_sheet_is_renamed_and_keeps_its_id(tmp_path):
+    original, path = saved_sample(REPO / "samples" / "matsumae.json", tmp_path)
+    sheet = Sheet(original, path)
+    cell = next(c for row in sheet.ws.iter_rows() for c in row if c.value == original.pillars[1].name)
+    cell.value = "暮らしのＤＸ（改）"
+    result = read_any(sheet.save())
+    expected = copy.deepcopy(original)
+    expected.pillars[1].name = "暮らしのＤＸ（改）"
+    assert keys_of(result.plan) == keys_of(expected)
+    assert [c.describe() for c in result.changes] == [f"基本方針の名前: {original.pillars[1].name}: 「{original.pillars[1].name}」 → 「暮らしのＤＸ（改）」"]
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_without_the_data_sheet_rows_keep_their_ids_from_the_hidden_column(sample, tmp_path):
+    original, path = saved_sample(sample, tmp_path)
+    sheet = Sheet(original, path)
+    del sheet.wb["dxroadmap_data"]
+    plan = read_any(sheet.save()).plan
+    assert [i.id for _, i in plan.walk()] == [i.id for _, i in original.walk()]

@@ -72,7 +72,7 @@ from dxroadmap.io.xlsx.read.headings import column_roles, find_list_header, gues
 from dxroadmap.io.xlsx.read.results import Detection, ImportResult, RowDecision, SheetDetection, SheetOverrides
 from dxroadmap.io.xlsx.read.table import TableReader, TableResult
 from dxroadmap.io.xlsx.read.words import is_note, norm
-from dxroadmap.io.xlsx.reopen import read_saved_workbook
+from dxroadmap.io.xlsx.reopen import attach_sheet_ids, read_saved_workbook
 from dxroadmap.model.fiscal import fiscal_year_of
 from dxroadmap.model.plan import Pillar, Plan
 from dxroadmap.model.wareki import parse_fiscal_year
@@ -207,6 +207,7 @@ class WorkbookReader:
             why = next((s.reason for s in sheets if s.reason and s.layout == "refused"), "")
             return Detection(sheets, None, signature, _no_roadmap(self.path, why))
         plan = self._assemble(reads, covers, warns)
+        attach_sheet_ids(self.wb, plan)  # a sheet dxroadmap wrote keeps its rows' ids without its data sheet
         main = max(reads, key=lambda x: x[1].count)[0]
         result = ImportResult(plan, _dedupe(warns), report, main.layout)
         return Detection(sheets, result, signature)
