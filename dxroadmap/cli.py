@@ -128,7 +128,7 @@ def _convert(args: argparse.Namespace) -> int:
     if ext not in WRITE_EXTENSIONS:
         return _fail(EXIT_USAGE, f"cannot write '{out.suffix or out.name}' files; the output must end in "
                                  f"{', '.join(WRITE_EXTENSIONS)}.")
-    if ext == ".json" and (args.paper or args.orientation or args.dpi):
+    if ext in (".json", ".pptx", ".html") and (args.paper or args.orientation or args.dpi):
         return _fail(EXIT_USAGE, "--paper, --orientation and --dpi apply to .xlsx, .pdf, .png and .svg output only.")
     if args.columns and ext != ".xlsx":
         return _fail(EXIT_USAGE, "--columns applies to .xlsx output only.")

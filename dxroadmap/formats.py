@@ -57,7 +57,8 @@ def _refuse_page_options(options: dict[str, Any], ext: str) -> None:
     given = [f"--{name}" for name in _PAGE_OPTIONS if options.get(name)]
     if given:
         raise PlanWriteError("options", f"{', '.join(given)} do not apply to {ext} output.",
-                             f"{'、'.join(given)} は {ext} の出力には指定できません。")
+                             f"{'、'.join(given)} は {ext} の出力には指定できません。",
+                             params={"options": ", ".join(given), "ext": ext})
 
 
 def read_any(path: str | os.PathLike) -> ReadResult:

@@ -130,3 +130,10 @@ def test_a_missing_defusedxml_is_a_clear_refusal_not_a_quieter_import(tmp_path):
     assert "defusedxml" in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert not back.exists()
+
+
+@pytest.mark.parametrize("ext", [".pptx", ".html"])
+def test_paper_options_on_slides_or_web_pages_are_a_usage_error(good, tmp_path, ext):
+    out = tmp_path / f"plan{ext}"
+    proc = run_cli("convert", good, out, "--paper", "A4")
+    assert proc.returncode == 2 and "--paper" in proc.stderr and not out.exists()

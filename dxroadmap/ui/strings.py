@@ -376,6 +376,7 @@ _JA: dict[str, str] = {
     "error.write.too-long": "Excel のセルに入らない長さ（{chars} 文字）の文があります（上限 {limit} 文字）。短くするか、.json で保存してください。",
     "error.write.too-wide": "計画期間が長すぎて Excel のシートに収まりません（{columns}）。列の単位（年度・半期など）を粗くしてください。",
     "error.write.no-japanese-font": "日本語フォントがインストールされていません。fonts-noto-cjk（または IPAex ゴシック）をインストールしてからやり直してください。",
+    "error.write.options": "{options} は {ext} の出力には指定できません。",
     "error.write.cannot-express": "この様式では計画をそのまま表せません：{issues}。--force で書き込むか（正確な計画は非表示のデータシートに残ります）、dxroadmap 形式のブックとして保存してください。",
     # import.notice.*: Notice codes from the workbook reader (dxroadmap.io.xlsx.read.results.Notice)
     "import.notice.shapes-ignored": "{sheet}：工程にもマイルストーンにもならない図形は読み飛ばしました（{kinds}）。",
@@ -720,6 +721,7 @@ _EN: dict[str, str] = {
     "error.write.too-long": "A text of {chars} characters is too long for an Excel cell (at most {limit}); shorten it or save as .json.",
     "error.write.too-wide": "The plan period has too many {columns} columns for an Excel sheet; choose a coarser column setting.",
     "error.write.no-japanese-font": "No Japanese font installed: install fonts-noto-cjk (or IPAexGothic) and try again; without one the sheet would print empty boxes instead of Japanese text.",
+    "error.write.options": "{options} do not apply to {ext} output.",
     "error.write.cannot-express": "The office's form cannot show this plan as it is: {issues}. Use --force to write it anyway (the hidden data sheet keeps the exact plan), or save as a dxroadmap workbook.",
     "import.notice.shapes-ignored": "{sheet}: shapes that are neither bars nor milestones were ignored ({kinds}).",
     "import.notice.shapes-unreadable": "Shapes could not be read ({error}); bars drawn as shapes were skipped.",
