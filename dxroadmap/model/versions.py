@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import copy
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from dxroadmap.model.diff import CODES, FIELD_NAMES_JA, Change, diff_plans, keyed_items, name_key
-from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month, year_month
+from dxroadmap.model.fiscal import fiscal_year_of, format_ym, fy_first_month, year_month
 from dxroadmap.model.ids import iter_items
-from dxroadmap.model.plan import Initiative, Pillar, Plan, PlanVersion, new_uid
+from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan, PlanVersion, new_uid
 from dxroadmap.model.wareki import format_fiscal_year
 
 __all__ = [
@@ -45,6 +47,9 @@ __all__ = [
     "Comparison",
     "compare_plans",
     "COMPARED_FIELDS",
+    "FIELD_HEADINGS",
+    "STATUS_JA",
+    "changes_json",
 ]
 
 _DATE_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
@@ -242,6 +247,8 @@ def mark_changes(old: str, new: str, *, words: bool = False) -> tuple[list[tuple
 # ------------------------------------------------------------------ the 新旧対照表
 
 COMPARED_FIELDS = ("name", "summary", "departments", "schedule")
+FIELD_HEADINGS = {"name": "取組名", "summary": "概要", "departments": "関係部門", "schedule": "スケジュール"}
+STATUS_JA = {"changed": "変更", "added": "追加", "removed": "削除"}
 
 
 @dataclass
@@ -387,3 +394,42 @@ def compare_plans(old: Plan, new: Plan, old_label: str = "旧", new_label: str =
     unmatched_old = [c.old.name for c in changes if c.code == "initiative.removed" and isinstance(c.old, Initiative)]
     unmatched_new = [c.new.name for c in changes if c.code == "initiative.added" and isinstance(c.new, Initiative)]
     return Comparison(old_label, new_label, changes, groups, unmatched_old, unmatched_new, by_name)
+
+
+def _plain(value: Any, field_name: str | None) -> Any:
+    """A change's old or new value as JSON: months YYYY-MM, items by name, kinds by value."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        if field_name == "month" and isinstance(value, int):
+            return format_ym(value)
+        return value
+    if isinstance(value, (list, tuple)):
+        if field_name == "span" and len(value) == 2:
+            return [format_ym(value[0]), format_ym(value[1])]
+        return [_plain(v, None) for v in value]
+    if isinstance(value, (Pillar, Initiative)):
+        return {"name": value.name, "id": value.id or None}
+    if isinstance(value, Phase):
+        return {"label": value.label, "start": format_ym(value.start), "end": format_ym(value.end), "id": value.id or None}
+    if isinstance(value, Milestone):
+        return {"label": value.label, "date": format_ym(value.month), "id": value.id or None}
+    if hasattr(value, "value"):
+        return value.value
+    return str(value)
+
+
+def changes_json(comparison: Comparison) -> str:
+    """The comparison's changes as a JSON list (what ``dxroadmap compare … OUT.json`` writes).
+
+    Each change: ``code`` (see :data:`dxroadmap.model.diff.CODES`), ``kind``, ``text`` (the line the
+    command prints), ``path`` (where it was) and ``new_path``, ``field``, ``old`` and ``new``, and
+    ``matched`` (``id``, ``name`` or ``position``; empty for additions and removals).
+    """
+    out = []
+    for c in comparison.changes:
+        where_new = c.new_path or c.path
+        moved = c.code.endswith((".moved", ".reordered")) and c.kind in ("pillar", "initiative")
+        out.append({"code": c.code, "kind": c.kind, "text": c.describe(), "path": list(c.path),
+                    "new_path": list(where_new), "field": c.field,
+                    "old": None if moved else _plain(c.old, c.field), "new": None if moved else _plain(c.new, c.field),
+                    "matched": c.matched})
+    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"

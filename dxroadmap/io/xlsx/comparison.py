@@ -26,15 +26,13 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from dxroadmap.io.errors import PlanWriteError
 from dxroadmap.io.storage.atomic import atomic_path
 from dxroadmap.io.xlsx.export import PAPER_SIZES, sheet_text
-from dxroadmap.model.versions import COMPARED_FIELDS, Comparison, ComparisonRow, mark_changes
+from dxroadmap.model.versions import COMPARED_FIELDS, FIELD_HEADINGS, STATUS_JA, Comparison, ComparisonRow, mark_changes
 
-__all__ = ["SHEET_NAME", "COMPARISON_PAPERS", "STATUS_JA", "FIELD_HEADINGS", "build_comparison_workbook",
+__all__ = ["SHEET_NAME", "COMPARISON_PAPERS", "build_comparison_workbook",
            "write_comparison_workbook"]
 
 SHEET_NAME = "新旧対照表"
 COMPARISON_PAPERS = ("A4", "A3")
-STATUS_JA = {"changed": "変更", "added": "追加", "removed": "削除"}
-FIELD_HEADINGS = {"name": "取組名", "summary": "概要", "departments": "関係部門", "schedule": "スケジュール"}
 _WIDTHS = {"name": 18, "summary": 28, "departments": 12, "schedule": 24}
 _FONT = "游ゴシック"
 _SIZE = 9
