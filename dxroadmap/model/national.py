@@ -202,7 +202,7 @@ def coverage(plan: Plan, version: str | None = None) -> tuple[list[CoverageRow],
 
 
 # Marks a 重点 column puts in a cell to say "this initiative serves the column's item".
-_MARKS = {"○", "〇", "◯", "●", "◎", "✓", "✔", "レ", "v", "x", "×", "1", "該当", "対象", "有", "あり"}
+_MARKS = {"○", "〇", "◯", "●", "◎", "✓", "✔", "レ", "1", "該当", "対象", "有", "あり"}  # × means "no"
 
 
 def is_mark(text: object) -> bool:
