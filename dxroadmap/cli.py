@@ -144,6 +144,8 @@ def _report(args: argparse.Namespace) -> int:
             from dxroadmap.render.coverage_report import write_coverage_pdf
 
             write_coverage_pdf(result.plan, out, paper=args.paper)
+    except KeyError as exc:  # a national plan version this dxroadmap does not know
+        return _fail(EXIT_UNREADABLE, f"{Path(args.input).name}: {exc.args[0]}")
     except PlanWriteError as exc:
         return _fail(EXIT_WRITE, exc)
     except OSError as exc:

@@ -99,3 +99,11 @@ def test_items_in_text(text, version, expected):
 def test_is_mark():
     assert all(is_mark(t) for t in ("○", "◯", "〇", "●", "◎", "レ", "✓", " ○ ", 1))
     assert not any(is_mark(t) for t in ("", "－", "×", "×予定なし", None, 0, True))
+
+
+def test_cli_refuses_a_national_version_it_does_not_know(tmp_path, capsys):
+    plan = read_plan_json(SAMPLES[0])
+    plan.national_version = "9.9"
+    write_plan_json(plan, tmp_path / "plan.json")
+    assert main(["report", "coverage", str(tmp_path / "plan.json"), str(tmp_path / "cov.xlsx")]) == 3
+    assert "9.9" in capsys.readouterr().err and not (tmp_path / "cov.xlsx").exists()
