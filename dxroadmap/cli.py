@@ -1,4 +1,4 @@
-"""Command line: ``dxroadmap [FILE]`` opens the editor; ``convert``, ``info`` and ``report`` work without a window.
+"""Command line: ``dxroadmap [FILE]`` opens the editor; ``convert``, ``info``, ``update``, ``compare`` and ``report`` work without a window.
 
 Exit statuses (../shared/spec/plan-json.md): 0 success, 2 usage error, 3 the input
 cannot be read as a plan; 1 when the output cannot be written. Reasons go to standard
@@ -16,7 +16,7 @@ from typing import Sequence
 __all__ = ["main"]
 
 EXIT_OK, EXIT_WRITE, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
-_SUBCOMMANDS = ("convert", "info", "update", "report")
+_SUBCOMMANDS = ("convert", "info", "update", "compare", "report")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,18 +39,95 @@ def _parser() -> argparse.ArgumentParser:
     update.add_argument("output", help="the updated copy to write (.xlsx/.xlsm)")
     update.add_argument("--force", action="store_true",
                         help="write even where the form cannot show the plan (the data sheet keeps it exactly)")
+    _add_compare_parser(sub)
     _add_report_parser(sub)
     return parser
 
 
+def _add_compare_parser(sub: argparse._SubParsersAction) -> None:
+    compare = sub.add_parser("compare", help="the 新旧対照表 of two plans or versions as .xlsx, .pdf or .json")
+    compare.add_argument("old", help="the old plan: a file, or FILE#VERSION-NAME for a saved version (版)")
+    compare.add_argument("new", help="the new plan: a file, or FILE#VERSION-NAME")
+    compare.add_argument("output", help="the .xlsx, .pdf or .json file to write")
+    compare.add_argument("--paper", choices=("A4", "A3"), type=str.upper, default="A4", help="landscape paper (default A4)")
+
+
 def _add_report_parser(sub: argparse._SubParsersAction) -> None:
-    report = sub.add_parser("report", help="write a report on a plan (progress: the 進捗状況一覧)")
+    report = sub.add_parser("report", help="write a report on a plan (progress: the 進捗状況一覧; coverage: the 重点取組事項 table)")
     kinds = report.add_subparsers(dest="report", required=True)
     progress = kinds.add_parser("progress", help="the 進捗状況一覧 for a fiscal year as .xlsx or .pdf")
     progress.add_argument("input", help="a .json plan or an .xlsx roadmap workbook")
     progress.add_argument("output", help="the .xlsx or .pdf file to write")
     progress.add_argument("--fy", type=int, help="fiscal year (Western year it starts in; default: the latest with progress)")
     progress.add_argument("--paper", choices=("A4", "A3"), type=str.upper, default="A4", help="landscape paper (default A4)")
+    coverage = kinds.add_parser("coverage", help="every national item of the plan's version with the initiatives serving it")
+    coverage.add_argument("input", help="a .json plan or an .xlsx roadmap workbook")
+    coverage.add_argument("output", help="the .xlsx or .pdf file to write")
+    coverage.add_argument("--paper", choices=("A4", "A3"), type=str.upper, default="A4", help="paper (default A4)")
+
+
+def _read_side(spec: str):
+    """A plan and its label from FILE or FILE#VERSION-NAME; (None, None, reason) when it cannot be had."""
+    from dxroadmap.model.versions import version_plan
+
+    path, name = spec, None
+    if not Path(spec).exists() and "#" in spec:
+        path, _, name = spec.rpartition("#")
+    result, error = _read(path)
+    if error:
+        return None, None, error
+    if name is None:
+        return result.plan, Path(path).name, None
+    try:
+        return version_plan(result.plan, name), name, None
+    except KeyError as exc:
+        return None, None, f"{Path(path).name}: {exc.args[0]}"
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from dxroadmap.io.errors import PlanWriteError
+    from dxroadmap.model.versions import compare_plans
+
+    out = Path(args.output)
+    ext = out.suffix.lower()
+    if ext not in (".xlsx", ".pdf", ".json"):
+        return _fail(EXIT_USAGE, f"cannot write a 新旧対照表 as '{out.suffix or out.name}'; the output must end in .xlsx, .pdf or .json.")
+    sides = []
+    for spec in (args.old, args.new):
+        plan, label, error = _read_side(spec)
+        if error:
+            return _fail(EXIT_UNREADABLE, error)
+        sides.append((plan, label))
+    (old, old_label), (new, new_label) = sides
+    if old_label == new_label:
+        old_label, new_label = f"旧（{old_label}）", f"新（{new_label}）"
+    comparison = compare_plans(old, new, old_label, new_label)
+    try:
+        if ext == ".xlsx":
+            from dxroadmap.io.xlsx.comparison import write_comparison_workbook
+
+            write_comparison_workbook(comparison, out, title=new.title, paper=args.paper)
+        elif ext == ".pdf":
+            from dxroadmap.render.comparison import write_comparison_pdf
+
+            write_comparison_pdf(comparison, out, title=new.title, paper=args.paper)
+        else:
+            from dxroadmap.io.storage.atomic import atomic_write_bytes
+            from dxroadmap.model.versions import changes_json
+
+            atomic_write_bytes(out, changes_json(comparison).encode("utf-8"))
+    except PlanWriteError as exc:
+        return _fail(EXIT_WRITE, exc)
+    except OSError as exc:
+        return _fail(EXIT_WRITE, f"could not write {out.name}: {exc.strerror or exc}.")
+    for line in comparison.lines():
+        print(line)
+    if comparison.by_name:
+        for label, names in (("旧にだけある取組", comparison.unmatched_old), ("新にだけある取組", comparison.unmatched_new)):
+            if names:
+                print(f"dxroadmap: note: 共通の ID がないため名前で照合しました。{label}（照合できなかったもの）: "
+                      f"{'、'.join(names)}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -59,23 +136,34 @@ def _report(args: argparse.Namespace) -> int:
     out = Path(args.output)
     ext = out.suffix.lower()
     if ext not in (".xlsx", ".pdf"):
-        return _fail(EXIT_USAGE, f"cannot write a progress report as '{out.suffix or out.name}'; the output must end in .xlsx or .pdf.")
-    if args.fy is not None and not 1900 <= args.fy <= 2200:
+        return _fail(EXIT_USAGE, f"cannot write a report as '{out.suffix or out.name}'; the output must end in .xlsx or .pdf.")
+    if getattr(args, "fy", None) is not None and not 1900 <= args.fy <= 2200:
         return _fail(EXIT_USAGE, "--fy must be a fiscal year such as 2024.")
     result, error = _read(args.input)
     if error:
         return _fail(EXIT_UNREADABLE, error)
     try:
         if ext == ".xlsx":
-            from dxroadmap.io.xlsx.progress_report import write_progress_report
+            if args.report == "progress":
+                from dxroadmap.io.xlsx.progress_report import write_progress_report
 
-            write_progress_report(result.plan, out, args.fy, paper=args.paper)
-        else:
+                write_progress_report(result.plan, out, args.fy, paper=args.paper)
+            else:
+                from dxroadmap.io.xlsx.coverage_report import write_coverage_workbook
+
+                write_coverage_workbook(result.plan, out, paper=args.paper)
+        elif args.report == "progress":
             from dxroadmap.render.progress_report import write_progress_pdf
 
             write_progress_pdf(result.plan, out, args.fy, paper=args.paper)
+        else:
+            from dxroadmap.render.coverage_report import write_coverage_pdf
+
+            write_coverage_pdf(result.plan, out, paper=args.paper)
+    except KeyError as exc:  # a national plan version this dxroadmap does not know
+        return _fail(EXIT_UNREADABLE, f"{Path(args.input).name}: {exc.args[0]}")
     except PlanWriteError as exc:
-        return _fail(EXIT_WRITE, exc.message())
+        return _fail(EXIT_WRITE, exc)
     except OSError as exc:
         return _fail(EXIT_WRITE, f"could not write {out.name}: {exc.strerror or exc}.")
     return EXIT_OK
@@ -217,7 +305,8 @@ def _update(args: argparse.Namespace) -> int:
 def _gui(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="dxroadmap", description="Open the DX推進計画 roadmap editor.",
                                      epilog="Sub-commands: dxroadmap convert IN OUT, dxroadmap info IN, "
-                                            "dxroadmap update OFFICE.xlsx PLAN OUT.xlsx.")
+                                            "dxroadmap update OFFICE.xlsx PLAN OUT.xlsx, dxroadmap compare OLD NEW OUT, "
+                                            "dxroadmap report coverage PLAN OUT.")
     parser.add_argument("file", nargs="?", help="a plan (.json) or roadmap workbook (.xlsx) to open")
     args = parser.parse_args(argv)
     try:
@@ -234,6 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "update":
         return _update(args)
+    if args.command == "compare":
+        return _compare(args)
     if args.command == "report":
         return _report(args)
     return _convert(args) if args.command == "convert" else _info(args)

@@ -21,7 +21,7 @@ from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.io.storage.atomic import atomic_write_bytes
 from dxroadmap.model.fiscal import format_ym, parse_ym
 from dxroadmap.model.ids import clear_duplicate_ids, ensure_ids
-from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
+from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, PlanVersion, guess_kind
 from dxroadmap.model.progress import ProgressFormatError, kpis_from_json, kpis_to_json, progress_from_json, progress_to_json
 
 __all__ = ["FORMAT", "VERSION", "plan_to_dict", "plan_from_dict", "dumps", "loads", "read_plan_json", "write_plan_json"]
@@ -81,21 +81,25 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         if pillar.description:
             p["description"] = pillar.description
         pillars.append(p)
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "plan": {
-            "title": plan.title,
-            "organization": plan.organization,
-            "period": {"start_fy": plan.start_fy, "end_fy": plan.end_fy},
-            "pillars": pillars,
-        },
+    body: dict[str, Any] = {
+        "title": plan.title,
+        "organization": plan.organization,
+        "period": {"start_fy": plan.start_fy, "end_fy": plan.end_fy},
+        "pillars": pillars,
     }
+    if plan.national_version:
+        body["national_version"] = plan.national_version
+    if plan.versions:  # named snapshots, each a whole plan without versions (dxroadmap.model.versions)
+        body["versions"] = [{"name": v.name, "saved": v.saved, "plan": plan_to_dict(v.plan)["plan"]}
+                            for v in plan.versions]
+    return {"format": FORMAT, "version": VERSION, "plan": body}
 
 
 def dumps(plan: Plan) -> str:
     """Pretty, diffable JSON text (UTF-8, Japanese kept as written); items without an id get one first."""
     ensure_ids(plan)
+    for version in plan.versions:
+        ensure_ids(version.plan)
     return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -249,13 +253,33 @@ def plan_from_dict(doc: Any) -> Plan:
                                   description=_str(p.get("description"), f"plan.pillars[{k}].description"),
                                   id=_id(p.get("id"), f"plan.pillars[{k}].id")))
         plan = Plan(title=_str(body.get("title"), "plan.title"), organization=_str(body.get("organization"), "plan.organization"),
-                    start_fy=start_fy, end_fy=end_fy, pillars=pillars)
+                    start_fy=start_fy, end_fy=end_fy, pillars=pillars,
+                    national_version=_str(body.get("national_version"), "plan.national_version"))
         clear_duplicate_ids(plan)
+        plan.versions = _versions_from(body.get("versions"))
         return plan
     except _Invalid as bad:
         where = bad.where if len(bad.where) <= 120 else f"{bad.where[:60]}…{bad.where[-50:]}"
         raise PlanReadError(bad.reason, f"The plan file is damaged: {where} {bad.what}.",
                             f"計画ファイルが壊れています（{where}：{bad.what}）。") from None
+
+
+def _versions_from(value: Any) -> list[PlanVersion]:
+    """The ``versions`` list: each snapshot is read as a plan of its own (its nested versions ignored)."""
+    out: list[PlanVersion] = []
+    for k, v in enumerate(_list(value, "plan.versions")):
+        where = f"plan.versions[{k}]"
+        if not isinstance(v, dict) or not isinstance(v.get("plan"), dict):
+            raise _Invalid(where, "should be an object with a name, a date and a plan")
+        saved = _str(v.get("saved"), f"{where}.saved")
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", saved):
+            raise _Invalid(f"{where}.saved", f"should be a date written YYYY-MM-DD, not {saved!r}")
+        try:
+            snap = plan_from_dict({"format": FORMAT, "version": VERSION, "plan": {**v["plan"], "versions": None}})
+        except PlanReadError as bad:
+            raise _Invalid(where, f"is not a readable plan ({bad})") from None
+        out.append(PlanVersion(_str(v.get("name"), f"{where}.name"), saved, snap))
+    return out
 
 
 def _refuse_constant(name: str) -> Any:

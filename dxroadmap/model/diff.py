@@ -25,7 +25,7 @@ from dxroadmap.model.fiscal import format_ym
 from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
 from dxroadmap.model.wareki import format_month, format_span
 
-__all__ = ["Change", "CODES", "diff_plans", "name_key", "FIELD_NAMES_JA"]
+__all__ = ["Change", "CODES", "diff_plans", "keyed_items", "name_key", "FIELD_NAMES_JA"]
 
 # Every change code, with its Japanese name (the UI may word them its own way).
 CODES: dict[str, str] = {
@@ -58,7 +58,7 @@ CODES: dict[str, str] = {
 FIELD_NAMES_JA: dict[str, str] = {
     "title": "表題", "organization": "団体名", "start_fy": "計画期間の開始年度", "end_fy": "計画期間の終了年度",
     "summary": "概要", "departments": "関係部門", "priority_items": "重点取組事項", "kpi": "KPI", "status": "状況",
-    "notes": "備考", "description": "説明", "kind": "種類", "color": "色", "id": "ID", "label": "名前",
+    "notes": "備考", "description": "説明", "national_version": "準拠する国の計画の版", "kind": "種類", "color": "色", "id": "ID", "label": "名前",
 }
 
 _KIND_JA = {"plan": "計画", "pillar": "基本方針", "initiative": "取組", "phase": "工程", "milestone": "マイルストーン"}
@@ -400,7 +400,7 @@ def _lcs_keep(old_order: list[str], new_order: list[str]) -> set[str]:
 
 _INIT_SKIP = {"name", "phases", "milestones", "children", "uid"}
 _PILLAR_SKIP = {"name", "initiatives", "uid"}
-_PLAN_SKIP = {"pillars", "uid"}
+_PLAN_SKIP = {"pillars", "uid", "versions"}
 
 
 def _fields(obj: Any, skip: set[str]) -> Iterator[str]:
@@ -557,3 +557,13 @@ def _item_changes(o: _Node, n: _Node, how: str) -> list[Change]:
                 add("milestone.field", f, getattr(a, f), getattr(b, f))
     return out
 
+
+
+def keyed_items(old: Plan, new: Plan) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The items of ``old`` and of ``new`` by the keys :func:`diff_plans` gives them.
+
+    A key present in both maps names one item matched across the two plans (so a
+    :class:`Change` whose ``target`` or ``owner`` is that key can be shown with both sides).
+    """
+    match = _Matching(old, new)
+    return {n.key: n.obj for n in match.old_nodes}, {match.new_key[id(n.obj)]: n.obj for n in match.new_nodes}

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from dxroadmap.model.plan import Initiative, Plan
 
 __all__ = ["PRIORITY", "ALONGSIDE", "OPTIONAL", "CATEGORY_NAMES", "NationalItem", "NationalVersion", "VERSIONS",
-           "LATEST", "version_of", "match_item", "coverage", "CoverageRow"]
+           "LATEST", "version_of", "match_item", "coverage", "CoverageRow", "items_in_text", "is_mark",
+           "CoverageReport", "coverage_report", "COVERAGE_COLUMNS", "UNCOVERED"]
 
 PRIORITY = "priority"  # 重点取組事項
 ALONGSIDE = "alongside"  # 自治体DXの取組とあわせて取り組むべき事項
@@ -198,3 +199,114 @@ def coverage(plan: Plan, version: str | None = None) -> tuple[list[CoverageRow],
     for pillar in plan.pillars:
         walk(pillar.initiatives)
     return rows, unknown
+
+
+# Marks a 重点 column puts in a cell to say "this initiative serves the column's item".
+_MARKS = {"○", "〇", "◯", "●", "◎", "✓", "✔", "レ", "1", "該当", "対象", "有", "あり"}  # × means "no"
+
+
+def is_mark(text: object) -> bool:
+    """True when a cell of a 重点 column says "yes" (○, ◎, ●, ✓, レ, 該当…)."""
+    if not isinstance(text, str):
+        return isinstance(text, (int, float)) and not isinstance(text, bool) and text == 1
+    return unicodedata.normalize("NFKC", text).strip().lower() in _MARKS
+
+
+def _needles() -> list[tuple[str, str]]:
+    """(normalised name or alias, key), longest first."""
+    out: dict[str, str] = {}
+    for v in VERSIONS:
+        for item in v.items:
+            out.setdefault(_norm(item.name), item.key)
+    for key, aliases in _ALIASES.items():
+        for alias in aliases:
+            out.setdefault(_norm(alias), key)
+    return sorted(out.items(), key=lambda kv: -len(kv[0]))
+
+
+_NEEDLES = _needles()
+
+
+def items_in_text(text: str, version: str | None = None) -> list[NationalItem]:
+    """The items of ``version`` that ``text`` names, in the order it names them (each once).
+
+    For the importer: call it on a cell that names items — a 【重点取組事項】 tag
+    (「【重点取組事項】行政手続のオンライン化、AI・RPAの利用推進」), a 重点取組事項 column, or the
+    heading of a 重点 column whose cells hold ○ (:func:`is_mark` tells those). Any version's
+    names and the common short forms are recognised (old names count under the new ones); an
+    item the version does not list is left out. Not for free prose such as a 概要: short forms
+    like 標準化 would match there too.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return []
+    t = _norm(text)
+    taken = [False] * len(t)
+    found: list[tuple[int, str]] = []
+    for needle, key in _NEEDLES:
+        start = t.find(needle)
+        while start >= 0:
+            end = start + len(needle)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * (end - start)
+                found.append((start, key))
+            start = t.find(needle, end)
+    items = {item.key: item for item in version_of(version).items}
+    out: list[NationalItem] = []
+    for _, key in sorted(found):
+        if key in items and items[key] not in out:
+            out.append(items[key])
+    return out
+
+
+COVERAGE_COLUMNS = ("No.", "区分", "国の計画の取組事項", "対応する取組（基本方針）", "取組数", "対応状況")
+UNCOVERED = "未対応"
+
+
+@dataclass
+class CoverageReport:
+    """The 重点取組事項 coverage of a plan: every item of its national version, with who serves it."""
+
+    title: str
+    version: NationalVersion
+    rows: list[CoverageRow]
+    unknown: list[tuple[Initiative, str]]  # tags that name no item of the version
+    pillar_of: dict[int, str]  # id(initiative) -> its pillar's name
+
+    @property
+    def uncovered(self) -> list[NationalItem]:
+        return [row.item for row in self.rows if not row.covered]
+
+    def initiative_label(self, init: Initiative) -> str:
+        pillar = self.pillar_of.get(id(init), "")
+        return f"{init.name}（{pillar}）" if pillar else init.name
+
+    def table(self) -> list[tuple[list[str], bool]]:
+        """The rows as cell texts (in :data:`COVERAGE_COLUMNS` order) with whether the item is covered."""
+        out = []
+        for k, row in enumerate(self.rows, start=1):
+            names = "\n".join(f"・{self.initiative_label(i)}" for i in row.initiatives)
+            out.append(([str(k), CATEGORY_NAMES[row.item.category], row.item.name, names, str(len(row.initiatives)),
+                         "対応あり" if row.covered else UNCOVERED], row.covered))
+        return out
+
+    @property
+    def summary(self) -> str:
+        covered = sum(1 for r in self.rows if r.covered)
+        return (f"{self.version.label}（{self.version.published}）　{len(self.rows)} 項目中 {covered} 項目に対応、"
+                f"{UNCOVERED} {len(self.rows) - covered} 項目")
+
+    @property
+    def unknown_text(self) -> str:
+        """Tags that name no item, in one sentence ("" when there are none)."""
+        if not self.unknown:
+            return ""
+        return "国の計画の取組事項に当たらない記載：" + "、".join(f"{i.name}「{tag}」" for i, tag in self.unknown)
+
+
+def coverage_report(plan: Plan) -> CoverageReport:
+    """:func:`coverage` of ``plan`` under the national version it follows (the latest when it names none)."""
+    catalogue = version_of(plan.national_version)
+    rows, unknown = coverage(plan, catalogue.version)
+    pillar_of = {id(init): pillar.name for pillar, init in plan.walk()}
+    title = f"{plan.title or plan.organization or '計画'}　自治体DX推進計画（{catalogue.label}）の取組事項への対応"
+    return CoverageReport(title, catalogue, rows, unknown, pillar_of)

@@ -25,6 +25,7 @@ __all__ = [
     "Initiative",
     "Pillar",
     "Plan",
+    "PlanVersion",
     "new_uid",
     "guess_kind",
 ]
@@ -198,6 +199,9 @@ class Plan:
     end_fy: int = 2027
     pillars: list[Pillar] = field(default_factory=list)
     uid: str = field(default_factory=new_uid)
+    # 版: named snapshots, oldest first (see dxroadmap.model.versions); the national plan version followed ("" = latest)
+    versions: list["PlanVersion"] = field(default_factory=list)
+    national_version: str = ""
 
     @property
     def first_month(self) -> int:
@@ -238,3 +242,12 @@ class Plan:
                     if item.uid == uid:
                         return item
         return None
+
+
+@dataclass(eq=False)
+class PlanVersion:
+    """A named snapshot of the whole plan (without its own versions), saved on ``saved`` ("YYYY-MM-DD")."""
+
+    name: str
+    saved: str
+    plan: Plan

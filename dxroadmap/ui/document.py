@@ -27,14 +27,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from dxroadmap.model import edits
+from dxroadmap.model import edits, versions
 from dxroadmap.model import operations as ops
 from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
 
 __all__ = ["Document", "PlanCommand"]
 
 _STRUCTURAL = (ops.InsertInitiative, ops.RemoveInitiative, ops.MoveInitiative, ops.InsertPillar, ops.RemovePillar,
-               ops.MovePillar, ops.SetPeriod)
+               ops.MovePillar, ops.SetPeriod, versions.InsertVersion, versions.RemoveVersion, versions.ReplaceContent)
 
 
 class PlanCommand(QUndoCommand):

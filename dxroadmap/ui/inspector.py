@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 from dxroadmap.model.departments import split_departments
 from dxroadmap.model.edits import clamp_span
 from dxroadmap.model.fiscal import fiscal_month_number, fiscal_year_of, fy_first_month, year_month
-from dxroadmap.model.plan import PRIORITY_ITEMS, Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
+from dxroadmap.model.national import CATEGORY_NAMES, NationalVersion, match_item, version_of
+from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
 from dxroadmap.model.wareki import YearStyle, format_fiscal_year, format_span
 from dxroadmap.ui.document import Document
 from dxroadmap.ui.strings import language, tr
@@ -219,13 +220,8 @@ class Inspector(QWidget):
         self.init_priority.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.init_priority.setWordWrap(True)
         self.init_priority.setUniformItemSizes(True)
-        for item_text in PRIORITY_ITEMS:
-            item = QListWidgetItem(item_text)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.init_priority.addItem(item)
-        rows = self.init_priority.sizeHintForRow(0) * len(PRIORITY_ITEMS)
-        self.init_priority.setFixedHeight(rows + 2 * self.init_priority.frameWidth() + 2)
+        self._priority_version: str | None = None
+        self._fill_priority()
         self.init_priority.itemChanged.connect(self._priority_changed)
         page.row("insp.priority", self.init_priority)
         self.init_kpi = self._text(page, "insp.kpi", "kpi", text="目標の変更", height=60)
@@ -288,12 +284,40 @@ class Inspector(QWidget):
         target = self.obj if self.obj is not None else self.document.plan
         self.document.set_fields(target, text, merge=merge, **{attr: value})
 
+    def _national(self) -> NationalVersion:
+        """The national plan version the plan follows (the latest for one this build does not know)."""
+        try:
+            return version_of(self.document.plan.national_version)
+        except KeyError:
+            return version_of(None)
+
+    def _fill_priority(self) -> None:
+        """The 重点取組事項 checklist: the items of the plan's national version."""
+        catalogue = self._national()
+        if self._priority_version == catalogue.version:
+            return
+        was, self._updating = self._updating, True
+        try:
+            self.init_priority.clear()
+            for national in catalogue.items:
+                item = QListWidgetItem(national.name)
+                item.setToolTip(f"{catalogue.label}　{CATEGORY_NAMES[national.category]}")
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                self.init_priority.addItem(item)
+        finally:
+            self._updating = was
+        rows = self.init_priority.sizeHintForRow(0) * len(catalogue.items)
+        self.init_priority.setFixedHeight(rows + 2 * self.init_priority.frameWidth() + 2)
+        self._priority_version = catalogue.version
+
     def _priority_changed(self, _item: QListWidgetItem) -> None:
         if self._updating or not isinstance(self.obj, Initiative):
             return
         checked = [self.init_priority.item(i).text() for i in range(self.init_priority.count())
                    if self.init_priority.item(i).checkState() == Qt.CheckState.Checked]
-        others = [p for p in self.obj.priority_items if p not in PRIORITY_ITEMS]
+        version = self._national().version
+        others = [p for p in self.obj.priority_items if match_item(p, version) is None]  # tags naming no item kept
         self._set("priority_items", checked + others, "重点取組事項の変更", merge=False)
 
     def _choose_color(self) -> None:
@@ -389,9 +413,12 @@ class Inspector(QWidget):
                 self._put_text(self.init_summary, obj.summary)
                 if split_departments(self.init_departments.toPlainText()) != obj.departments:  # keep 、 being typed
                     self._put_text(self.init_departments, "\n".join(obj.departments))
+                self._fill_priority()
+                version = self._national().version
+                served = {m.name for m in (match_item(p, version) for p in obj.priority_items) if m is not None}
                 for i in range(self.init_priority.count()):
                     item = self.init_priority.item(i)
-                    state = Qt.CheckState.Checked if item.text() in obj.priority_items else Qt.CheckState.Unchecked
+                    state = Qt.CheckState.Checked if item.text() in served else Qt.CheckState.Unchecked
                     if item.checkState() != state:
                         item.setCheckState(state)
                 self._put_text(self.init_kpi, obj.kpi)

@@ -229,6 +229,9 @@ class MainWindow(QMainWindow):
         self.act_print = self._action("act.print", lambda: self._print_call("print_preview"), K.Print)
         self.act_export_pdf = self._action("act.export_pdf", lambda: self._print_call("export_pdf"), "Ctrl+Shift+E")
         self.act_export_image = self._action("act.export_image", lambda: self._print_call("export_image"))
+        self.act_save_version = self._action("act.save_version", self.save_version)
+        self.act_versions = self._action("act.versions", self.show_versions)
+        self.act_coverage = self._action("act.coverage", self.show_coverage)
         self.act_preferences = self._action("act.preferences", self.show_preferences, K.Preferences)
         self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         if self.act_preferences.shortcut().isEmpty():  # no platform standard (Linux, Windows)
@@ -268,6 +271,8 @@ class MainWindow(QMainWindow):
         self.menu_file.addActions([self.act_save, self.act_save_as])
         self.menu_file.addSeparator()
         self.menu_file.addActions([self.act_print, self.act_export_pdf, self.act_export_image])
+        self.menu_file.addSeparator()
+        self.menu_file.addActions([self.act_save_version, self.act_versions, self.act_coverage])
         self.menu_file.addSeparator()
         self.menu_file.addActions([self.act_preferences])
         self.menu_file.addSeparator()
@@ -699,6 +704,28 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, tr("act.about"), tr("about.text"))
 
     # ------------------------------------------------------------ printing (another module)
+
+    def save_version(self) -> None:
+        """File › 版を保存: keep the plan as it is now as a named version."""
+        from dxroadmap.ui.dialogs.versions import save_version_interactively
+
+        save_version_interactively(self.document, self)
+
+    def show_versions(self):
+        """File › 版の一覧: view, compare, restore or delete the plan's versions."""
+        from dxroadmap.ui.dialogs.versions import VersionsDialog
+
+        dialog = VersionsDialog(self.document, self)
+        dialog.show()
+        return dialog
+
+    def show_coverage(self):
+        """File › 重点取組事項の対応表: national items × the initiatives serving them."""
+        from dxroadmap.ui.dialogs.coverage import CoverageDialog
+
+        dialog = CoverageDialog(self.document, self)
+        dialog.show()
+        return dialog
 
     def _print_call(self, name: str) -> None:
         from dxroadmap.ui import print_dialog

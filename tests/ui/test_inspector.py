@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QApplication
 
 from dxroadmap.io.plan_json import plan_to_dict
 from dxroadmap.model.fiscal import month_index
-from dxroadmap.model.plan import PRIORITY_ITEMS, Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
+from dxroadmap.model.national import version_of
+from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
 from dxroadmap.ui.document import Document
 from dxroadmap.ui.inspector import Inspector
 from dxroadmap.ui.strings import set_language
@@ -85,7 +86,8 @@ def test_every_initiative_field_edits_and_undo_redo_restore_exactly(doc, inspect
     type_text(inspector.init_notes, "国の補助金を活用")
     assert a.summary == "窓口に来なくてよい手続を増やす"
     assert a.departments == ["情報政策課", "市民課"]
-    assert a.priority_items == [PRIORITY_ITEMS[0], PRIORITY_ITEMS[4], "独自の項目"]
+    items = version_of(doc.plan.national_version).items
+    assert a.priority_items == [items[0].name, items[4].name, "独自の項目"]
     assert (a.kpi, a.status, a.notes) == ("オンライン手続 100件", "実施中", "国の補助金を活用")
     after = plan_to_dict(doc.plan)
     assert doc.undo_stack.count() == 7  # summary, departments, 2 checks, kpi, status, notes
@@ -235,3 +237,19 @@ def test_departments_typed_with_office_separators_split_and_stay_as_typed(doc, i
     assert a.departments == [] and inspector.init_departments.toPlainText() == ""
     doc.undo_stack.redo()
     assert inspector.init_departments.toPlainText() == "総務課\n企画課"
+
+
+def test_the_priority_checklist_follows_the_plans_national_version(doc, inspector):
+    a = initiative(doc)
+    a.priority_items = ["フロントヤード改革"]  # the 2.3 name of what 第1.0版 called 行政手続のオンライン化
+    doc.plan.national_version = "1.0"
+    doc.select(a)
+    inspector.refresh()
+    names = [inspector.init_priority.item(i).text() for i in range(inspector.init_priority.count())]
+    assert names == [item.name for item in version_of("1.0").items]
+    checked = [n for i, n in enumerate(names) if inspector.init_priority.item(i).checkState() == Qt.CheckState.Checked]
+    assert checked == ["行政手続のオンライン化"]
+    doc.plan.national_version = ""
+    inspector.refresh()
+    assert inspector.init_priority.count() == len(version_of(None).items)
+    assert "公金収納におけるeLTAXの活用" in [inspector.init_priority.item(i).text() for i in range(inspector.init_priority.count())]

@@ -17,7 +17,11 @@ field exactly. Layout (row numbers as Excel shows them):
   without ids); ``parent`` points at the owner's id; ``order`` is the position among
   siblings; ``depth`` is 0 for an initiative, 1 for its sub-actions…; an initiative's
   yearly ``progress`` and ``kpis`` are JSON texts in their columns, in the shapes of the plan
-  JSON (see :mod:`dxroadmap.model.progress`)
+  JSON (see :mod:`dxroadmap.model.progress`); the plan row's
+  ``national_version`` names the national plan version followed; last come the ``version`` rows,
+  the plan's named snapshots (版): ``id`` V1, V2… per snapshot, its name and saved date
+  (YYYY-MM-DD, in ``date``) on its first row, and the snapshot as plan JSON (the ``plan`` object of
+  the JSON file) cut into chunks in ``snapshot``, one per row in ``order``
 
 Text is stored as written, except for a reversible escape that keeps it intact through
 XML and Excel: ``\\`` for a backslash, ``\\uXXXX`` for characters XML cannot hold (control
@@ -44,9 +48,12 @@ import openpyxl
 from openpyxl.utils import range_boundaries
 
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
+from dxroadmap.io.plan_json import FORMAT as JSON_FORMAT
+from dxroadmap.io.plan_json import VERSION as JSON_VERSION
+from dxroadmap.io.plan_json import plan_from_dict, plan_to_dict
 from dxroadmap.model.fiscal import format_ym, month_index, parse_ym
 from dxroadmap.model.ids import clear_duplicate_ids, is_stable_id
-from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
+from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, PlanVersion, guess_kind
 from dxroadmap.model.progress import ProgressFormatError, kpis_from_json, kpis_to_json, progress_from_json, progress_to_json
 
 __all__ = [
@@ -77,6 +84,7 @@ COLUMNS: tuple[str, ...] = (
     "name", "label", "start", "end", "date", "kind", "color",
     "summary", "departments", "priority_items", "kpi", "status", "notes",
     "description", "organization", "start_fy", "end_fy", "progress", "kpis",
+    "national_version", "snapshot",
 )
 _WIDTHS = {"record": 11, "id": 7, "parent": 7, "depth": 6, "order": 6, "name": 30, "label": 16, "start": 9,
            "end": 9, "date": 9, "kind": 10, "color": 9, "summary": 40, "departments": 24, "priority_items": 24,
@@ -188,7 +196,8 @@ def write_data_sheet(wb: Any, plan: Plan) -> None:
 
     w = _Writer(ws)
     t = w.text
-    w.add("plan", name=t(plan.title), organization=t(plan.organization), start_fy=plan.start_fy, end_fy=plan.end_fy)
+    w.add("plan", name=t(plan.title), organization=t(plan.organization), start_fy=plan.start_fy, end_fy=plan.end_fy,
+          national_version=t(plan.national_version))
     counter = 0
     used: set[str] = set()
 
@@ -221,6 +230,21 @@ def write_data_sheet(wb: Any, plan: Plan) -> None:
         w.add("pillar", id=pid, order=p, name=t(pillar.name), description=t(pillar.description))
         for k, init in enumerate(pillar.initiatives):
             add_initiative(init, pid, 0, k)
+    _write_versions(w, plan)
+
+
+_SNAPSHOT_CHUNK = 5000  # characters of JSON per cell: even fully escaped (6 each) it fits in one cell
+
+
+def _write_versions(w: _Writer, plan: Plan) -> None:
+    """One or more ``version`` rows per snapshot: name and date on the first, the plan JSON in ``snapshot``."""
+    for k, version in enumerate(plan.versions):
+        text = json.dumps(plan_to_dict(version.plan)["plan"], ensure_ascii=False, separators=(",", ":"))
+        chunks = [text[i:i + _SNAPSHOT_CHUNK] for i in range(0, len(text), _SNAPSHOT_CHUNK)] or [""]
+        for j, chunk in enumerate(chunks):
+            first = j == 0
+            w.add("version", id=f"V{k + 1}", order=j, name=w.text(version.name, optional=True) if first else None,
+                  date=version.saved if first else None, snapshot=w.text(chunk))
 
 
 # ------------------------------------------------------------------ reading
@@ -531,6 +555,7 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
     pillars: list[tuple[int, int, Pillar]] = []  # (order, row, pillar)
     by_id: dict[str, tuple[str, Any]] = {}
     links: list[tuple[_Row, str, Any]] = []  # (row, parent id, object) for initiatives, phases, milestones
+    versions: dict[str, list[_Row]] = {}  # version id -> its rows (name and date on the first, JSON in each)
 
     for number, values in enumerate(rows, start=3):
         if values is None or all(v is None for v in values):
@@ -541,7 +566,8 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
             if plan is not None:
                 raise _Damaged(number, "a second plan record", "plan の行が二つあります")
             plan = Plan(title=row.text("name"), organization=row.text("organization"),
-                        start_fy=row.integer("start_fy"), end_fy=row.integer("end_fy"))
+                        start_fy=row.integer("start_fy"), end_fy=row.integer("end_fy"),
+                        national_version=row.text("national_version"))
         elif record == "pillar":
             pillar = Pillar(name=row.text("name"), description=row.text("description"), id=_stable(row))
             _register(by_id, row, "pillar", pillar)
@@ -567,6 +593,8 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
         elif record == "milestone":
             links.append((row, _parent_id(row), Milestone(month=row.month("date"), label=row.text("label", optional=True),
                                                           id=_stable(row))))
+        elif record == "version":
+            versions.setdefault(row.text("id"), []).append(row)
         else:
             raise _Damaged(number, f"unknown record type {record!r}", f"不明な行の種類 {record!r}")
     if plan is None:
@@ -596,7 +624,23 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
     _check_tree(by_id, owner_of)
     plan.pillars = [p for _, _, p in sorted(pillars, key=lambda t: (t[0], t[1]))]
     clear_duplicate_ids(plan)  # a phase id repeated by hand: the first keeps it
+    plan.versions = [_read_version(rows) for rows in versions.values()]
     return plan, tuple(first)
+
+
+def _read_version(rows: list[_Row]) -> PlanVersion:
+    """A snapshot from its ``version`` rows (chunks of the plan JSON in ``order``)."""
+    rows = sorted(rows, key=lambda r: (r.integer("order", default=0), r.number))
+    head = rows[0]
+    saved = head.text("date")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", saved):
+        raise head.fail("date", f"should be a date written YYYY-MM-DD, not {saved!r}", f"は YYYY-MM-DD 形式の日付のはずです（{saved!r}）")
+    try:
+        body = json.loads("".join(r.text("snapshot") for r in rows))
+        snap = plan_from_dict({"format": JSON_FORMAT, "version": JSON_VERSION, "plan": {**body, "versions": None}})
+    except (json.JSONDecodeError, RecursionError, TypeError, PlanReadError):
+        raise head.fail("snapshot", "is not a readable plan", "が計画として読めません") from None
+    return PlanVersion(head.text("name"), saved, snap)
 
 
 def _stable(row: _Row) -> str:
