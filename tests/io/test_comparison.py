@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -96,6 +97,10 @@ def test_two_workbooks_without_ids_match_by_name_and_name_the_unmatched(tmp_path
         write_workbook(plan, tmp_path / name)
         wb = openpyxl.load_workbook(tmp_path / name)
         del wb["dxroadmap_data"]
+        for row in wb.worksheets[0].iter_rows():  # and the hidden id column: an office's own sheet has none
+            for cell in row:
+                if isinstance(cell.value, str) and re.fullmatch(r"[gipm]-[0-9a-f]{6,}", cell.value):
+                    cell.value = None
         wb.save(tmp_path / name)
     assert not any(i.id for i in read_any(tmp_path / "old.xlsx").plan.initiatives())
     out = tmp_path / "cmp.json"
