@@ -34,9 +34,10 @@ from dxroadmap.model.edits import clamp_span
 from dxroadmap.model.fiscal import fiscal_month_number, fiscal_year_of, fy_first_month, year_month
 from dxroadmap.model.national import CATEGORY_NAMES, NationalVersion, match_item, version_of
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
-from dxroadmap.model.wareki import YearStyle, format_fiscal_year, format_span
+from dxroadmap.model.wareki import YearStyle, format_fiscal_year
 from dxroadmap.ui.document import Document
 from dxroadmap.ui.strings import language, tr
+from dxroadmap.ui.timeline.texts import month_name, span_text
 
 __all__ = ["Inspector", "MonthPicker", "STATUS_CHOICES"]
 
@@ -63,7 +64,7 @@ class MonthPicker(QWidget):
         self.year = QComboBox()
         self.month = QComboBox()
         for n in range(12):
-            self.month.addItem(f"{(n + 3) % 12 + 1}月", n)
+            self.month.addItem(month_name((n + 3) % 12 + 1, language()), n)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.year, 3)
@@ -98,6 +99,8 @@ class MonthPicker(QWidget):
 
 
 def _year_text(fy: int, style: YearStyle) -> str:
+    if language() == "en":  # the English UI names fiscal years without era words
+        return f"FY{fy}"
     try:
         return format_fiscal_year(fy, style)
     except ValueError:
@@ -466,7 +469,7 @@ class Inspector(QWidget):
         self.phase_start.set_month(phase.start, plan.start_fy, plan.end_fy, self._year_style)
         self.phase_end.set_month(phase.end, plan.start_fy, plan.end_fy, self._year_style)
         try:
-            span = format_span(phase.start, phase.end)
+            span = span_text(phase.start, phase.end, language(), self._year_style)
         except ValueError:
             span = f"{year_month(phase.start)} – {year_month(phase.end)}"
         self.phase_span.setText(tr("insp.span", span=span, months=phase.length))

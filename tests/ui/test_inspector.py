@@ -253,3 +253,28 @@ def test_the_priority_checklist_follows_the_plans_national_version(doc, inspecto
     inspector.refresh()
     assert inspector.init_priority.count() == len(version_of(None).items)
     assert "公金収納におけるeLTAXの活用" in [inspector.init_priority.item(i).text() for i in range(inspector.init_priority.count())]
+
+
+def test_english_inspector_shows_no_era_dates(qtbot):
+    """In English the pickers and the span line read FY2023 / Apr, not 令和5年度 / 4月."""
+    from dxroadmap.model.fiscal import month_index
+    from dxroadmap.model.plan import Initiative, Phase, Pillar, Plan
+    from dxroadmap.ui.document import Document
+    from dxroadmap.ui.inspector import Inspector
+    from dxroadmap.ui.strings import language, set_language
+
+    before = language()
+    set_language("en")
+    try:
+        phase = Phase(month_index(2023, 4), month_index(2024, 9), "検討")
+        plan = Plan(title="t", start_fy=2023, end_fy=2027, pillars=[Pillar("p", [Initiative("a", phases=[phase])])])
+        document = Document(plan)
+        inspector = Inspector(document)
+        qtbot.addWidget(inspector)
+        document.select(phase)
+        texts = [inspector.phase_start.year.itemText(i) for i in range(inspector.phase_start.year.count())]
+        texts += [inspector.phase_start.month.itemText(i) for i in range(12)] + [inspector.phase_span.text()]
+        assert "FY2023" in texts and "Apr" in texts
+        assert not [t for t in texts if "令和" in t or "月" in t], texts
+    finally:
+        set_language(before)

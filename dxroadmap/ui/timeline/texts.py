@@ -21,6 +21,11 @@ def text(key: str, lang: str, **fmt: object) -> str:
     return tr(f"timeline.{key}", lang=lang, **fmt)
 
 
+def month_name(calendar_month: int, lang: str) -> str:
+    """A calendar month as a picker shows it: 7月, or Jul in English."""
+    return _MONTHS_EN[calendar_month - 1] if lang == "en" else f"{calendar_month}月"
+
+
 def month_text(m: int, lang: str, style: YearStyle) -> str:
     """A month in the users' terms: 令和6年度 7月, or Jul FY2024 in English."""
     if lang == "en":
