@@ -1,4 +1,4 @@
-"""Checks a planner understands: empty names, bars that end before they start, dates outside the plan.
+"""Checks a planner understands: empty names, bars that end before they start or overlap, dates outside the plan.
 
 ``validate(plan)`` returns :class:`Problem` records; each carries a code, the object it
 concerns and the parameters a sentence about it needs. The model words nothing: the UI
@@ -15,7 +15,7 @@ from dxroadmap.model.wareki import format_fiscal_year, format_month
 __all__ = ["Problem", "validate", "CODES", "MIN_FY", "MAX_FY"]
 
 CODES = ("period-order", "period-range", "pillar-name", "initiative-name", "phase-order", "phase-outside",
-         "milestone-outside")
+         "phase-beyond-period", "phase-overlap", "milestone-outside")
 MIN_FY = 1989
 MAX_FY = 2199
 
@@ -43,6 +43,14 @@ def _phase_problems(plan: Plan, pillar: Pillar, init: Initiative) -> list[Proble
             out.append(Problem("phase-order", phase, params))
         elif phase.end < plan.first_month or phase.start > plan.last_month:
             out.append(Problem("phase-outside", phase, params, "warning"))
+        elif plan.first_month <= plan.last_month and (phase.start < plan.first_month or phase.end > plan.last_month):
+            out.append(Problem("phase-beyond-period", phase, params, "warning"))  # runs past 計画期間: cut in print
+    spans = sorted((p for p in init.phases if p.start <= p.end), key=lambda p: (p.start, p.end))
+    for a, b in zip(spans, spans[1:]):
+        if b.start <= a.end:  # the row needs a second lane; the reader should know they overlap
+            out.append(Problem("phase-overlap", b, {"name": init.name, "label": b.label or None, "other": a.label or None,
+                                                    "start": format_month(b.start), "end": format_month(min(a.end, b.end))},
+                               "warning"))
     for ms in init.milestones:
         if not plan.first_month <= ms.month <= plan.last_month:
             out.append(Problem("milestone-outside", ms,

@@ -375,6 +375,8 @@ _JA: dict[str, str] = {
     "problem.initiative-name": "「{pillar}」に名前のない取組があります。",
     "problem.phase-order": "「{name}」の「{label}」は終わり（{end}）が始まり（{start}）より前です。",
     "problem.phase-outside": "「{name}」の「{label}」（{start}〜{end}）は計画期間の外にあります。",
+    "problem.phase-beyond-period": "「{name}」の「{label}」（{start}〜{end}）は計画期間をはみ出しています（印刷では期間内だけが出ます）。",
+    "problem.phase-overlap": "「{name}」の「{label}」は「{other}」と重なっています（{start}〜{end}）。",
     "problem.milestone-outside": "「{name}」のマイルストーン「{label}」（{month}）は計画期間の外にあります。",
     # error.read.* / error.write.*: PlanReadError / PlanWriteError reasons, worded by error_text()
     # when the error's params hold every {field}; otherwise the error's own sentence is shown.
@@ -746,6 +748,8 @@ _EN: dict[str, str] = {
     "problem.initiative-name": "An initiative in “{pillar}” has no name.",
     "problem.phase-order": "“{label}” of “{name}” ends ({end}) before it starts ({start}).",
     "problem.phase-outside": "“{label}” of “{name}” ({start}–{end}) lies outside the plan period.",
+    "problem.phase-beyond-period": "“{label}” of “{name}” ({start}–{end}) runs past the plan period (print shows the part inside it).",
+    "problem.phase-overlap": "“{label}” of “{name}” overlaps “{other}” ({start}–{end}).",
     "problem.milestone-outside": "Milestone “{label}” of “{name}” ({month}) lies outside the plan period.",
     "error.read.missing": "There is no file {path}.",
     "error.read.unreadable": "Could not read {name}: {detail}.",

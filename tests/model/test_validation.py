@@ -14,8 +14,23 @@ def _every_problem_plan() -> Plan:
     return Plan(title="t", start_fy=2200, end_fy=1980, pillars=[Pillar("", [init]), Pillar("方針", [named])])
 
 
+def _crowded_plan() -> Plan:
+    init = Initiative("窓口DX", phases=[Phase(month_index(2023, 4), month_index(2024, 3), "検討"),
+                                        Phase(month_index(2023, 10), month_index(2024, 9), "実証"),
+                                        Phase(month_index(2027, 4), month_index(2029, 3), "運用")])
+    return Plan(title="t", start_fy=2023, end_fy=2027, pillars=[Pillar("方針", [init])])
+
+
+def test_overlapping_bars_and_a_bar_running_past_the_period_are_flagged():
+    problems = validate(_crowded_plan())
+    assert [(p.code, p.params.get("label")) for p in problems] == [("phase-beyond-period", "運用"), ("phase-overlap", "実証")]
+    overlap = problems[1]
+    assert overlap.params["other"] == "検討" and overlap.params["start"] == "令和5年度 10月"
+    assert overlap.params["end"] == "令和5年度 3月" and overlap.severity == "warning"
+
+
 def test_each_code_once_with_its_parameters_and_no_sentences():
-    problems = validate(_every_problem_plan())
+    problems = validate(_every_problem_plan()) + validate(_crowded_plan())
     assert {p.code for p in problems} == set(CODES)
     assert all(isinstance(p, Problem) and not hasattr(p, "message") for p in problems)
     by_code = {}
