@@ -207,8 +207,12 @@ def _place(init: Initiative, columns: list[tuple[int, int]]) -> list[_Placed]:
     lanes: list[set[int]] = []
     placed: list[_Placed] = []
 
-    def put(first: int, last: int, text: str, color: str | None, item: Any) -> None:
-        span = set(range(first, last + 1))
+    months_per_column = columns[0][1] - columns[0][0] + 1 if columns else 3
+    col_width = _TIME_WIDTH[{12: "year", 6: "half", 3: "quarter"}.get(months_per_column, "month")]
+
+    def put(first: int, last: int, text: str, color: str | None, item: Any, reserve: int = 0) -> None:
+        # ``reserve``: columns a milestone's label runs on into; kept free on its lane so Excel shows it whole
+        span = set(range(first, min(max(last, first + reserve - 1), len(columns) - 1) + 1))
         for lane, used in enumerate(lanes):  # noqa: B007 (the lane found is used after the loop)
             if not used & span:
                 used |= span
@@ -225,7 +229,8 @@ def _place(init: Initiative, columns: list[tuple[int, int]]) -> list[_Placed]:
     for ms in init.milestones:
         col = _month_column(ms.month, columns)
         if col is not None:
-            put(col, col, "◆" + " ".join(sheet_text(ms.label).split("\n")), None, ms)  # one line, running on
+            text = "◆" + " ".join(sheet_text(ms.label).split("\n"))  # one line, running on to the right
+            put(col, col, text, None, ms, reserve=math.ceil((_display_width(text, 9) + 0.5) / col_width))
     return placed
 
 
@@ -511,8 +516,7 @@ class _Sheet:
         """Row 4 says that coarse columns round the phases (the exact months are in the data sheet)."""
         if self.resolution == "month" or not any(init.phases for _, init in self.plan.walk()):
             return
-        note = (f"※ 各段階は{_RESOLUTION_JA[self.resolution]}単位で表示しています（半分以上を占める列を塗っています）。"
-                "正確な開始・終了月は dxroadmap で開くと確認できます。")
+        note = f"※ 各段階は{_RESOLUTION_JA[self.resolution]}単位で表示しています（半分以上を占める列を塗っています）。"
         self.text(NOTE_ROW, 1, note, font=self.font_of(8), align=self.align_of(), border=None)
 
     def print_setup(self, paper: str, orientation: str, header_rows: tuple[int, int], first_data_row: int,
@@ -554,6 +558,8 @@ def build_workbook(plan: Plan, *, paper: str = "A3", orientation: str = "landsca
     ws.title = SHEET_NAME
     wb.properties.title = sheet_text(plan.title)[:255] or None
     wb.properties.creator = "dxroadmap"
+    # Said here, not on the sheet: the exact months live in the hidden data sheet (dxroadmap_data).
+    wb.properties.description = "正確な開始・終了月と各項目の詳細は非表示のシート dxroadmap_data にあり、dxroadmap で開くと元どおりに読み込めます。"
     # The data sheet first: it refuses texts Excel cannot hold before any layout work is done.
     write_data_sheet(wb, plan)
 

@@ -403,3 +403,29 @@ def test_a_period_too_long_for_excel_columns_is_refused_and_a_reversed_one_still
     write_workbook(Plan(start_fy=2025, end_fy=2023, pillars=[Pillar("p", [Initiative("i")])]), path)
     ws = openpyxl.load_workbook(path)[SHEET_NAME]
     assert ws["A3"].value == "計画期間：令和7年度〜令和5年度" and row_of(ws, "i")
+
+
+def test_a_milestone_label_is_never_cut_off_by_the_next_cell(tmp_path):
+    """◆電子申請開始 runs on to the right; the cells it needs stay empty on its lane, so Excel shows it whole."""
+    from dxroadmap.io.xlsx.export import FIRST_TIME_COL, _display_width
+
+    ms = Milestone(m(2023, 4), "電子申請開始")
+    init = Initiative("行政手続の電子申請化", phases=[Phase(m(2023, 4), m(2023, 6), "検討", PhaseKind.STUDY),
+                                                Phase(m(2023, 7), m(2024, 3), "導入", PhaseKind.INTRODUCE),
+                                                Phase(m(2023, 7), m(2023, 12), "実証", PhaseKind.TRIAL)],
+                      milestones=[ms])  # the label would run into 実証, on the lane the milestone first fits
+    plan = Plan(title="t", organization="町", start_fy=2023, end_fy=2027, pillars=[Pillar("柱", [init])])
+    path = tmp_path / "ms.xlsx"
+    write_workbook(plan, path)
+    ws = openpyxl.load_workbook(path)[SHEET_NAME]
+    [cell] = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("◆電子")]
+    need = _display_width(cell.value, 9)
+    room, col = 0.0, cell.column
+    while room < need:
+        if col != cell.column:
+            here = ws.cell(cell.row, col)
+            assert here.value in (None, "") and not any(here.coordinate in r for r in ws.merged_cells.ranges), \
+                "the label runs into a cell that cuts it off"
+        room += ws.column_dimensions[get_column_letter(col)].width
+        col += 1
+    assert cell.column >= FIRST_TIME_COL
