@@ -147,7 +147,7 @@ def test_title_slide_overlaps_and_outside_labels(tmp_path):
 
 def test_page_options_are_refused(tmp_path):
     out = tmp_path / "x.pptx"
-    assert main(["convert", str(SAMPLE_FILES[0]), str(out), "--paper", "A4"]) == 1
+    assert main(["convert", str(SAMPLE_FILES[0]), str(out), "--paper", "A4"]) == 2  # a usage error
     assert not out.exists()
     plan = read_any(SAMPLE_FILES[0]).plan
     write_any(plan, out)
