@@ -146,7 +146,7 @@ def test_escaping_and_out_of_period_phases(tmp_path):
 
 def test_page_options_are_refused(tmp_path):
     out = tmp_path / "x.html"
-    assert main(["convert", str(SAMPLE_FILES[0]), str(out), "--orientation", "portrait"]) == 1
+    assert main(["convert", str(SAMPLE_FILES[0]), str(out), "--orientation", "portrait"]) == 2  # a usage error
     assert not out.exists()
 
 
