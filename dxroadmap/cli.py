@@ -16,7 +16,7 @@ from typing import Sequence
 __all__ = ["main"]
 
 EXIT_OK, EXIT_WRITE, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
-_SUBCOMMANDS = ("convert", "info")
+_SUBCOMMANDS = ("convert", "info", "update")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
                          help="time columns of an .xlsx roadmap sheet (default quarter)")
     info = sub.add_parser("info", help="print a plan's title, period and counts")
     info.add_argument("input")
+    update = sub.add_parser("update", help="write a plan into a copy of an office's own roadmap workbook, in its layout")
+    update.add_argument("office", help="the office's roadmap workbook (.xlsx/.xlsm); it is never changed")
+    update.add_argument("plan", help="the plan to write (.json or .xlsx)")
+    update.add_argument("output", help="the updated copy to write (.xlsx/.xlsm)")
+    update.add_argument("--force", action="store_true",
+                        help="write even where the form cannot show the plan (the data sheet keeps it exactly)")
     return parser
 
 
@@ -109,9 +115,49 @@ def _info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _update(args: argparse.Namespace) -> int:
+    from dxroadmap.io.errors import PlanReadError, PlanWriteError
+    from dxroadmap.io.storage.atomic import atomic_write_bytes
+    from dxroadmap.io.xlsx.update.writer import UpdateRefused, update_workbook
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        return _fail(EXIT_USAGE, "the output of update must end in .xlsx or .xlsm.")
+    if out.suffix.lower() != Path(args.office).suffix.lower():
+        return _fail(EXIT_USAGE, f"the output must keep the office workbook's extension ({Path(args.office).suffix}).")
+    try:
+        if out.resolve() == Path(args.office).resolve():
+            return _fail(EXIT_USAGE, "update writes a copy; give an output other than the office workbook.")
+    except OSError:
+        pass
+    result, error = _read(args.plan)
+    if error:
+        return _fail(EXIT_UNREADABLE, error)
+    try:
+        updated = update_workbook(args.office, result.plan, force=args.force)
+    except UpdateRefused as exc:
+        return _fail(EXIT_WRITE, exc.message())
+    except PlanReadError as exc:
+        return _fail(EXIT_UNREADABLE, exc.message())
+    except MemoryError:
+        return _fail(EXIT_UNREADABLE, f"{Path(args.office).name} is too large to update.")
+    for issue in updated.issues:
+        print(f"dxroadmap: warning: {issue}", file=sys.stderr)
+    try:
+        atomic_write_bytes(out, updated.data)
+    except PlanWriteError as exc:
+        return _fail(EXIT_WRITE, exc.message())
+    except OSError as exc:
+        return _fail(EXIT_WRITE, f"could not write {out.name}: {exc.strerror or exc}.")
+    for line in updated.summary:
+        print(line)
+    return EXIT_OK
+
+
 def _gui(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="dxroadmap", description="Open the DX推進計画 roadmap editor.",
-                                     epilog="Sub-commands: dxroadmap convert IN OUT, dxroadmap info IN.")
+                                     epilog="Sub-commands: dxroadmap convert IN OUT, dxroadmap info IN, "
+                                            "dxroadmap update OFFICE.xlsx PLAN OUT.xlsx.")
     parser.add_argument("file", nargs="?", help="a plan (.json) or roadmap workbook (.xlsx) to open")
     args = parser.parse_args(argv)
     try:
@@ -126,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or argv[0] not in _SUBCOMMANDS:
         return _gui(argv)
     args = _parser().parse_args(argv)
+    if args.command == "update":
+        return _update(args)
     return _convert(args) if args.command == "convert" else _info(args)
 
 

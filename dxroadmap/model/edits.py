@@ -1,8 +1,9 @@
-"""Edit operations on a plan: the rules the editor applies, testable without Qt.
+"""Edit rules on a plan, testable without Qt: snapping, the span rule, where things sit.
 
-Each structural operation returns what is needed to undo it (a :class:`Location`),
-and each time operation returns the span or month actually applied after clamping,
-so an undo command can store before/after values and replay them exactly.
+``clamp_span`` is the one home of the rule for a phase's span (whole months, quarter
+snapping, start ≤ end). The structural helpers below move objects between lists and
+report where they were; :mod:`dxroadmap.model.operations` builds undoable operations
+on them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
 __all__ = [
     "Snap",
     "snap_month",
+    "clamp_span",
     "move_phase",
     "resize_phase",
     "set_phase_span",
@@ -48,21 +50,40 @@ def snap_month(x: float, snap: Snap = Snap.MONTH) -> int:
     return int(math.floor(x / step + 0.5)) * step
 
 
+def clamp_span(span: tuple[int, int], part: str, delta: float, snap: Snap = Snap.MONTH,
+               push: bool = False) -> tuple[int, int]:
+    """The span ``(start, end)`` after moving its ``part`` by ``delta`` months (may be fractional).
+
+    ``part`` is ``"move"`` (the whole bar, keeping its length; the start lands on a
+    snap boundary), ``"start"`` or ``"end"`` (one edge lands on a snap boundary; for
+    ``"end"`` the boundary is the one after the last month). A phase keeps at least one
+    month: a moved edge stops at the other edge, or with ``push`` (a month picker,
+    where the picked month must win) carries the other edge along.
+    """
+    s, e = span
+    if part == "move":
+        new_s = snap_month(s + delta, snap)
+        return new_s, new_s + (e - s)
+    if part == "start":
+        new_s = snap_month(s + delta, snap)
+        return (new_s, max(e, new_s)) if push else (min(new_s, e), e)
+    if part == "end":
+        new_e = snap_month(e + 1 + delta, snap) - 1
+        return (min(s, new_e), new_e) if push else (s, max(new_e, s))
+    raise ValueError(f"part must be 'move', 'start' or 'end', not {part!r}")
+
+
 def move_phase(phase: Phase, delta: int) -> tuple[int, int]:
     """Shift a phase by ``delta`` months, keeping its length."""
-    phase.start += delta
-    phase.end += delta
+    phase.start, phase.end = clamp_span((phase.start, phase.end), "move", delta)
     return phase.start, phase.end
 
 
 def resize_phase(phase: Phase, edge: str, delta: int) -> tuple[int, int]:
     """Move the ``"start"`` or ``"end"`` edge by ``delta`` months; a phase keeps at least one month."""
-    if edge == "start":
-        phase.start = min(phase.start + delta, phase.end)
-    elif edge == "end":
-        phase.end = max(phase.end + delta, phase.start)
-    else:
+    if edge not in ("start", "end"):
         raise ValueError(f"edge must be 'start' or 'end', not {edge!r}")
+    phase.start, phase.end = clamp_span((phase.start, phase.end), edge, delta)
     return phase.start, phase.end
 
 

@@ -79,9 +79,3 @@ def validate(plan: Plan) -> list[Problem]:
                 problems.append(Problem("initiative-name", init, {"pillar": pillar.name}))
             problems.extend(_phase_problems(plan, pillar, init))
     return problems
-
-
-def is_valid_span(start: int, end: int) -> bool:
-    """A phase span is valid when it ends no earlier than it starts."""
-    return end >= start
-

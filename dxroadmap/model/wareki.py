@@ -29,6 +29,7 @@ __all__ = [
     "format_span",
     "normalize",
     "format_era_date",
+    "era_of_date",
     "find_fiscal_year",
     "parse_fiscal_period",
     "parse_month_bound",
@@ -390,9 +391,16 @@ def format_span(start: int, end: int, style: YearStyle = YearStyle.ERA) -> str:
 _ERA_FIRST_DAY = (("令和", _dt.date(2019, 5, 1)), ("平成", _dt.date(1989, 1, 8)), ("昭和", _dt.date(1926, 12, 25)))
 
 
-def format_era_date(day: _dt.date) -> str:
-    """A calendar date in 和暦: 令和8年11月21日 (元年 for an era's first year)."""
+def era_of_date(day: _dt.date) -> tuple[str, str, int]:
+    """(era name, abbreviation, era year) of a calendar date (2019-05-01 → 令和, R, 1)."""
     for name, first in _ERA_FIRST_DAY:
         if day >= first:
-            return f"{name}{_era_year_text(day.year - first.year + 1)}年{day.month}月{day.day}日"
+            abbr = next(a for n, a, _, _ in _ERAS if n == name)
+            return name, abbr, day.year - first.year + 1
     raise ValueError(f"{day.isoformat()} is before 昭和")
+
+
+def format_era_date(day: _dt.date) -> str:
+    """A calendar date in 和暦: 令和8年11月21日 (元年 for an era's first year)."""
+    name, _, n = era_of_date(day)
+    return f"{name}{_era_year_text(n)}年{day.month}月{day.day}日"

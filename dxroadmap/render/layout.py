@@ -627,22 +627,31 @@ def _paginate(b: _Builder, groups: list[list[tuple[str, object]]], body_h: float
             new_page()
         band = b.pillar_row(pillar)
         cont = b.pillar_row(pillar, continued=True)
-        items = group[1:]
-        first = None
-        if items:
-            init, depth = items[0][1]  # type: ignore[misc]
-            first = b.initiative_row(init, pillar, depth, max_height=body_h - band.height)
-        # keep the band with its first row
-        need = band.height + (first.height if first else 0)
+        items = [payload for _, payload in group[1:]]
+        built: list[RowGeom] = [
+            b.initiative_row(init, pillar, depth,  # type: ignore[arg-type]
+                             max_height=body_h - (band.height if k == 0 else cont.height))
+            for k, (init, depth) in enumerate(items)]  # type: ignore[misc]
+
+        def keep(k: int, built: list[RowGeom] = built, items: list = items) -> float:
+            """Row k with the rows that must share its page: a parent's first sub-action, and so on down."""
+            h = built[k].height
+            while k + 1 < len(items) and items[k + 1][1] > items[k][1]:  # type: ignore[index]
+                k += 1
+                h += built[k].height
+            return h
+
+        # keep the band with its first row (and that row's first sub-action)
+        need = band.height + (keep(0) if built else 0)
         if rows and y + need > body_h:
             new_page()
         rows.append((y, band))
         y += band.height
-        for k, (_, payload) in enumerate(items):
-            init, depth = payload  # type: ignore[misc]
-            row = first if k == 0 and first is not None else b.initiative_row(
-                init, pillar, depth, max_height=body_h - cont.height)
-            if y + row.height > body_h and rows:
+        for k, row in enumerate(built):
+            need = keep(k) if k > 0 else row.height
+            alone = not rows or (len(rows) == 1 and rows[0][1].kind == "continued")
+            if y + need > body_h and not alone and (y + row.height > body_h or need + cont.height <= body_h):
+                # the row does not fit, or a parent would end the page without its first sub-action
                 new_page()
                 rows.append((y, cont))
                 y += cont.height

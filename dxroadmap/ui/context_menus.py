@@ -12,41 +12,26 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QMenu, QWidget
 
+from dxroadmap.model.defaults import default_phase_month, new_phase_at
 from dxroadmap.model.edits import locate
-from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month, fy_last_month
-from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
+from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar
 from dxroadmap.ui.document import Document
 from dxroadmap.ui.strings import tr
 
-__all__ = ["new_phase", "add_phase_at", "add_milestone_at", "add_initiative_near", "add_subaction", "add_pillar_after",
+__all__ = ["add_phase_at", "add_milestone_at", "add_initiative_near", "add_subaction", "add_pillar_after",
            "delete_object", "build_context_menu", "MenuHandler"]
 
 
-def _default_month(plan: Plan, initiative: Initiative) -> int:
-    """Where a phase added without a clicked month goes: the fiscal year after the last bar, inside the plan."""
-    if initiative.phases:
-        month = fy_first_month(fiscal_year_of(max(p.end for p in initiative.phases)) + 1)
-        if month <= plan.last_month:
-            return month
-        return fy_first_month(fiscal_year_of(max(p.end for p in initiative.phases)))
-    return plan.first_month
-
-
-def new_phase(plan: Plan, initiative: Initiative, month: int | None = None) -> Phase:
-    """A 検討 phase one fiscal year long, starting at the start of ``month``'s fiscal year."""
-    fy = fiscal_year_of(_default_month(plan, initiative) if month is None else month)
-    return Phase(fy_first_month(fy), fy_last_month(fy), "検討", PhaseKind.STUDY)
-
-
 def add_phase_at(document: Document, initiative: Initiative, month: int | None = None) -> Phase:
-    phase = new_phase(document.plan, initiative, month)
+    """Add the default new phase (:func:`dxroadmap.model.defaults.new_phase_at`) to ``initiative``."""
+    phase = new_phase_at(document.plan, initiative, month)
     document.add_phase(initiative, phase)
     return phase
 
 
 def add_milestone_at(document: Document, initiative: Initiative, month: int | None = None) -> Milestone:
     if month is None:
-        month = _default_month(document.plan, initiative)
+        month = default_phase_month(document.plan, initiative)
     milestone = Milestone(month, tr("new.milestone"))
     document.add_milestone(initiative, milestone)
     return milestone

@@ -1,8 +1,12 @@
 """The open plan as the editor sees it: one model, one undo stack, change signals.
 
 Every view (tree, timeline, inspector) reads ``Document.plan`` and changes it only
-through the methods here, each of which pushes one QUndoCommand. Views listen to the
-signals instead of to each other, as Qt's model/view and napari's events do.
+through the methods here. Each method builds one operation from
+:mod:`dxroadmap.model.operations` (plain Python: ``apply(plan)`` returns the inverse),
+applies it and pushes one QUndoCommand whose undo/redo apply the inverse / the
+operation again; this class only adds the undo stack, the selection and the signals.
+Views listen to the signals instead of to each other, as Qt's model/view and napari's
+events do.
 
 Signals:
 - ``structureChanged``: rows were added, removed or reordered, or the period changed —
@@ -18,43 +22,57 @@ Signals:
 from __future__ import annotations
 
 import weakref
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from dxroadmap.model import edits
+from dxroadmap.model import operations as ops
 from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
 
 __all__ = ["Document", "PlanCommand"]
 
-
-Action = Callable[["Document"], None]
+_STRUCTURAL = (ops.InsertInitiative, ops.RemoveInitiative, ops.MoveInitiative, ops.InsertPillar, ops.RemovePillar,
+               ops.MovePillar, ops.SetPeriod)
 
 
 class PlanCommand(QUndoCommand):
-    """An undoable edit given as two functions of the document; ``merge_key`` merges successive edits.
+    """One undo step: an operation already applied, and its inverse; ``merge_key`` merges successive edits.
+
+    ``redo`` applies the operation (except the first time: the Document applied it
+    before pushing, so that an invalid edit raises to the caller), ``undo`` applies the
+    inverse; each application returns the other one, so redo after undo replays exactly.
+    ``owner`` is the initiative whose row repaints for a span or month change.
 
     The command holds its document weakly: the document owns the undo stack that owns
     the command, and a strong reference back would make a cycle through Qt's ownership
     that Python's garbage collector may tear down in the wrong order (a crash at exit).
     """
 
-    def __init__(self, doc: "Document", text: str, do: Action, undo: Action, merge_key: Any = None) -> None:
+    def __init__(self, doc: "Document", text: str, op: ops.Operation, inverse: ops.Operation,
+                 merge_key: Any = None, owner: Initiative | None = None) -> None:
         super().__init__(text)
         self._doc = weakref.ref(doc)
-        self._do, self._undo = do, undo
+        self.op, self.inverse = op, inverse
         self.merge_key = merge_key
+        self.owner = owner
+        self._pushed = False
 
     def redo(self) -> None:
+        if not self._pushed:  # QUndoStack.push calls redo: the edit is already applied
+            self._pushed = True
+            return
         doc = self._doc()
         if doc is not None:
-            self._do(doc)
+            self.inverse = self.op.apply(doc.plan)
+            doc._notify(self.op, self.owner)
 
     def undo(self) -> None:
         doc = self._doc()
         if doc is not None:
-            self._undo(doc)
+            self.op = self.inverse.apply(doc.plan)
+            doc._notify(self.inverse, self.owner)
 
     def id(self) -> int:
         return 1 if self.merge_key is not None else -1
@@ -62,7 +80,7 @@ class PlanCommand(QUndoCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, PlanCommand) or other.merge_key is None or other.merge_key != self.merge_key:
             return False
-        self._do = other._do  # keep our undo (the value before the first edit), take their result
+        self.op = other.op  # keep our inverse (the values before the first edit), take their result
         return True
 
 
@@ -111,37 +129,51 @@ class Document(QObject):
     def owner_of(self, item: Phase | Milestone) -> Initiative:
         return edits.owner_of(self.plan, item)
 
-    def _push(self, text: str, do: Action, undo: Action, merge_key: Any = None) -> None:
-        self.undo_stack.push(PlanCommand(self, text, do, undo, merge_key))
+    # ------------------------------------------------------------ running operations
+
+    def run(self, op: ops.Operation, text: str = "編集", merge_key: Any = None, owner: Initiative | None = None) -> None:
+        """Apply ``op`` as one undo step (``ValueError`` for an invalid edit, before anything changes)."""
+        inverse = op.apply(self.plan)
+        self._notify(op, owner)
+        self.undo_stack.push(PlanCommand(self, text, op, inverse, merge_key, owner))
+
+    def _notify(self, op: ops.Operation, owner: Initiative | None = None) -> None:
+        """Emit the signals for ``op`` just applied, and drop a selection it removed."""
+        if isinstance(op, ops.SetFields):
+            obj = op.obj
+            if isinstance(obj, Plan):
+                if "start_fy" in op.values or "end_fy" in op.values:
+                    self.structureChanged.emit()
+                self.itemChanged.emit(obj)
+            elif isinstance(obj, (Phase, Milestone)):
+                self.itemChanged.emit(obj)
+                self.scheduleChanged.emit(self.owner_of(obj))
+            else:
+                self.itemChanged.emit(obj)
+        elif isinstance(op, (ops.SetPhaseSpan, ops.SetMilestoneMonth)):
+            item = op.phase if isinstance(op, ops.SetPhaseSpan) else op.milestone
+            self.itemChanged.emit(item)
+            self.scheduleChanged.emit(owner if owner is not None else self.owner_of(item))
+        elif isinstance(op, (ops.InsertItem, ops.RemoveItem)):
+            if isinstance(op, ops.RemoveItem) and self.selection is op.item:
+                self.select(None)
+            self.scheduleChanged.emit(op.owner)
+        elif isinstance(op, _STRUCTURAL):
+            if self.selection is not None and self.plan.find(getattr(self.selection, "uid", "")) is None:
+                self.select(None)
+            self.structureChanged.emit()
+        else:
+            raise TypeError(f"no signals known for {type(op).__name__}")
 
     # ------------------------------------------------------------ fields
 
     def set_fields(self, obj: Plan | Pillar | Initiative | Phase | Milestone, text: str = "", merge: bool = False,
                    **values: Any) -> None:
         """Set attributes of one object as one undo step (``merge``: typing in one field merges)."""
-        old = {k: getattr(obj, k) for k in values}
-        if all(old[k] == v for k, v in values.items()):
+        if all(getattr(obj, k) == v for k, v in values.items()):
             return
-        old = {k: list(v) if isinstance(v, list) else v for k, v in old.items()}
-        new = {k: list(v) if isinstance(v, list) else v for k, v in values.items()}
-
-        def apply(vals: dict) -> Action:
-            def run(doc: Document) -> None:
-                for k, v in vals.items():
-                    setattr(obj, k, list(v) if isinstance(v, list) else v)
-                if isinstance(obj, Plan):
-                    if "start_fy" in vals or "end_fy" in vals:
-                        doc.structureChanged.emit()
-                    doc.itemChanged.emit(obj)
-                elif isinstance(obj, (Phase, Milestone)):
-                    doc.itemChanged.emit(obj)
-                    doc.scheduleChanged.emit(doc.owner_of(obj))
-                else:
-                    doc.itemChanged.emit(obj)
-            return run
-
         key = (obj.uid, tuple(sorted(values))) if merge else None
-        self._push(text or "編集", apply(new), apply(old), key)
+        self.run(ops.SetFields(obj, values), text or "編集", key)
 
     # ------------------------------------------------------------ schedule
 
@@ -149,91 +181,35 @@ class Document(QObject):
         """Move and/or resize a phase (one undo step, e.g. one whole drag)."""
         if end < start:
             raise ValueError("a phase cannot end before it starts")
-        old = (phase.start, phase.end)
-        if old == (start, end):
+        if (phase.start, phase.end) == (start, end):
             return
-        owner = self.owner_of(phase)
-
-        def apply(span: tuple[int, int]) -> Action:
-            def run(doc: Document) -> None:
-                edits.set_phase_span(phase, *span)
-                doc.itemChanged.emit(phase)
-                doc.scheduleChanged.emit(owner)
-            return run
-
-        self._push(text, apply((start, end)), apply(old))
+        self.run(ops.SetPhaseSpan(phase, start, end), text, owner=self.owner_of(phase))
 
     def set_milestone_month(self, milestone: Milestone, month: int, text: str = "マイルストーンの移動") -> None:
-        old = milestone.month
-        if old == month:
+        if milestone.month == month:
             return
-        owner = self.owner_of(milestone)
-
-        def apply(m: int) -> Action:
-            def run(doc: Document) -> None:
-                edits.move_milestone(milestone, m)
-                doc.itemChanged.emit(milestone)
-                doc.scheduleChanged.emit(owner)
-            return run
-
-        self._push(text, apply(month), apply(old))
-
-    def _list_edit(self, text: str, owner: Initiative, items: list, item: Any, index: int | None, add: bool) -> None:
-        position = len(items) if index is None else index
-        if not add:
-            position = next(i for i, x in enumerate(items) if x is item)
-
-        def insert(doc: Document) -> None:
-            items.insert(min(position, len(items)), item)
-            doc.scheduleChanged.emit(owner)
-
-        def remove(doc: Document) -> None:
-            for i, x in enumerate(items):
-                if x is item:
-                    del items[i]
-                    break
-            if doc.selection is item:
-                doc.select(None)
-            doc.scheduleChanged.emit(owner)
-
-        self._push(text, insert if add else remove, remove if add else insert)
+        self.run(ops.SetMilestoneMonth(milestone, month), text, owner=self.owner_of(milestone))
 
     def add_phase(self, initiative: Initiative, phase: Phase, index: int | None = None) -> None:
-        self._list_edit("工程の追加", initiative, initiative.phases, phase, index, True)
+        self.run(ops.InsertItem(initiative, phase, index), "工程の追加")
 
     def remove_phase(self, phase: Phase) -> None:
-        owner = self.owner_of(phase)
-        self._list_edit("工程の削除", owner, owner.phases, phase, None, False)
+        self.run(ops.RemoveItem(self.owner_of(phase), phase), "工程の削除")
 
     def add_milestone(self, initiative: Initiative, milestone: Milestone) -> None:
-        self._list_edit("マイルストーンの追加", initiative, initiative.milestones, milestone, None, True)
+        self.run(ops.InsertItem(initiative, milestone), "マイルストーンの追加")
 
     def remove_milestone(self, milestone: Milestone) -> None:
-        owner = self.owner_of(milestone)
-        self._list_edit("マイルストーンの削除", owner, owner.milestones, milestone, None, False)
+        self.run(ops.RemoveItem(self.owner_of(milestone), milestone), "マイルストーンの削除")
 
     # ------------------------------------------------------------ structure
 
-    def _structure(self, text: str, do: Action, undo: Action) -> None:
-        def wrap(fn: Action) -> Action:
-            def run(doc: Document) -> None:
-                fn(doc)
-                if doc.selection is not None and doc.plan.find(getattr(doc.selection, "uid", "")) is None:
-                    doc.select(None)
-                doc.structureChanged.emit()
-            return run
-
-        self._push(text, wrap(do), wrap(undo))
-
     def insert_initiative(self, owner: Pillar | Initiative, index: int, initiative: Initiative) -> None:
         """Add a 取組 to a pillar, or a sub-action to an initiative, at ``index``."""
-        self._structure("取組の追加", lambda d: edits.insert_initiative(owner, index, initiative),
-                        lambda d: edits.remove_initiative(d.plan, initiative))
+        self.run(ops.InsertInitiative(owner, index, initiative), "取組の追加")
 
     def remove_initiative(self, initiative: Initiative) -> None:
-        loc = edits.locate(self.plan, initiative)
-        self._structure("取組の削除", lambda d: edits.remove_initiative(d.plan, initiative),
-                        lambda d: edits.insert_initiative(loc.owner, loc.index, initiative))
+        self.run(ops.RemoveInitiative(initiative), "取組の削除")
 
     def move_initiative(self, initiative: Initiative, owner: Pillar | Initiative, index: int) -> None:
         """Move to ``owner`` at ``index`` (counted after removal). Raises ValueError for a move into itself."""
@@ -242,30 +218,22 @@ class Document(QObject):
         loc = edits.locate(self.plan, initiative)
         if loc.owner is owner and loc.index == index:
             return
-        self._structure("取組の移動", lambda d: edits.move_initiative(d.plan, initiative, owner, index),
-                        lambda d: edits.move_initiative(d.plan, initiative, loc.owner, loc.index))
+        self.run(ops.MoveInitiative(initiative, owner, index), "取組の移動")
 
     def insert_pillar(self, index: int, pillar: Pillar) -> None:
-        self._structure("基本方針の追加", lambda d: edits.insert_pillar(d.plan, index, pillar),
-                        lambda d: edits.remove_pillar(d.plan, pillar))
+        self.run(ops.InsertPillar(index, pillar), "基本方針の追加")
 
     def remove_pillar(self, pillar: Pillar) -> None:
-        index = self.plan.pillars.index(pillar)
-        self._structure("基本方針の削除", lambda d: edits.remove_pillar(d.plan, pillar),
-                        lambda d: edits.insert_pillar(d.plan, index, pillar))
+        self.run(ops.RemovePillar(pillar), "基本方針の削除")
 
     def move_pillar(self, pillar: Pillar, index: int) -> None:
-        old = self.plan.pillars.index(pillar)
-        if old == index:
+        if self.plan.pillars.index(pillar) == index:
             return
-        self._structure("基本方針の移動", lambda d: edits.move_pillar(d.plan, pillar, index),
-                        lambda d: edits.move_pillar(d.plan, pillar, old))
+        self.run(ops.MovePillar(pillar, index), "基本方針の移動")
 
     def set_period(self, start_fy: int, end_fy: int) -> None:
         if end_fy < start_fy:
             raise ValueError("the plan period cannot end before it starts")
-        old = (self.plan.start_fy, self.plan.end_fy)
-        if old == (start_fy, end_fy):
+        if (self.plan.start_fy, self.plan.end_fy) == (start_fy, end_fy):
             return
-        self._structure("計画期間の変更", lambda d: edits.set_period(d.plan, start_fy, end_fy),
-                        lambda d: edits.set_period(d.plan, *old))
+        self.run(ops.SetPeriod(start_fy, end_fy), "計画期間の変更")

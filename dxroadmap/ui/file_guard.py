@@ -1,8 +1,9 @@
 """Keeps the open plan's file safe: autosave and recovery, lock files, external changes, failed saves.
 
-:class:`FileGuard` is a QObject owned by the main window. The window calls it at a few
-points (open, before and after writing, close, preference change); the guard does the
-rest with :mod:`dxroadmap.io.storage.recovery`, :mod:`~dxroadmap.io.storage.lockfile` and
+:class:`FileGuard` is a QObject owned by the window's :class:`~dxroadmap.ui.file_session.FileSession`,
+which calls it at a few points (open, before and after writing, close, preference change) and
+answers its requests through the small :class:`GuardHost` protocol (the guard imports neither
+the session nor the window); the guard does the rest with :mod:`dxroadmap.io.storage.recovery`, :mod:`~dxroadmap.io.storage.lockfile` and
 :mod:`~dxroadmap.io.storage.fingerprint`:
 
 - an autosave timer (Preferences' interval, 0 = off) writes a recovery copy while the
@@ -29,7 +30,7 @@ import datetime as _dt
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -51,10 +52,10 @@ from dxroadmap.io.storage import lockfile, recovery
 from dxroadmap.ui.strings import language, tr
 
 if TYPE_CHECKING:  # pragma: no cover
+    from dxroadmap.model.plan import Plan
     from dxroadmap.ui.document import Document
-    from dxroadmap.ui.main_window import MainWindow
 
-__all__ = ["FileGuard", "ask", "make_box", "choose_recovery", "RecoveryDialog", "offer_recoveries",
+__all__ = ["FileGuard", "GuardHost", "write_message", "ask", "make_box", "choose_recovery", "RecoveryDialog", "offer_recoveries",
            "ACTIVATION_CHECK_SECONDS"]
 
 ACTIVATION_CHECK_SECONDS = 3.0  # at most one on-disk check per this many seconds when the window is activated
@@ -103,6 +104,28 @@ def ask(parent: QWidget | None, icon: str, title: str, text: str, info: str,
     return buttons.get(box.clickedButton(), escape)
 
 
+def write_message(exc: BaseException, name: str) -> str:
+    """The sentence for a failed write of the file ``name`` ("" : the reason alone)."""
+    if isinstance(exc, PlanWriteError):
+        reason = exc.message(language())
+    elif isinstance(exc, OSError):
+        reason = str(exc.strerror or exc)
+    else:
+        reason = tr("file.writer_failed", error=type(exc).__name__)
+    return tr("file.write_failed", name=name, reason=reason) if name else reason
+
+
+class GuardHost(Protocol):
+    """What the guard asks of the file session it serves."""
+
+    def show_status(self, text: str, msec: int) -> None: ...
+    def show_error(self, title: str, text: str) -> None: ...
+    def file_state_changed(self) -> None: ...  # read-only or title changed
+    def save_as(self) -> bool: ...
+    def load_file(self, path: str | os.PathLike) -> bool: ...
+    def restore_plan(self, plan: "Plan", source: str | None) -> None: ...  # show a recovered plan, unsaved
+
+
 def _same_path(a: str | os.PathLike | None, b: str | os.PathLike | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -115,9 +138,10 @@ def _same_path(a: str | os.PathLike | None, b: str | os.PathLike | None) -> bool
 class FileGuard(QObject):
     """The data-safety side of one editor window (see the module docstring)."""
 
-    def __init__(self, window: "MainWindow", document: "Document") -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: GuardHost, document: "Document", widget: QWidget | None = None) -> None:
+        super().__init__(host if isinstance(host, QObject) else None)
+        self.host = host
+        self.widget = widget  # the window: parent of the questions, watched for activation
         self.document = document
         self.session_id = recovery.new_session_id()
         self.lock: lockfile.Lock | None = None
@@ -134,7 +158,8 @@ class FileGuard(QObject):
         self.lock_timer = QTimer(self)
         self.lock_timer.setInterval(int(lockfile.HEARTBEAT_INTERVAL * 1000))
         self.lock_timer.timeout.connect(self.refresh_lock)
-        window.installEventFilter(self)
+        if widget is not None:
+            widget.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
             app.applicationStateChanged.connect(self._on_application_state)
@@ -157,9 +182,9 @@ class FileGuard(QObject):
             recovery.save_recovery(self.document.plan, self.document.path, self.session_id)
         except (PlanWriteError, OSError, ValueError) as exc:
             reason = exc.message(language()) if isinstance(exc, PlanWriteError) else str(exc)
-            self.window.statusBar().showMessage(tr("guard.autosave_failed", reason=reason), 15000)
+            self.host.show_status(tr("guard.autosave_failed", reason=reason), 15000)
             return False
-        self.window.statusBar().showMessage(tr("guard.autosaved", time=_dt.datetime.now().strftime("%H:%M")), 5000)
+        self.host.show_status(tr("guard.autosaved", time=_dt.datetime.now().strftime("%H:%M")), 5000)
         return True
 
     def _discard_recovery(self) -> None:
@@ -171,7 +196,7 @@ class FileGuard(QObject):
             plan = entry.load()
         except (PlanReadError, OSError) as exc:
             reason = exc.message(language()) if isinstance(exc, PlanReadError) else str(exc.strerror or exc)
-            self.window._error(tr("guard.recovery_title"), tr("guard.recovery_failed", reason=reason))
+            self.host.show_error(tr("guard.recovery_title"), tr("guard.recovery_failed", reason=reason))
             return False
         source = str(entry.source_path) if entry.source_path else None
         before = None
@@ -182,19 +207,14 @@ class FileGuard(QObject):
                     before = None
             except OSError:
                 pass
-        from dxroadmap.ui.main_window import written_by_dxroadmap
-
-        self.window._foreign_workbook = bool(source and Path(source).suffix.lower() in (".xlsx", ".xlsm")
-                                             and os.path.exists(source) and not written_by_dxroadmap(source))
-        self.document.set_plan(plan, source)
-        self.document.undo_stack.resetClean()  # unsaved until the user saves it
+        self.host.restore_plan(plan, source)  # unsaved until the user saves it
         self.opened(source, before)
         try:  # keep a copy under this session before the crashed one goes
             recovery.save_recovery(plan, source, self.session_id)
         except (PlanWriteError, OSError):
             pass
         recovery.discard(entry)
-        self.window._update_title()
+        self.host.file_state_changed()
         return True
 
     # ------------------------------------------------------------ opening and locks
@@ -301,8 +321,7 @@ class FileGuard(QObject):
 
     def _set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
-        self.window.act_save.setEnabled(not read_only)
-        self.window._update_title()
+        self.host.file_state_changed()
 
     def title_mark(self) -> str:
         """The mark the window title carries (〔読み取り専用〕 or nothing)."""
@@ -330,7 +349,7 @@ class FileGuard(QObject):
                                     [("save_as", tr("btn.save_as"), "accept"), ("over", tr("btn.overwrite"), "destructive"),
                                      ("cancel", tr("btn.cancel"), "reject")], "save_as", "cancel")
             if answer == "save_as":
-                return self.window.save_as()
+                return self.host.save_as()
             if answer != "over":
                 return False
         if not disk_state.changed_since(target, self.fingerprint):
@@ -346,7 +365,7 @@ class FileGuard(QObject):
             self.reload()
             return False
         if answer == "save_as":
-            return self.window.save_as()
+            return self.host.save_as()
         return False
 
     def saved(self, target: str | os.PathLike) -> None:
@@ -377,15 +396,15 @@ class FileGuard(QObject):
     def write_failed(self, exc: BaseException, target: str | os.PathLike) -> bool:
         """Show why writing ``target`` failed; for the plan's own file offer Save As. Returns the save's result."""
         target = Path(target)
-        message = self.window._write_message(exc, target.name)
+        message = write_message(exc, target.name)
         if not _same_path(target, self.document.path):
-            self.window._error(tr("file.write_error_title"), message)
+            self.host.show_error(tr("file.write_error_title"), message)
             return False
         answer = self._question("critical", tr("file.write_error_title"), message, tr("guard.save_failed_info"),
                                 [("save_as", tr("btn.save_as"), "accept"), ("cancel", tr("btn.cancel"), "reject")],
                                 "save_as", "cancel")
         if answer == "save_as":
-            return self.window.save_as()
+            return self.host.save_as()
         return False
 
     def reload(self) -> bool:
@@ -393,20 +412,21 @@ class FileGuard(QObject):
         path = self.document.path
         if not path:
             return False
-        ok = self.window.load_file(path)
+        ok = self.host.load_file(path)
         if ok:
-            self.window.statusBar().showMessage(tr("guard.reloaded", name=Path(path).name), 5000)
+            self.host.show_status(tr("guard.reloaded", name=Path(path).name), 5000)
         return ok
 
     # ------------------------------------------------------------ changes on disk while the window was away
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.window and event.type() == QEvent.Type.WindowActivate:
+        if watched is self.widget and event.type() == QEvent.Type.WindowActivate:
             QTimer.singleShot(0, self, self.check_disk)
         return False
 
     def _on_application_state(self, state: Qt.ApplicationState) -> None:
-        if state == Qt.ApplicationState.ApplicationActive and self.window.isActiveWindow():
+        if (state == Qt.ApplicationState.ApplicationActive and self.widget is not None
+                and self.widget.isActiveWindow()):
             QTimer.singleShot(0, self, self.check_disk)
 
     def check_disk(self, force: bool = False) -> str | None:
@@ -438,7 +458,7 @@ class FileGuard(QObject):
         if answer == "reload":
             self.reload()
         elif answer == "save_as":
-            self.window.save_as()
+            self.host.save_as()
         return answer
 
     # ------------------------------------------------------------ closing
@@ -453,7 +473,7 @@ class FileGuard(QObject):
                   escape: str) -> str:
         self._busy = True
         try:
-            return ask(self.window, icon, title, text, info, choices, default, escape)
+            return ask(self.widget, icon, title, text, info, choices, default, escape)
         finally:
             self._busy = False
             self._last_check = time.monotonic()
@@ -520,13 +540,19 @@ def choose_recovery(parent: QWidget | None,
     return dialog.choice, dialog.selected()
 
 
-def offer_recoveries(window: "MainWindow") -> bool:
+class RecoveryTarget(Protocol):
+    """A window whose file guard can take a restored plan (the main window)."""
+
+    file_guard: FileGuard
+
+
+def offer_recoveries(window: RecoveryTarget) -> bool:
     """At start: offer the autosaves of crashed sessions; True when one was restored into ``window``."""
     while True:
         entries = recovery.list_recoveries()
         if not entries:
             return False
-        choice, entry = choose_recovery(window, entries)
+        choice, entry = choose_recovery(window if isinstance(window, QWidget) else None, entries)
         if entry is None or choice == "later":
             return False
         if choice == "discard":

@@ -2,8 +2,10 @@
 
 ``run_import_dialog(parent, path) -> Plan | None`` loads the workbook (with a progress
 dialog when it is large), runs the reader's detection and shows the sheet as a grid —
-header rows, time columns and label columns tinted — next to the detected plan as a tree
-and the rows the reader could not place. The user can correct the header row, the time
+cells written as Excel shows them (a date serial with an era format reads 令和5年度),
+header and time-axis rows marked, time columns and label columns tinted, and the bars
+and milestones the reader found drawn over their rows (cell-drawn and shape workbooks
+alike) — next to the detected plan as a tree and the rows the reader could not place. The user can correct the header row, the time
 columns (first/last column, first fiscal year and step) and each column's role; the plan
 updates at once. On OK the corrections are remembered under a signature of the workbook's
 headings (QSettings), so the next workbook from the same office opens already corrected.
@@ -14,16 +16,20 @@ The dialog's texts live in ``_TEXT`` here (ja/en), following the language of
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import os
+import re
 import threading
 import time
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, QSettings, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -52,10 +58,11 @@ from PySide6.QtWidgets import (
 from dxroadmap.io.errors import PlanReadError
 from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
 from dxroadmap.io.xlsx.read.workbook import Detection, SheetOverrides, WorkbookReader
-from dxroadmap.model.fiscal import fiscal_year_of, format_ym, fy_first_month, year_month
+from dxroadmap.model.fiscal import fiscal_year_of, format_ym, fy_first_month, month_index, year_month
 from dxroadmap.model.plan import Plan
-from dxroadmap.model.wareki import YearStyle, format_fiscal_year, parse_fiscal_year
-from dxroadmap.ui.strings import language
+from dxroadmap.model.titles import title_without_period
+from dxroadmap.model.wareki import YearStyle, era_of_date, format_fiscal_year, parse_fiscal_year
+from dxroadmap.ui.strings import language, tr
 
 __all__ = ["ImportDialog", "run_import_dialog", "office_signature", "load_with_progress", "ROLE_CHOICES"]
 
@@ -95,6 +102,8 @@ _TEXT = {
         "layout.dates": "開始日・終了日",
         "layout.card": "取組ごとのカード", "layout.list-only": "取組の一覧（工程なし）",
         "layout.period-column": "実施時期の列", "layout.date-columns": "開始日・終了日の列",
+        "mark.time": "時間軸", "mark.header": "見出し",
+        "refused": "取り込めない理由：{reason}",
     },
     "en": {
         "title": "Import Excel – {name}",
@@ -132,12 +141,15 @@ _TEXT = {
         "layout.dates": "start and end dates",
         "layout.card": "a card per initiative", "layout.list-only": "a list of initiatives (no schedule)",
         "layout.period-column": "a schedule column", "layout.date-columns": "start and end date columns",
+        "mark.time": "time axis", "mark.header": "heading",
+        "refused": "Why it cannot be imported: {reason}",
     },
 }
 
 ROLE_CHOICES = ("auto", "name", "summary", "departments", "pillar", "no", "notes", "priority", "kpi", "status",
                 "start", "end", "period", "ignore")
 STEPS = (12, 6, 3, 1)
+FY_NONE = 1900  # the first-year field's "nothing found" value, shown blank
 LARGE_FILE_BYTES = 512 * 1024
 GRID_ROWS = 3000
 GRID_COLS = 400
@@ -263,16 +275,277 @@ class _ColumnSpin(QSpinBox):
         return (QValidator.Acceptable if t.isalpha() and t.isascii() else QValidator.Invalid), text, pos
 
 
+_MONTH_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _year_tag(fy: int) -> str:
+    return format_fiscal_year(fy, YearStyle.ERA_SHORT) if language() == "ja" else f"FY{fy}"
+
+
+def _months_tag(m0: int, m1: int) -> str:
+    if language() == "ja":
+        return f"{m0}月" if m0 == m1 else f"{m0}-{m1}月"
+    return _MONTH_EN[m0 - 1] if m0 == m1 else f"{_MONTH_EN[m0 - 1]}–{_MONTH_EN[m1 - 1]}"
+
+
 def _span_tag(first: int, last: int) -> str:
-    """What a time column covers, as the column heading shows it: R5 4-6月, R5 4月, R5–R6."""
+    """What a time column covers, as the column heading shows it: R5 4-6月, R5 4月, R5–R6 (FY2023 Apr–Jun in English)."""
     fy0, fy1 = fiscal_year_of(first), fiscal_year_of(last)
-    y0 = format_fiscal_year(fy0, YearStyle.ERA_SHORT)
+    y0 = _year_tag(fy0)
     if fy0 != fy1:
-        return f"{y0}–{format_fiscal_year(fy1, YearStyle.ERA_SHORT)}"
+        return f"{y0}–{_year_tag(fy1)}"
     if last - first == 11:
         return y0
-    m0, m1 = year_month(first)[1], year_month(last)[1]
-    return f"{y0} {m0}月" if first == last else f"{y0} {m0}-{m1}月"
+    return f"{y0} {_months_tag(year_month(first)[1], year_month(last)[1])}"
+
+
+# ---------------------------------------------------------------------- cells as Excel shows them
+
+_EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+_FORMAT_TOKEN = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|[_*].|ggg|gg|g|ee|e|yyyy|yy|mmmm|mmm|mm|m|dd|d|aaaa|aaa|'
+                           r'hh|h|ss|s|.', re.IGNORECASE)
+_WEEKDAY_JA = "月火水木金土日"
+
+
+def _date_format(fmt: str) -> bool:
+    """Whether a number format shows a date (y, m, d, g or e outside quotes and brackets)."""
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", fmt)
+    return bare.lower() != "general" and re.search(r"[ymdge]", bare, re.IGNORECASE) is not None
+
+
+def _format_date(day: _dt.datetime, fmt: str) -> str:
+    """``day`` written by an Excel date format (era codes ggg/e included); the first section only."""
+    section = re.split(r';(?=(?:[^"]*"[^"]*")*[^"]*$)', fmt)[0]
+    try:
+        era, abbr, era_year = era_of_date(day.date())
+    except ValueError:
+        era, abbr, era_year = "", "", day.year
+    out: list[str] = []
+    after_hour = False
+    for tok in _FORMAT_TOKEN.findall(section):
+        low = tok.lower()
+        if tok.startswith('"'):
+            out.append(tok[1:-1])
+        elif tok.startswith("\\"):
+            out.append(tok[1:])
+        elif tok.startswith("["):
+            continue
+        elif tok[0] in "_*":
+            out.append(" " if tok[0] == "_" else "")
+        elif low == "ggg":
+            out.append(era)
+        elif low == "gg":
+            out.append(era[:1])
+        elif low == "g":
+            out.append(abbr)
+        elif low == "ee":
+            out.append(f"{era_year:02d}")
+        elif low == "e":
+            out.append(str(era_year))
+        elif low == "yyyy":
+            out.append(str(day.year))
+        elif low == "yy":
+            out.append(f"{day.year % 100:02d}")
+        elif low in ("mmmm", "mmm"):
+            out.append(_MONTH_EN[day.month - 1] if low == "mmm" else day.strftime("%B"))
+        elif low in ("mm", "m"):
+            value = day.minute if after_hour else day.month
+            out.append(f"{value:02d}" if low == "mm" else str(value))
+        elif low in ("dd", "d"):
+            out.append(f"{day.day:02d}" if low == "dd" else str(day.day))
+        elif low in ("aaaa", "aaa"):
+            out.append(_WEEKDAY_JA[day.weekday()] + ("曜日" if low == "aaaa" else ""))
+        elif low in ("hh", "h"):
+            out.append(f"{day.hour:02d}" if low == "hh" else str(day.hour))
+        elif low in ("ss", "s"):
+            out.append(f"{day.second:02d}" if low == "ss" else str(day.second))
+        else:
+            out.append(tok)
+        if low in ("hh", "h"):
+            after_hour = True
+        elif low not in (":",) and tok.strip():
+            after_hour = after_hour and low in ("mm", "m")
+    return "".join(out)
+
+
+def _format_number(v: float, fmt: str) -> str:
+    section = re.split(r';(?=(?:[^"]*"[^"]*")*[^"]*$)', fmt)[0]
+    bare = re.sub(r'"[^"]*"|\[[^\]]*\]', "", section)
+    decimals = len(m.group(1)) if (m := re.search(r"\.([0#]+)", bare)) else 0
+    if "%" in bare:
+        return f"{v * 100:.{decimals}f}%"
+    if "," in bare and re.search(r"[0#]", bare):
+        return f"{v:,.{decimals}f}"
+    if re.search(r"0", bare) and decimals:
+        return f"{v:.{decimals}f}"
+    return as_text(v)
+
+
+def excel_text(grid: SheetGrid, r: int, c: int) -> str:
+    """The cell at (r, c) as Excel shows it: dates and era years by their number format, numbers by theirs."""
+    v = grid.raw(r, c)
+    if v is None or isinstance(v, (str, bool)):
+        return as_text(v)
+    fmt = grid.number_format(r, c) if grid.formats.get((r, c)) else "General"
+    day: _dt.datetime | None = None
+    if isinstance(v, _dt.datetime):
+        day = v
+    elif isinstance(v, _dt.date):
+        day = _dt.datetime(v.year, v.month, v.day)
+    elif isinstance(v, (int, float)) and _date_format(fmt) and 1 <= v <= 2958465:
+        try:
+            day = _EXCEL_EPOCH + _dt.timedelta(days=float(v))
+        except OverflowError:
+            day = None
+    if day is not None:
+        return _format_date(day, fmt) if _date_format(fmt) else as_text(day)
+    if isinstance(v, (int, float)) and fmt != "General":
+        return _format_number(float(v), fmt)
+    return as_text(v)
+
+
+# ---------------------------------------------------------------------- what the reader found, on the grid
+
+@dataclass(frozen=True)
+class PreviewMark:
+    """A detected bar (``end`` > ``start``) or milestone on the sheet grid.
+
+    ``row`` is the sheet row (1-based); ``start``/``end`` are fractional sheet columns
+    (1.0 is the left edge of column A); a milestone has ``start == end``.
+    """
+
+    row: int
+    start: float
+    end: float
+    color: str
+    label: str
+    milestone: bool = False
+
+
+def _key(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def _column_at(time_columns: dict[int, tuple[int, int]], month: int, edge_after: bool = False) -> float | None:
+    """The fractional sheet column where ``month`` begins (or ends, with ``edge_after``)."""
+    for c in sorted(time_columns):
+        a, b = time_columns[c]
+        if a <= month <= b:
+            return c + (month - a + (1 if edge_after else 0)) / (b - a + 1)
+    return None
+
+
+def _clamped_span(time_columns: dict[int, tuple[int, int]], start: int, end: int) -> tuple[float, float] | None:
+    cols = sorted(time_columns)
+    if not cols:
+        return None
+    first, last = time_columns[cols[0]][0], time_columns[cols[-1]][1]
+    lo, hi = max(start, first), min(end, last)
+    if lo > hi:
+        return None
+    x0, x1 = _column_at(time_columns, lo), _column_at(time_columns, hi, edge_after=True)
+    return (x0, x1) if x0 is not None and x1 is not None else None
+
+
+def preview_marks(detection: Detection | None, sheet: str, grid: SheetGrid) -> list[PreviewMark]:
+    """The bars and milestones of the detected plan on ``sheet``'s rows and time columns.
+
+    Each initiative row the reader reported is matched to its initiative by name (the quoted
+    name in the reader's note, or a cell of the row), so cell-drawn bars, drawn shapes and
+    text bars all show where the reader put them.
+    """
+    if detection is None or detection.result is None:
+        return []
+    det = detection.sheet(sheet)
+    if det is None or not det.time_columns:
+        return []
+    by_name: dict[str, list[Any]] = {}
+    for _, init in detection.result.plan.walk():
+        by_name.setdefault(_key(init.name), []).append(init)
+    used: set[int] = set()
+    marks: list[PreviewMark] = []
+    rows = sorted((d.row, d.reason) for d in detection.result.report
+                  if d.sheet == sheet and d.role in ("initiative", "child"))
+    for row, reason in rows:
+        names = re.findall(r"“(.+?)”", reason) + [grid.text(row, c) for c in grid.row_cells(row)]
+        init = None
+        for name in names:
+            init = next((i for i in by_name.get(_key(name), []) if id(i) not in used), None)
+            if init is not None:
+                break
+        if init is None:
+            continue
+        used.add(id(init))
+        for ph in init.phases:
+            span = _clamped_span(det.time_columns, ph.start, ph.end)
+            if span:
+                marks.append(PreviewMark(row, span[0], span[1], ph.color or "#9BC2E6", ph.label or ""))
+        for ms in init.milestones:
+            x = _column_at(det.time_columns, ms.month)
+            if x is not None:
+                marks.append(PreviewMark(row, x, x, "#C00000", ms.label or "", milestone=True))
+    return marks
+
+
+class _GridView(QTableView):
+    """The sheet grid with the detected bars and milestones drawn over their cells."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.marks: list[PreviewMark] = []
+
+    def set_marks(self, marks: list[PreviewMark]) -> None:
+        self.marks = marks
+        self.viewport().update()
+
+    def _x(self, col: float) -> float:
+        """Viewport x of a fractional sheet column (the right edge of the last column for any beyond it)."""
+        c = int(col)
+        last = self.model().columnCount()
+        if c > last:
+            return self.columnViewportPosition(last - 1) + self.columnWidth(last - 1)
+        return self.columnViewportPosition(c - 1) + (col - c) * self.columnWidth(c - 1)
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        if not self.marks or self.model() is None:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.Antialiasing)
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        painter.setFont(font)
+        visible = self.viewport().rect()
+        for mk in self.marks:
+            r = mk.row - 1
+            if r >= self.model().rowCount() or int(mk.start) - 1 >= self.model().columnCount():
+                continue
+            y, h = self.rowViewportPosition(r), self.rowHeight(r)
+            if y + h < 0 or y > visible.height() or h <= 0:
+                continue
+            if mk.milestone:
+                x = self._x(mk.start)
+                size = min(h - 4, 12) / 2
+                cy = y + h / 2
+                poly = QPolygonF([QPointF(x, cy - size), QPointF(x + size, cy), QPointF(x, cy + size), QPointF(x - size, cy)])
+                painter.setPen(QPen(QColor("#FFFFFF"), 1))
+                painter.setBrush(QColor(mk.color))
+                painter.drawPolygon(poly)
+                if mk.label:
+                    painter.setPen(QColor("#7F0000"))
+                    painter.drawText(QRectF(x + size + 2, y, 400, h), Qt.AlignVCenter | Qt.AlignLeft, mk.label)
+                continue
+            x0, x1 = self._x(mk.start), self._x(mk.end)
+            rect = QRectF(x0 + 1, y + 3, max(2.0, x1 - x0 - 2), max(4.0, h - 6))
+            fill = QColor(mk.color)
+            painter.setPen(QPen(fill.darker(160), 1))
+            painter.setBrush(fill)
+            painter.drawRoundedRect(rect, 3, 3)
+            if mk.label and rect.width() > 16:
+                painter.setPen(QColor("#1F1F1F"))
+                text = painter.fontMetrics().elidedText(mk.label, Qt.ElideRight, int(rect.width() - 6))
+                painter.drawText(rect.adjusted(3, 0, -3, 0), Qt.AlignVCenter | Qt.AlignLeft, text)
+        painter.end()
 
 
 class _GridModel(QAbstractTableModel):
@@ -284,6 +557,7 @@ class _GridModel(QAbstractTableModel):
         self.rows = min(max(grid.max_row, 1), GRID_ROWS)
         self.cols = min(max(grid.max_col, 1), GRID_COLS)
         self.header_row: int | None = None
+        self.header_rows: set[int] = set()  # the time axis's other heading rows (months, quarters)
         self.time_cols: dict[int, tuple[int, int]] = {}
         self.role_cols: dict[int, str] = {}
 
@@ -297,9 +571,9 @@ class _GridModel(QAbstractTableModel):
         r, c = index.row() + 1, index.column() + 1
         if role == Qt.DisplayRole:
             v = self.grid.values.get((r, c))
-            return as_text(v).replace("\n", " ")[:60] if v is not None else None
+            return excel_text(self.grid, r, c).replace("\n", " ")[:60] if v is not None else None
         if role == Qt.BackgroundRole:
-            if r == self.header_row:
+            if r == self.header_row or r in self.header_rows:
                 return QBrush(QColor("#D9D9D9"))
             color = self.grid.color_of(self.grid.fills.get((r, c)))
             if color:
@@ -310,7 +584,7 @@ class _GridModel(QAbstractTableModel):
                 return QBrush(QColor("#FFF8E5"))
         if role == Qt.ToolTipRole:
             v = self.grid.values.get((r, c))
-            return as_text(v) if v is not None else None
+            return excel_text(self.grid, r, c) if v is not None else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:  # noqa: N802
@@ -324,13 +598,21 @@ class _GridModel(QAbstractTableModel):
             elif c in self.role_cols:
                 tag = f" [{_t('role.' + self.role_cols[c])}]"
             return _col_letter(c) + tag
-        return str(section + 1)
+        r = section + 1
+        if r == self.header_row:
+            return f"{r} {_t('mark.time')}"
+        if r in self.header_rows:
+            return f"{r} {_t('mark.header')}"
+        return str(r)
 
-    def set_marks(self, header_row: int | None, time_cols: dict[int, tuple[int, int]], role_cols: dict[int, str]) -> None:
+    def set_marks(self, header_row: int | None, time_cols: dict[int, tuple[int, int]], role_cols: dict[int, str],
+                  header_rows: set[int] | None = None) -> None:
         self.header_row, self.time_cols, self.role_cols = header_row, time_cols, role_cols
+        self.header_rows = set(header_rows or ()) - {header_row}
         if self.rows and self.cols:
             self.dataChanged.emit(self.index(0, 0), self.index(self.rows - 1, self.cols - 1))
         self.headerDataChanged.emit(Qt.Horizontal, 0, self.cols - 1)
+        self.headerDataChanged.emit(Qt.Vertical, 0, self.rows - 1)
 
 
 class ImportDialog(QDialog):
@@ -350,7 +632,7 @@ class ImportDialog(QDialog):
         # ---- left: the sheet
         self.sheet_combo = QComboBox()
         self.sheet_combo.addItems(reader.sheet_titles)
-        self.grid_view = QTableView()
+        self.grid_view = _GridView()
         self.grid_view.setSelectionMode(QAbstractItemView.SingleSelection)
         self.grid_view.horizontalHeader().setDefaultSectionSize(80)
         self.grid_view.verticalHeader().setDefaultSectionSize(20)
@@ -377,9 +659,12 @@ class ImportDialog(QDialog):
         self.time_from = _ColumnSpin()
         self.time_to = _ColumnSpin()
         for spin in (self.time_from, self.time_to):
-            spin.setRange(1, 16384)
+            # 0 is "nothing found": shown blank rather than as a made-up column A
+            spin.setRange(0, 16384)
+            spin.setSpecialValueText(" ")
         self.time_fy = QSpinBox()
-        self.time_fy.setRange(1989, 2199)
+        self.time_fy.setRange(FY_NONE, 2199)
+        self.time_fy.setSpecialValueText(" ")
         self.time_step = QComboBox()
         for step in STEPS:
             self.time_step.addItem(_t(f"step.{step}"), step)
@@ -408,6 +693,10 @@ class ImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
+        self.refusal = QLabel()  # why a refused workbook cannot be imported, in plain words
+        self.refusal.setWordWrap(True)
+        self.refusal.setStyleSheet("color: #9C0006;")
+        self.refusal.hide()
         self.problems = QListWidget()
         self.problems.setWordWrap(True)  # reasons are sentences: show them whole, not cut at the edge
         self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -415,6 +704,7 @@ class ImportDialog(QDialog):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.addWidget(self.notice)
+        rv.addWidget(self.refusal)
         rv.addWidget(controls)
         rv.addWidget(roles_box, 2)
         rv.addWidget(QLabel(_t("plan")))
@@ -442,6 +732,7 @@ class ImportDialog(QDialog):
             self.notice.setText(_t("remembered"))
         self.sheet_combo.currentTextChanged.connect(self._sheet_changed)
         self.header_spin.valueChanged.connect(self._controls_changed)
+        self.time_auto.toggled.connect(self._time_auto_toggled)
         self.time_auto.toggled.connect(self._controls_changed)
         for w in (self.time_from, self.time_to, self.time_fy):
             w.valueChanged.connect(self._controls_changed)
@@ -484,20 +775,48 @@ class ImportDialog(QDialog):
             self.header_spin.setValue(ov.header_row or 0)
             self.time_auto.setChecked(ov.time_columns is None)
             cols = ov.time_columns if ov.time_columns is not None else (det.time_columns if det else {})
-            if cols:
+            if not cols:
+                # nothing found: blank fields, not a made-up column A and 1989
+                self.time_from.setValue(0)
+                self.time_to.setValue(0)
+                self.time_fy.setValue(FY_NONE)
+            else:
                 first = min(cols)
                 self.time_from.setValue(first)
                 self.time_to.setValue(max(cols))
                 a, b = cols[first]
                 fy = (a // 12) if a % 12 >= 3 else (a // 12) - 1
-                self.time_fy.setValue(max(1989, min(2199, fy)))
+                self.time_fy.setValue(max(FY_NONE + 1, min(2199, fy)))
                 size = b - a + 1
                 idx = self.time_step.findData(size if size in STEPS else 12)
                 self.time_step.setCurrentIndex(max(idx, 0))
             self._fill_roles()
+            self._enable_time_fields()
         finally:
             self._updating = False
         self._mark_grid()
+
+    def _enable_time_fields(self) -> None:
+        """The time-column fields are edited once automatic detection is off; before, they only show it."""
+        manual = not self.time_auto.isChecked()
+        for w in (self.time_from, self.time_to, self.time_fy, self.time_step):
+            w.setEnabled(manual)
+
+    def _time_auto_toggled(self, auto: bool) -> None:
+        if not auto and not self._updating and self.time_from.value() == 0:
+            # switching to manual on a sheet where nothing was found: start from the heading row's cells
+            self._updating = True
+            try:
+                grid = self.reader.grid(self.current_sheet)
+                header = self.header_spin.value() or 1
+                cells = grid.row_cells(header) or [1]
+                self.time_from.setValue(cells[min(1, len(cells) - 1)])
+                self.time_to.setValue(cells[-1])
+                today = _dt.date.today()
+                self.time_fy.setValue(fiscal_year_of(month_index(today.year, today.month)))
+            finally:
+                self._updating = False
+        self._enable_time_fields()
 
     def _fill_roles(self) -> None:
         det = self._sheet_detection()
@@ -573,6 +892,8 @@ class ImportDialog(QDialog):
         month = fy_first_month(self.time_fy.value())
         out: dict[int, tuple[int, int]] = {}
         lo, hi = sorted((self.time_from.value(), self.time_to.value()))
+        if lo < 1 or self.time_fy.value() == FY_NONE:
+            return out
         for c in range(lo, hi + 1):
             if c in grid.hidden_cols:
                 continue
@@ -592,6 +913,10 @@ class ImportDialog(QDialog):
         self.problems.clear()
         ok = det is not None and det.result is not None
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(ok)
+        reasons = [s.reason for s in (det.sheets if det else []) if s.layout == "refused" and s.reason]
+        self.refusal.setVisible(not ok and bool(reasons))
+        if not ok and reasons:
+            self.refusal.setText(_t("refused", reason="; ".join(dict.fromkeys(reasons))))
         if not ok:
             self.summary.setText(_t("none"))
             if det is not None and det.error is not None:
@@ -617,13 +942,21 @@ class ImportDialog(QDialog):
         model = self._model(self.current_sheet)
         if det is None:
             model.set_marks(None, {}, {})
+            self.grid_view.set_marks([])
             return
-        model.set_marks(det.header_row, dict(det.time_columns), dict(det.column_roles))
+        header_rows = {d.row for d in (self.detection.result.report if self.detection and self.detection.result else [])
+                       if d.sheet == self.current_sheet and d.role == "header"}
+        model.set_marks(det.header_row, dict(det.time_columns), dict(det.column_roles),
+                        header_rows if det.time_columns else set())
+        self.grid_view.set_marks(preview_marks(self.detection, self.current_sheet, model.grid))
 
     def plan(self) -> Plan | None:
+        """The detected plan; its title without a trailing plan period the printed sheet repeats anyway."""
         if self.detection is None or self.detection.result is None:
             return None
-        return self.detection.result.plan
+        plan = self.detection.result.plan
+        plan.title = title_without_period(plan.title, plan.start_fy, plan.end_fy)
+        return plan
 
     # ------------------------------------------------------------------ memory per office
 
@@ -683,15 +1016,17 @@ def _ro_item(text: str):
 
 
 def _month_tag(m: int) -> str:
-    """A month as the time-column headings write it: R5 4月."""
+    """A month as the time-column headings write it: R5 4月 (FY2023 Apr in English)."""
     try:
-        return f"{format_fiscal_year(fiscal_year_of(m), YearStyle.ERA_SHORT)} {year_month(m)[1]}月"
+        month = year_month(m)[1]
+        return f"{_year_tag(fiscal_year_of(m))} {_months_tag(month, month)}"
     except ValueError:
         return format_ym(m)
 
 
 def _init_item(init) -> QTreeWidgetItem:
-    phases = ", ".join(f"{p.label or '—'} {_month_tag(p.start)}〜{_month_tag(p.end)}" for p in init.phases)
+    dash = "〜" if language() == "ja" else "–"
+    phases = ", ".join(f"{p.label or '—'} {_month_tag(p.start)}{dash}{_month_tag(p.end)}" for p in init.phases)
     item = QTreeWidgetItem([init.name, "、".join(init.departments), phases])
     for child in init.children:
         item.addChild(_init_item(child))
@@ -704,7 +1039,9 @@ def run_import_dialog(parent: QWidget | None, path: str, settings: QSettings | N
     try:
         reader = load_with_progress(parent, path)
     except PlanReadError as exc:
-        QMessageBox.warning(parent, _t("error"), exc.message(language()))
+        # the same title, icon and wording as every other file that cannot be opened
+        QMessageBox.critical(parent, tr("file.read_error_title"),
+                             tr("file.read_failed", name=Path(path).name, reason=exc.message(language())))
         return None
     if reader is None:
         return None

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dxroadmap.model.departments import split_departments
+from dxroadmap.model.edits import clamp_span
 from dxroadmap.model.fiscal import fiscal_month_number, fiscal_year_of, fy_first_month, year_month
 from dxroadmap.model.plan import PRIORITY_ITEMS, Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
 from dxroadmap.model.wareki import YearStyle, format_fiscal_year, format_span
@@ -211,7 +213,7 @@ class Inspector(QWidget):
         self.init_name = self._line(page, "insp.name", "name", "名前の変更")
         self.init_summary = self._text(page, "insp.summary", "summary", text="概要の変更", height=120)
         self.init_departments = self._text(page, "insp.departments", "departments",
-                                           lambda t: [line.strip() for line in t.splitlines() if line.strip()],
+                                           split_departments,
                                            text="関係部門の変更", height=80)
         self.init_priority = QListWidget()
         self.init_priority.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -305,10 +307,8 @@ class Inspector(QWidget):
         phase = self.obj
         if self._updating or not isinstance(phase, Phase):
             return
-        if edge == "start":
-            start, end = month, max(phase.end, month)
-        else:
-            start, end = min(phase.start, month), month
+        current = phase.start if edge == "start" else phase.end
+        start, end = clamp_span((phase.start, phase.end), edge, month - current, push=True)
         self.document.set_phase_span(phase, start, end, "工程の変更")
         self.refresh()
 
@@ -387,7 +387,8 @@ class Inspector(QWidget):
                 self.heading.setText(f"{tr('insp.initiative')}: {obj.name}")
                 self._put_line(self.init_name, obj.name)
                 self._put_text(self.init_summary, obj.summary)
-                self._put_text(self.init_departments, "\n".join(obj.departments))
+                if split_departments(self.init_departments.toPlainText()) != obj.departments:  # keep 、 being typed
+                    self._put_text(self.init_departments, "\n".join(obj.departments))
                 for i in range(self.init_priority.count()):
                     item = self.init_priority.item(i)
                     state = Qt.CheckState.Checked if item.text() in obj.priority_items else Qt.CheckState.Unchecked

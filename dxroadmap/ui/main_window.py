@@ -7,8 +7,6 @@ same row height and header height, and they scroll together.
 
 from __future__ import annotations
 
-import re
-import zipfile
 from pathlib import Path
 from typing import Callable
 
@@ -39,11 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dxroadmap.io.errors import PlanReadError, PlanWriteError
+from dxroadmap.io.errors import PlanWriteError
 from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
 from dxroadmap.model.rows import Row, flatten_rows
 from dxroadmap.model.validation import validate
-from dxroadmap.model.wareki import format_span
 from dxroadmap.ui.context_menus import (
     add_initiative_near,
     add_milestone_at,
@@ -54,12 +51,12 @@ from dxroadmap.ui.context_menus import (
     delete_object,
 )
 from dxroadmap.ui.document import Document
-from dxroadmap.ui.file_guard import FileGuard
+from dxroadmap.ui.file_guard import write_message
+from dxroadmap.ui.file_session import OPEN_EXTENSIONS, SAVE_EXTENSIONS, FileSession, written_by_dxroadmap
 from dxroadmap.ui.inspector import Inspector
 from dxroadmap.ui.preferences import (
     Preferences,
     PreferencesDialog,
-    add_recent_file,
     clear_recent_files,
     load_preferences,
     recent_files,
@@ -68,30 +65,16 @@ from dxroadmap.ui.preferences import (
 )
 from dxroadmap.ui.strings import language, set_language, tr, tr_command
 from dxroadmap.ui.timeline import TimelineView
+from dxroadmap.ui.timeline.texts import month_text, span_text
 from dxroadmap.ui.tree_model import COL_DEPARTMENTS, COL_NAME, COL_SUMMARY, PlanTreeModel
 
 __all__ = ["MainWindow", "new_plan", "written_by_dxroadmap", "OPEN_EXTENSIONS", "SAVE_EXTENSIONS"]
-
-OPEN_EXTENSIONS = (".json", ".xlsx", ".xlsm", ".xls")
-SAVE_EXTENSIONS = (".xlsx", ".json")
-_CREATOR_RE = re.compile(rb"<dc:creator>\s*dxroadmap\s*</dc:creator>")
 
 
 def new_plan() -> Plan:
     """A new plan over 令和5–9年度 with one pillar and one initiative to start from."""
     return Plan(title="", start_fy=2023, end_fy=2027,
                 pillars=[Pillar(tr("new.pillar"), [Initiative(tr("new.initiative"))])])
-
-
-def written_by_dxroadmap(path: str | Path) -> bool:
-    """True for a workbook dxroadmap saved (its core properties name dxroadmap as the creator)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            if "docProps/core.xml" in archive.namelist():
-                return bool(_CREATOR_RE.search(archive.read("docProps/core.xml")[:65536]))
-    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError):
-        return False
-    return False
 
 
 class PlanTree(QTreeView):
@@ -119,6 +102,18 @@ class PlanTree(QTreeView):
         self.setTabKeyNavigation(False)
 
     cleared = Signal()  # the user asked for no selection (Esc, or a click below the rows)
+    NAME_MIN_WIDTH = 160
+
+    def fit_name_column(self) -> None:
+        """取組内容 takes the room the other visible columns leave: widening the tree widens the names first."""
+        header = self.header()
+        others = sum(header.sectionSize(c) for c in range(header.count())
+                     if c != COL_NAME and not header.isSectionHidden(c))
+        header.resizeSection(COL_NAME, max(self.NAME_MIN_WIDTH, self.viewport().width() - others))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.fit_name_column()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape and self.state() != QAbstractItemView.State.EditingState:
@@ -151,8 +146,9 @@ class MainWindow(QMainWindow):
         self.prefs = prefs or load_preferences()
         self.document = document or Document(new_plan())
         self.document.setParent(self)
-        self.file_guard = FileGuard(self, self.document)  # autosave, lock file, changes on disk
-        self._foreign_workbook = False  # the open .xlsx was not written by dxroadmap
+        # open / save / save as, the lock, changes on disk, autosave: the file side of the window
+        self.file_session = FileSession(self.document, self, self)
+        self.file_guard = self.file_session.guard
         self._collapsed: set[str] = set()
         self._syncing = False
         self._rows: list[Row] = []
@@ -166,7 +162,7 @@ class MainWindow(QMainWindow):
         self.tree.setModel(self.model)
         self.tree.setObjectName("planTree")
         header = self.tree.header()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)  # the name column, not the last one, takes the spare width
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
@@ -351,12 +347,14 @@ class MainWindow(QMainWindow):
         stack.indexChanged.connect(self._update_title)
         self.tree.selectionModel().selectionChanged.connect(self._on_tree_selection)
         self.tree.cleared.connect(self._on_tree_cleared)
+        self.tree.clicked.connect(self._on_tree_clicked)
         self.tree.expanded.connect(self._on_expanded)
         self.tree.collapsed.connect(self._on_collapsed)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
         self.tree.verticalScrollBar().valueChanged.connect(self._tree_scrolled)
         self.timeline.scrolledY.connect(self._timeline_scrolled)
         self.timeline.contextMenuRequested.connect(self._timeline_menu)
+        self.timeline.renameRequested.connect(self.rename)
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.setWindowModified(not clean)
@@ -455,6 +453,12 @@ class MainWindow(QMainWindow):
                 pass
         self.document.select(obj)
 
+    def _on_tree_clicked(self, index: QModelIndex) -> None:
+        """A click on a row shows that row's pillar or initiative, even when one of its bars was selected."""
+        obj = self.model.object_at(index)
+        if obj is not None and self.document.selection is not obj:
+            self.document.select(obj)
+
     def _on_tree_cleared(self) -> None:
         self.document.select(None)
 
@@ -490,10 +494,11 @@ class MainWindow(QMainWindow):
         text = ""
         style = self.prefs.year_style
         try:
+            lang = language()  # months as the user reads them: 令和6年度 7月, or Jul FY2024 in English
             if isinstance(obj, Phase):
-                text = f"{tr('insp.phase')}: {obj.label or ''}  {format_span(obj.start, obj.end, style)}"
+                text = f"{tr('insp.phase')}: {obj.label or ''}  {span_text(obj.start, obj.end, lang, style)}"
             elif isinstance(obj, Milestone):
-                text = f"{tr('insp.milestone')}: {obj.label or ''}  {format_span(obj.month, obj.month, style).split(' – ')[0]}"
+                text = f"{tr('insp.milestone')}: {obj.label or ''}  {month_text(obj.month, lang, style)}"
             elif isinstance(obj, (Pillar, Initiative)):
                 kind = tr("insp.pillar") if isinstance(obj, Pillar) else tr("insp.initiative")
                 text = f"{kind}: {obj.name}"
@@ -529,6 +534,7 @@ class MainWindow(QMainWindow):
 
     def _show_summary(self, on: bool) -> None:
         self.tree.setColumnHidden(COL_SUMMARY, not on)
+        self.tree.fit_name_column()
 
     # ------------------------------------------------------------ edit commands (menu handler)
 
@@ -539,7 +545,16 @@ class MainWindow(QMainWindow):
             self.rename(obj)
 
     def rename(self, obj: object) -> None:
-        """Start editing ``obj``'s name in the tree (F2)."""
+        """Start editing ``obj``'s name in the tree (F2); a bar or milestone's 名称 in the inspector."""
+        if isinstance(obj, (Phase, Milestone)):
+            if self.document.selection is not obj:
+                self.document.select(obj)
+            self.inspector_dock.show()
+            self.inspector_dock.raise_()
+            field = self.inspector.phase_label if isinstance(obj, Phase) else self.inspector.ms_label
+            field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            field.selectAll()
+            return
         if not isinstance(obj, (Pillar, Initiative)):
             return
         index = self.model.index_of(obj, COL_NAME)
@@ -637,12 +652,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ title and language
 
     def display_name(self) -> str:
-        if self.document.path:
-            return Path(self.document.path).name
-        return self.document.plan.title or tr("untitled")
+        return self.file_session.display_name()
 
     def _update_title(self, *_: object) -> None:
-        self.setWindowTitle(f"{self.display_name()}[*]{self.file_guard.title_mark()} — dxroadmap")
+        self.setWindowTitle(f"{self.display_name()}[*]{self.file_session.title_mark()} — dxroadmap")
         self.setWindowModified(self.document.modified)
 
     def retranslate(self) -> None:
@@ -664,9 +677,10 @@ class MainWindow(QMainWindow):
         self.prefs = prefs
         set_language(prefs.language)
         self.timeline.set_year_style(prefs.year_style)
-        self.file_guard.set_autosave_minutes(prefs.autosave_minutes)
+        self.file_session.set_autosave_minutes(prefs.autosave_minutes)
         self.timeline.set_snap(prefs.snap)
         self.timeline.set_language(prefs.language)
+        self.timeline.set_quarter_months(prefs.quarter_labels == "months")
         self.inspector.set_year_style(prefs.year_style)
         if language_changed:
             self.retranslate()
@@ -691,32 +705,57 @@ class MainWindow(QMainWindow):
 
         func = getattr(print_dialog, name)
         try:
-            func(self, self.document.plan)
+            if name == "print_preview":
+                func(self, self.document.plan)
+            else:  # exports start in the plan's own folder
+                func(self, self.document.plan, folder=str(Path(self.document.path).parent) if self.document.path else None)
         except (PlanWriteError, OSError) as exc:
-            self._error(tr("file.write_error_title"), self._write_message(exc, ""))
+            self._error(tr("file.write_error_title"), write_message(exc, ""))
 
     # ------------------------------------------------------------ files
 
     def _error(self, title: str, text: str) -> None:
         QMessageBox.critical(self, title, text)
 
+    # the session's requests (FileHost)
+
+    def ask_save_path(self, title: str, default: str, filters: list[str], selected: str) -> tuple[str, str]:
+        return QFileDialog.getSaveFileName(self, title, default, ";;".join(filters), selected)
+
+    def show_status(self, text: str, msec: int) -> None:
+        self.statusBar().showMessage(text, msec)
+
+    def show_error(self, title: str, text: str) -> None:
+        self._error(title, text)
+
+    def show_warnings(self, name: str, warnings: list[str]) -> None:
+        shown = warnings[:15]
+        more = len(warnings) - len(shown)
+        text = "\n".join(f"・{w}" for w in shown) + (f"\n… (+{more})" if more > 0 else "")
+        box = QMessageBox(QMessageBox.Icon.Information, tr("file.warnings_title"),
+                          tr("file.warnings_text", name=name), QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText(text)
+        box.exec()
+
+    def file_state_changed(self) -> None:
+        self.act_save.setEnabled(not self.file_session.read_only)
+        self._update_title()
+
+    def plan_replacing(self) -> None:
+        self._collapsed.clear()
+
+    def file_opened(self, path: Path) -> None:
+        QTimer.singleShot(0, self, lambda: self._zoom("zoom_fit"))
+
+    # the file commands (the work is the session's)
+
     def maybe_save(self) -> bool:
         """Ask about unsaved changes (保存 / 破棄 / キャンセル); True when it is fine to go on."""
-        if not self.document.modified:
-            return True
-        B = QMessageBox.StandardButton
-        answer = self._ask_three(tr("file.unsaved_title"), tr("file.unsaved_text", name=self.display_name()),
-                                 tr("file.unsaved_info"), (B.Save, "btn.save"), (B.Discard, "btn.discard"))
-        if answer == B.Save:
-            return self.save()
-        return answer == B.Discard
+        return self.file_session.maybe_save()
 
     def new_file(self) -> None:
         if self.maybe_save():
-            self._collapsed.clear()
-            self._foreign_workbook = False
-            self.document.set_plan(new_plan(), None)
-            self.file_guard.opened(None)
+            self.file_session.new(new_plan())
 
     def open_dialog(self) -> None:
         if not self.maybe_save():
@@ -728,154 +767,22 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: str) -> bool:
         """Open ``path`` after asking about unsaved changes; errors go to a dialog."""
-        if not self.maybe_save():
-            return False
-        return self.load_file(path)
-
-    def _read(self, path: Path):
-        """(plan, warnings) or None when the user cancelled the import dialog."""
-        # An office's workbook goes through the import dialog (when installed); our own files read back losslessly.
-        if path.suffix.lower() in (".xlsx", ".xlsm") and path.exists() and not written_by_dxroadmap(path):
-            from dxroadmap.ui.import_dialog import run_import_dialog
-
-            plan = run_import_dialog(self, str(path))
-            return None if plan is None else (plan, [])
-        from dxroadmap.formats import read_any
-
-        result = read_any(path)
-        return result.plan, list(result.warnings)
+        return self.file_session.open_file(path)
 
     def load_file(self, path: str | Path) -> bool:
         """Read ``path`` into the document without asking; False (after a dialog) if it cannot be read."""
-        path = Path(path)
-
-        def fail(reason: str) -> bool:
-            self._error(tr("file.read_error_title"), tr("file.read_failed", name=path.name, reason=reason))
-            return False
-
-        before = self.file_guard.snapshot(path)
-        try:
-            read = self._read(path)
-        except PlanReadError as exc:
-            return fail(exc.message(language()))
-        except OSError as exc:
-            return fail(str(exc.strerror or exc))
-        except MemoryError:
-            return fail(tr("file.too_large"))
-        except Exception as exc:  # a reader bug must still end in a sentence, not a traceback
-            return fail(tr("file.reader_failed", error=type(exc).__name__))
-        if read is None:
-            return False
-        plan, warnings = read
-        self._collapsed.clear()
-        self._foreign_workbook = path.suffix.lower() in (".xlsx", ".xlsm") and not written_by_dxroadmap(path)
-        self.document.set_plan(plan, str(path))
-        self.file_guard.opened(path, before)
-        add_recent_file(str(path.resolve()))
-        self.statusBar().showMessage(tr("file.opened", name=path.name), 5000)
-        if warnings:
-            self._show_warnings(path.name, warnings)
-        QTimer.singleShot(0, self, lambda: self._zoom("zoom_fit"))
-        return True
-
-    def _show_warnings(self, name: str, warnings: list[str]) -> None:
-        shown = warnings[:15]
-        more = len(warnings) - len(shown)
-        text = "\n".join(f"・{w}" for w in shown) + (f"\n… (+{more})" if more > 0 else "")
-        box = QMessageBox(QMessageBox.Icon.Information, tr("file.warnings_title"),
-                          tr("file.warnings_text", name=name), QMessageBox.StandardButton.Ok, self)
-        box.setInformativeText(text)
-        box.exec()
-
-    def _ask_three(self, title: str, text: str, info: str, first: tuple, second: tuple) -> QMessageBox.StandardButton:
-        """A warning with two answers and キャンセル (the first answer is the default); returns the button chosen."""
-        B = QMessageBox.StandardButton
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(title)
-        box.setText(text)
-        box.setInformativeText(info)
-        box.setStandardButtons(first[0] | second[0] | B.Cancel)
-        for button, key in (first, second, (B.Cancel, "btn.cancel")):
-            box.button(button).setText(tr(key))
-        box.setDefaultButton(first[0])
-        box.setEscapeButton(B.Cancel)
-        return B(box.exec())
+        return self.file_session.load_file(path)
 
     def save(self) -> bool:
         """Save to the current file (asking before overwriting an office's original workbook)."""
-        path = self.document.path
-        if not path or Path(path).suffix.lower() not in SAVE_EXTENSIONS:
-            return self.save_as()
-        if self._foreign_workbook:
-            B = QMessageBox.StandardButton
-            answer = self._ask_three(tr("file.foreign_title"), tr("file.foreign_text", name=Path(path).name),
-                                     tr("file.foreign_info"), (B.Save, "btn.save_as"), (B.Yes, "btn.overwrite"))
-            if answer == B.Save:
-                return self.save_as()
-            if answer != B.Yes:
-                return False
-        return self.write_to(path)
-
-    def _save_filters(self) -> list[str]:
-        return [tr("file.filter.xlsx"), tr("file.filter.json")]
+        return self.file_session.save()
 
     def save_as(self) -> bool:
-        filters = self._save_filters()
-        current = Path(self.document.path) if self.document.path else None
-        ext = ".xlsx" if "xlsx" in filters[0] else ".json"
-        if current is not None:
-            default = str(current.with_suffix(ext if current.suffix.lower() not in SAVE_EXTENSIONS else current.suffix))
-        else:
-            default = (self.document.plan.title or tr("untitled")) + ext
-        selected = filters[1] if current is not None and current.suffix.lower() == ".json" else filters[0]
-        path, chosen = QFileDialog.getSaveFileName(self, tr("file.save_title"), default, ";;".join(filters), selected)
-        if not path:
-            return False
-        target = Path(path)
-        if target.suffix.lower() not in SAVE_EXTENSIONS:
-            target = target.with_name(target.name + (".json" if "json" in (chosen or "") else ".xlsx"))
-        return self.write_to(str(target))
-
-    def _write_message(self, exc: BaseException, name: str) -> str:
-        if isinstance(exc, PlanWriteError):
-            reason = exc.message(language())
-        elif isinstance(exc, OSError):
-            reason = str(exc.strerror or exc)
-        else:
-            reason = tr("file.writer_failed", error=type(exc).__name__)
-        return tr("file.write_failed", name=name, reason=reason) if name else reason
+        return self.file_session.save_as()
 
     def write_to(self, path: str) -> bool:
         """Write the plan to ``path`` (format from the extension, atomically); a dialog on failure."""
-        from dxroadmap.formats import write_any
-
-        target = Path(path)
-        verdict = self.file_guard.before_write(target)  # read-only, changed on disk, locked by someone
-        if verdict is not None:
-            return verdict
-        try:
-            write_any(self.document.plan, target, backup=True)
-        except ImportError:
-            self._error(tr("file.write_error_title"), tr("file.write_failed", name=target.name,
-                                                          reason=tr("file.write_unavailable", ext=target.suffix)))
-            return False
-        except ValueError:
-            self._error(tr("file.write_error_title"), tr("file.write_failed", name=target.name,
-                                                          reason=tr("file.write_unsupported", ext=target.suffix or target.name)))
-            return False
-        except (PlanWriteError, OSError) as exc:
-            return self.file_guard.write_failed(exc, target)
-        except Exception as exc:  # a writer bug must still end in a sentence
-            self._error(tr("file.write_error_title"), self._write_message(exc, target.name))
-            return False
-        self._foreign_workbook = False
-        self.document.mark_saved(str(target))
-        self.file_guard.saved(target)
-        add_recent_file(str(target.resolve()))
-        self._update_title()
-        self.statusBar().showMessage(tr("file.saved", name=target.name), 5000)
-        return True
+        return self.file_session.write_to(path)
 
     def _fill_recent_menu(self) -> None:
         self.menu_recent.clear()
@@ -927,7 +834,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
-        self.file_guard.closed()
+        self.file_session.closed()
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
@@ -943,5 +850,7 @@ class MainWindow(QMainWindow):
             value = s.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 restore(value)
+        self.tree.header().setStretchLastSection(False)  # a header saved by an older version stretched the last
+        self.tree.fit_name_column()
         self.act_show_summary.setChecked(not self.tree.isColumnHidden(COL_SUMMARY))
 

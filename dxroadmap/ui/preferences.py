@@ -1,4 +1,4 @@
-"""Preferences stored in QSettings (language, year style, snapping, autosave interval) and their dialog."""
+"""Preferences stored in QSettings (language, year style, quarter headings, snapping, autosave) and their dialog."""
 
 from __future__ import annotations
 
@@ -9,13 +9,22 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from dxroadmap.model.edits import Snap
 from dxroadmap.model.wareki import YearStyle
-from dxroadmap.ui.strings import LANGUAGES, tr
+from dxroadmap.ui.strings import LANGUAGES, language, tr
 
 __all__ = ["Preferences", "load_preferences", "save_preferences", "PreferencesDialog", "settings",
            "recent_files", "add_recent_file", "clear_recent_files", "MAX_RECENT"]
 
 MAX_RECENT = 10
 _YEAR_STYLES = (YearStyle.ERA_WESTERN, YearStyle.ERA, YearStyle.ERA_SHORT, YearStyle.WESTERN)
+QUARTER_LABELS = ("q", "months")  # the timeline's quarter headings: Q1 … Q4, or 4-6月 … 1-3月 as printed
+_QUARTER_TEXT = {
+    "ja": {"label": "四半期の見出し", "q": "Q1, Q2, Q3, Q4", "months": "4-6月, 7-9月（印刷と同じ）"},
+    "en": {"label": "Quarter headings", "q": "Q1, Q2, Q3, Q4", "months": "Apr–Jun, Jul–Sep (as printed)"},
+}
+
+
+def _quarter_text(key: str) -> str:
+    return _QUARTER_TEXT.get(language(), _QUARTER_TEXT["ja"])[key]
 
 
 def settings() -> QSettings:
@@ -31,6 +40,7 @@ class Preferences:
     year_style: YearStyle = YearStyle.ERA_WESTERN
     snap: Snap = Snap.MONTH
     autosave_minutes: int = 5  # 0 = off
+    quarter_labels: str = "q"  # one of QUARTER_LABELS
 
 
 def load_preferences() -> Preferences:
@@ -44,6 +54,8 @@ def load_preferences() -> Preferences:
     except ValueError:
         pass
     prefs.snap = Snap.QUARTER if str(s.value("snap", "month")) == "quarter" else Snap.MONTH
+    quarters = str(s.value("quarterLabels", prefs.quarter_labels))
+    prefs.quarter_labels = quarters if quarters in QUARTER_LABELS else "q"
     try:
         prefs.autosave_minutes = max(0, min(120, int(s.value("autosaveMinutes", prefs.autosave_minutes))))
     except (TypeError, ValueError):
@@ -57,6 +69,7 @@ def save_preferences(prefs: Preferences) -> None:
     s.setValue("yearStyle", prefs.year_style.value)
     s.setValue("snap", "quarter" if prefs.snap is Snap.QUARTER else "month")
     s.setValue("autosaveMinutes", int(prefs.autosave_minutes))
+    s.setValue("quarterLabels", prefs.quarter_labels)
     s.sync()
 
 
@@ -98,6 +111,11 @@ class PreferencesDialog(QDialog):
         for style in _YEAR_STYLES:
             self.year_style.addItem(tr(f"year.{style.value}"), style.value)
         self.year_style.setCurrentIndex(_YEAR_STYLES.index(prefs.year_style))
+        self.quarter_labels = QComboBox()
+        for key in QUARTER_LABELS:
+            self.quarter_labels.addItem(_quarter_text(key), key)
+        self.quarter_labels.setCurrentIndex(QUARTER_LABELS.index(prefs.quarter_labels)
+                                            if prefs.quarter_labels in QUARTER_LABELS else 0)
         self.snap = QComboBox()
         self.snap.addItem(tr("pref.snap.month"), "month")
         self.snap.addItem(tr("pref.snap.quarter"), "quarter")
@@ -112,6 +130,10 @@ class PreferencesDialog(QDialog):
             label = QLabel(tr(key))
             label.setBuddy(widget)
             form.addRow(label, widget)
+            if widget is self.year_style:
+                quarter_label = QLabel(_quarter_text("label"))
+                quarter_label.setBuddy(self.quarter_labels)
+                form.addRow(quarter_label, self.quarter_labels)
         note = QLabel(tr("pref.language_note"))
         note.setEnabled(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -131,4 +153,5 @@ class PreferencesDialog(QDialog):
             year_style=YearStyle(self.year_style.currentData()),
             snap=Snap.QUARTER if self.snap.currentData() == "quarter" else Snap.MONTH,
             autosave_minutes=self.autosave.value(),
+            quarter_labels=self.quarter_labels.currentData(),
         )

@@ -12,6 +12,7 @@ Strings live in ``_TEXT`` below (keyed "ja"/"en"), following the language of
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -323,8 +324,11 @@ def _default_name(plan: Plan, ext: str) -> str:
     return f"{base}{ext}"
 
 
-def _ask_path(parent: QWidget | None, title: str, name: str, file_filter: str, ext: str) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, title, name, file_filter)
+def _ask_path(parent: QWidget | None, title: str, name: str, file_filter: str, ext: str,
+              folder: str | os.PathLike | None = None) -> Path | None:
+    """A file name for the export; the dialog opens in ``folder`` (the plan's own) when there is one."""
+    start = str(Path(folder) / name) if folder and Path(folder).is_dir() else name
+    path, _ = QFileDialog.getSaveFileName(parent, title, start, file_filter)
     if not path:
         return None
     path = Path(path)
@@ -400,14 +404,14 @@ def print_preview(parent: QWidget, plan: Plan) -> None:
         preview.deleteLater()
 
 
-def export_pdf(parent: QWidget, plan: Plan) -> None:
-    """File › Export PDF: page setup, then a file name, then a vector PDF."""
+def export_pdf(parent: QWidget, plan: Plan, folder: str | os.PathLike | None = None) -> None:
+    """File › Export PDF: page setup, then a file name (in ``folder``, the plan's), then a vector PDF."""
     dialog = PageSetupDialog(parent, plan, _initial_setup(plan), title=_t("setup.pdf_title"))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
     setup = dialog.setup()
     _remember(plan, setup)
-    path = _ask_path(parent, _t("save_pdf"), _default_name(plan, ".pdf"), _t("filter.pdf"), ".pdf")
+    path = _ask_path(parent, _t("save_pdf"), _default_name(plan, ".pdf"), _t("filter.pdf"), ".pdf", folder)
     if path is None:
         return
     try:
@@ -417,8 +421,8 @@ def export_pdf(parent: QWidget, plan: Plan) -> None:
         _show_error(parent, _t("error.title"), exc, path)
 
 
-def export_image(parent: QWidget, plan: Plan) -> None:
-    """File › Export Image: .png at a chosen resolution or .svg; one image per page when several."""
+def export_image(parent: QWidget, plan: Plan, folder: str | os.PathLike | None = None) -> None:
+    """File › Export Image: .png at a chosen resolution or .svg (saved in ``folder``, the plan's, by default)."""
     dialog = PageSetupDialog(parent, plan, _initial_setup(plan, image=True), title=_t("setup.image_title"),
                              image=True, dpi=int(_session.get("dpi", 150)),
                              image_format=str(_session.get("image_format", "png")))
@@ -428,7 +432,7 @@ def export_image(parent: QWidget, plan: Plan) -> None:
     _remember(plan, setup, image=True)
     _session.update(dpi=dpi, image_format=fmt)
     ext = f".{fmt}"
-    path = _ask_path(parent, _t("save_image"), _default_name(plan, ext), _t(f"filter.{fmt}"), ext)
+    path = _ask_path(parent, _t("save_image"), _default_name(plan, ext), _t(f"filter.{fmt}"), ext, folder)
     if path is None:
         return
     try:

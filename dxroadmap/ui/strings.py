@@ -134,7 +134,7 @@ _JA: dict[str, str] = {
     "year.era_short": "R5",
     "year.western": "2023年度",
     # files
-    "file.filter.open": "ロードマップ (*.json *.xlsx *.xlsm);;Excel ブック (*.xlsx *.xlsm);;計画 JSON (*.json);;すべてのファイル (*)",
+    "file.filter.open": "ロードマップ (*.json *.xlsx *.xlsm *.xls);;Excel ブック (*.xlsx *.xlsm *.xls);;計画 JSON (*.json);;すべてのファイル (*)",
     "file.filter.xlsx": "Excel ブック (*.xlsx)",
     "file.filter.json": "計画 JSON (*.json)",
     "file.open_title": "計画を開く",
@@ -327,7 +327,7 @@ _EN: dict[str, str] = {
     "year.era_western": "令和5年度（2023）",
     "year.era_short": "R5",
     "year.western": "2023年度",
-    "file.filter.open": "Roadmaps (*.json *.xlsx *.xlsm);;Excel workbooks (*.xlsx *.xlsm);;Plan JSON (*.json);;All files (*)",
+    "file.filter.open": "Roadmaps (*.json *.xlsx *.xlsm *.xls);;Excel workbooks (*.xlsx *.xlsm *.xls);;Plan JSON (*.json);;All files (*)",
     "file.filter.xlsx": "Excel workbook (*.xlsx)",
     "file.filter.json": "Plan JSON (*.json)",
     "file.open_title": "Open plan",

@@ -10,38 +10,26 @@ single rows when an item changes.
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QBrush, QFont
 
+from dxroadmap.model.departments import join_departments, split_departments
 from dxroadmap.model.plan import Initiative, Pillar
 from dxroadmap.ui.document import Document
 from dxroadmap.ui.strings import tr
 from dxroadmap.ui.timeline.style import PILLAR_HUES, PILLAR_TEXT
 
-__all__ = ["PlanTreeModel", "MIME_TYPE", "COL_NAME", "COL_DEPARTMENTS", "COL_SUMMARY", "split_departments",
-           "join_departments"]
+__all__ = ["PlanTreeModel", "MIME_TYPE", "COL_NAME", "COL_DEPARTMENTS", "COL_SUMMARY"]
 
 MIME_TYPE = "application/x-dxroadmap-uid"
 COL_NAME, COL_DEPARTMENTS, COL_SUMMARY = 0, 1, 2
 _COLUMNS = ("col.name", "col.departments", "col.summary")
-_SEPARATORS = re.compile(r"[、,，/／;；\n]+")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
 _ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
               | Qt.ItemFlag.ItemIsDropEnabled)
 _EDITABLE_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemIsEditable
-
-
-def split_departments(text: str) -> list[str]:
-    """``"総務課、企画課"`` → ``["総務課", "企画課"]`` (also accepts , ／ ; and new lines)."""
-    return [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
-
-
-def join_departments(departments: list[str]) -> str:
-    return "、".join(departments)
 
 
 class PlanTreeModel(QAbstractItemModel):

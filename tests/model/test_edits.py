@@ -112,3 +112,32 @@ def test_guess_kind():
     assert guess_kind("導入") is PhaseKind.INTRODUCE
     assert guess_kind(None) is PhaseKind.CUSTOM
     assert guess_kind("ふるさと") is PhaseKind.CUSTOM
+
+
+def test_clamp_span_moves_and_resizes_in_whole_months_keeping_one_month():
+    s, e = month_index(2023, 4), month_index(2024, 3)
+    assert edits.clamp_span((s, e), "move", 2.4) == (s + 2, e + 2)  # whole months, length kept
+    assert edits.clamp_span((s, e), "move", -0.6) == (s - 1, e - 1)
+    assert edits.clamp_span((s, e), "start", 3) == (s + 3, e)
+    assert edits.clamp_span((s, e), "start", 40) == (e, e)  # a moved edge stops at the other one
+    assert edits.clamp_span((s, e), "end", -40) == (s, s)
+    assert edits.clamp_span((s, e), "end", 1.3) == (s, e + 1)
+    with pytest.raises(ValueError):
+        edits.clamp_span((s, e), "middle", 1)
+
+
+def test_clamp_span_with_push_carries_the_other_edge_along():
+    s, e = month_index(2023, 4), month_index(2024, 3)
+    assert edits.clamp_span((s, e), "start", 40, push=True) == (s + 40, s + 40)
+    assert edits.clamp_span((s, e), "end", -40, push=True) == (e - 40, e - 40)
+    assert edits.clamp_span((s, e), "start", 2, push=True) == (s + 2, e)
+
+
+def test_clamp_span_quarter_snapping_lands_edges_on_fiscal_quarters():
+    s, e = month_index(2023, 5), month_index(2024, 2)  # May .. February
+    ns, ne = edits.clamp_span((s, e), "move", 1.2, Snap.QUARTER)
+    assert ns % 3 == 0 and ne - ns == e - s
+    ns, ne = edits.clamp_span((s, e), "start", 0.4, Snap.QUARTER)
+    assert ns == month_index(2023, 4) and ne == e
+    ns, ne = edits.clamp_span((s, e), "end", 0.2, Snap.QUARTER)
+    assert (ne + 1) % 3 == 0 and ns == s  # the end is the last month of a quarter

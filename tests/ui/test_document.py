@@ -109,3 +109,47 @@ def test_document_is_freed_without_the_garbage_collector(qapp):
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_undo_and_redo_emit_the_same_signals_as_the_edit(doc, qtbot):
+    a, b = doc.plan.pillars[0].initiatives
+    phase = a.phases[0]
+    doc.remove_phase(phase)
+    with qtbot.waitSignal(doc.scheduleChanged) as sig:
+        doc.undo_stack.undo()
+    assert sig.args == [a] and a.phases == [phase]
+    doc.select(phase)
+    with qtbot.waitSignal(doc.selectionChanged) as sig:
+        doc.undo_stack.redo()  # removing the selected phase again drops the selection
+    assert sig.args == [None] and a.phases == []
+    doc.set_milestone_month(a.milestones[0], a.milestones[0].month + 1)
+    with qtbot.waitSignals([doc.itemChanged, doc.scheduleChanged]):
+        doc.undo_stack.undo()
+    doc.select(b)
+    doc.remove_initiative(b)
+    assert doc.selection is None
+    with qtbot.waitSignal(doc.structureChanged):
+        doc.undo_stack.undo()
+    assert doc.plan.pillars[0].initiatives == [a, b]
+
+
+def test_merged_typing_redoes_to_the_last_text(doc):
+    a = doc.plan.pillars[0].initiatives[0]
+    for text in ("概", "概要"):
+        doc.set_fields(a, summary=text, merge=True)
+    doc.undo_stack.undo()
+    assert a.summary == ""
+    doc.undo_stack.redo()
+    assert a.summary == "概要"
+    doc.undo_stack.undo()
+    assert a.summary == ""
+
+
+def test_a_failed_edit_pushes_nothing_and_changes_nothing(doc):
+    a = doc.plan.pillars[0].initiatives[0]
+    before = snapshot(doc)
+    with pytest.raises(ValueError):
+        doc.set_fields(doc.plan, end_fy=2000)
+    with pytest.raises(ValueError):
+        doc.set_fields(a.phases[0], start=a.phases[0].end + 1)
+    assert doc.undo_stack.count() == 0 and snapshot(doc) == before

@@ -131,7 +131,7 @@ def test_a_file_that_is_not_a_workbook_shows_a_message_not_a_traceback(qtbot, tm
     bad = tmp_path / "memo.xlsx"
     bad.write_text("取組,担当\n", encoding="utf-8")
     shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
     assert run_import_dialog(None, str(bad)) is None
     assert shown and "xlsx" in shown[0]
 

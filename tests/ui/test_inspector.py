@@ -221,3 +221,17 @@ def test_pillar_fields(doc, inspector):
     assert (pillar.name, pillar.description) == ("行政のDX", "誰一人取り残さない")
     undo_all(doc)
     assert (pillar.name, pillar.description) == ("P1", "")
+
+
+def test_departments_typed_with_office_separators_split_and_stay_as_typed(doc, inspector):
+    """The field splits like the tree and the workbook readers; the 、 being typed is not rewritten."""
+    a = initiative(doc)
+    doc.select(a)
+    type_text(inspector.init_departments, "総務課、企画課")
+    assert a.departments == ["総務課", "企画課"]
+    assert inspector.init_departments.toPlainText() == "総務課、企画課"
+    assert inspector.init_departments.textCursor().position() == len("総務課、企画課")
+    doc.undo_stack.undo()
+    assert a.departments == [] and inspector.init_departments.toPlainText() == ""
+    doc.undo_stack.redo()
+    assert inspector.init_departments.toPlainText() == "総務課\n企画課"

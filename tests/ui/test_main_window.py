@@ -15,10 +15,12 @@ from dxroadmap.io.plan_json import plan_to_dict, write_plan_json
 from dxroadmap.model.fiscal import month_index
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
 from dxroadmap.model.rows import flatten_rows
+from dxroadmap.ui import print_dialog
 from dxroadmap.ui.context_menus import build_context_menu
+from dxroadmap.ui.file_session import copy_name
 from dxroadmap.ui.main_window import MainWindow, written_by_dxroadmap
 from dxroadmap.ui.preferences import Preferences, recent_files
-from dxroadmap.ui.strings import set_language
+from dxroadmap.ui.strings import set_language, tr
 from dxroadmap.ui.tree_model import COL_NAME
 
 REPO = Path(__file__).resolve().parents[2]
@@ -549,7 +551,7 @@ def test_print_and_export_call_the_print_module_with_the_plan(window, monkeypatc
 
     calls = []
     for name in ("print_preview", "export_pdf", "export_image"):
-        monkeypatch.setattr(print_dialog, name, lambda parent, plan, _n=name: calls.append((_n, parent, plan)))
+        monkeypatch.setattr(print_dialog, name, lambda parent, plan, _n=name, **_kw: calls.append((_n, parent, plan)))
     for action in (window.act_print, window.act_export_pdf, window.act_export_image):
         assert action.isEnabled()
         action.trigger()
@@ -573,3 +575,146 @@ def test_an_offices_workbook_goes_through_the_import_dialog(window, tmp_path, mo
     monkeypatch.setattr(import_dialog, "run_import_dialog", lambda parent, path: None)  # cancelled
     assert not window.load_file(source)
     assert window.document.plan is imported
+
+
+# ---- selection and keys as a planner uses them (issue 13): real mouse and key events
+
+
+def _open(window, tmp_path):
+    assert window.load_file(plan_file(tmp_path))
+    return window.document.plan.pillars[0].initiatives[0]  # 書かない窓口: two phases, a milestone
+
+
+def _bar_point(view, phase: Phase) -> QPoint:
+    view.ensure_visible(phase)
+    QApplication.processEvents()
+    rect = view.bar_rect(phase)
+    return QPoint(round(rect.left() + min(20, rect.width() / 2)), round(rect.center().y()))
+
+
+def test_clicking_the_row_of_a_selected_bar_shows_its_initiative(qtbot, window, tmp_path):
+    init = _open(window, tmp_path)
+    phase = init.phases[1]
+    qtbot.mouseClick(window.timeline.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     _bar_point(window.timeline, phase))
+    assert window.document.selection is phase
+    index = window.model.index_of(init, COL_NAME)
+    rect = window.tree.visualRect(index)
+    qtbot.mouseClick(window.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     rect.center())
+    assert window.document.selection is init
+    assert window.inspector.stack.currentWidget() is not window.inspector.phase_page
+
+
+def test_f2_on_a_selected_bar_or_milestone_edits_its_name(qtbot, window, tmp_path):
+    init = _open(window, tmp_path)
+    phase = init.phases[0]
+    vp = window.timeline.viewport()
+    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, _bar_point(window.timeline, phase))
+    assert window.document.selection is phase
+    qtbot.keyClick(vp, Qt.Key.Key_F2)
+    field = window.inspector.phase_label
+    qtbot.waitUntil(lambda: field.hasFocus(), timeout=2000)
+    assert field.selectedText() == "検討"
+    qtbot.keyClicks(field, "Kihon")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert phase.label == "Kihon"
+
+    ms: Milestone = init.milestones[0]
+    window.document.select(ms)
+    window.timeline.setFocus()
+    qtbot.keyClick(vp, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: window.inspector.ms_label.hasFocus(), timeout=2000)
+    assert window.inspector.ms_label.selectedText() == "開始"
+
+
+def test_the_open_dialog_offers_xls_workbooks(window, monkeypatch):
+    seen = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (seen.append(a), ("", ""))[1])
+    window.open_dialog()
+    filters = seen[0][3]
+    assert "*.xls)" in filters.split(";;")[0] and "*.xls)" in filters.split(";;")[1]
+
+
+def test_saving_over_an_offices_workbook_proposes_a_different_name(window, tmp_path, monkeypatch, dialogs):
+    office = tmp_path / "計画.xlsx"
+    office.write_bytes(b"x")
+    session = window.file_session
+    window.document.path = str(office)
+    session.foreign_workbook = True
+    proposed = []
+    monkeypatch.setattr(window, "ask_save_path", lambda title, default, filters, selected: (proposed.append(default), ("", ""))[1])
+    dialogs.answer = QMessageBox.StandardButton.Save  # 「別の名前で保存」
+    assert session.save() is False
+    assert proposed == [str(tmp_path / "計画（コピー）.xlsx")]
+    (tmp_path / "計画（コピー）.xlsx").write_bytes(b"x")
+    assert copy_name(office) == tmp_path / "計画（コピー2）.xlsx"
+
+
+def test_pdf_and_image_exports_start_in_the_plans_folder(window, tmp_path, monkeypatch):
+    folder = tmp_path / "企画課"
+    folder.mkdir()
+    assert window.load_file(plan_file(folder))
+    asked = []
+    monkeypatch.setattr(print_dialog.PageSetupDialog, "exec", lambda self: print_dialog.QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda parent, title, start, flt: (asked.append(start), ("", ""))[1])
+    window.act_export_pdf.trigger()
+    window.act_export_image.trigger()
+    assert [Path(p).parent for p in asked] == [folder, folder]
+    assert Path(asked[0]).name.endswith(".pdf")
+
+
+def test_translation_key_of_the_open_filter_exists():
+    assert "*.xls" in tr("file.filter.open")
+
+
+@pytest.mark.skipif(not (SHARED / "fixtures").is_dir(), reason="needs ../shared")
+def test_unreadable_files_share_one_title_one_icon_and_plain_words(window, tmp_path, dialogs):
+    truncated = tmp_path / "途中まで.xlsx"
+    truncated.write_bytes((SHARED / "fixtures" / "s01_yearfill_matsumae.xlsx").read_bytes()[:3000])
+    bad = [SHARED / "fixtures" / n for n in ("s08_err_legacy_xls.xls", "s09_err_text_as_xlsx.xlsx",
+                                             "s11_err_encrypted.xlsx")] + [truncated]
+    for path in bad:
+        copy = tmp_path / path.name
+        if copy != path:
+            copy.write_bytes(path.read_bytes())
+        assert window.load_file(copy) is False
+    assert len(dialogs.shown) == len(bad)
+    assert {kind for kind, _, _ in dialogs.shown} == {"critical"}
+    assert {title for _, title, _ in dialogs.shown} == {"開けませんでした"}
+    for (_, _, text), path in zip(dialogs.shown, bad):
+        assert path.name in text
+        assert "zip" not in text.lower() and "目次" not in text
+
+
+def test_the_status_bar_speaks_english(window, tmp_path):
+    set_language("en")
+    window.retranslate()
+    init = _open(window, tmp_path)
+    window.document.select(init.phases[0])
+    text = window.selection_label.text()
+    assert "FY2023" in text and "Apr" in text
+    assert not any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text.replace("検討", "")), text
+    window.document.select(init.milestones[0])
+    assert "Apr FY2024" in window.selection_label.text() and "年度" not in window.selection_label.text()
+
+
+def test_widening_the_tree_gives_the_room_to_the_names_first(qtbot, window, tmp_path):
+    _open(window, tmp_path)
+    header = window.tree.header()
+    name0, dept0, width0 = header.sectionSize(COL_NAME), header.sectionSize(1), window.tree.viewport().width()
+    sizes = window.splitter.sizes()
+    window.splitter.setSizes([sizes[0] + 200, sizes[1] - 200])
+    qtbot.waitUntil(lambda: header.sectionSize(COL_NAME) > name0, timeout=2000)
+    grown = window.tree.viewport().width() - width0
+    assert grown > 100 and header.sectionSize(COL_NAME) - name0 == grown
+    assert header.sectionSize(1) == dept0
+    # the columns fill the tree exactly: no empty strip, no hidden overflow
+    visible = sum(header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c))
+    assert abs(visible - window.tree.viewport().width()) <= 1
+
+
+def test_the_quarter_heading_preference_reaches_the_timeline(window):
+    assert window.timeline.state.quarter_months is False
+    window.apply_preferences(Preferences(quarter_labels="months"), save=False)
+    assert window.timeline.state.quarter_months is True

@@ -557,3 +557,19 @@ def test_holding_a_bar_at_the_right_edge_scrolls_and_keeps_moving_it(setup, qtbo
     # The bar lands under the pointer: the month at the release point, in the scrolled view.
     assert phase.start - s == round(view.mapper().month(edge.x()) - press_month)
     assert phase.end - phase.start == e - s and doc.undo_stack.count() == 1
+
+
+def test_quarter_headings_can_read_months_like_the_prints(qtbot):
+    from dxroadmap.ui.preferences import Preferences, PreferencesDialog
+    from dxroadmap.ui.timeline.axis import sub_label
+
+    q1, q4 = month_index(2023, 4), month_index(2024, 1)
+    assert [sub_label(m, 3) for m in (q1, q4)] == ["Q1", "Q4"]
+    assert [sub_label(m, 3, "ja", True) for m in (q1, q1 + 3, q1 + 6, q4)] == ["4-6月", "7-9月", "10-12月", "1-3月"]
+    assert sub_label(q4, 3, "en", True) == "Jan–Mar"
+    # the choice is a preference, kept by the dialog
+    dialog = PreferencesDialog(Preferences())
+    qtbot.addWidget(dialog)
+    assert dialog.preferences().quarter_labels == "q"
+    dialog.quarter_labels.setCurrentIndex(dialog.quarter_labels.findData("months"))
+    assert dialog.preferences().quarter_labels == "months"

@@ -4,12 +4,13 @@ import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 
 from dxroadmap.io.plan_json import plan_to_dict
+from dxroadmap.model.departments import split_departments
 from dxroadmap.model.fiscal import month_index
 from dxroadmap.model.plan import Initiative, Phase, Pillar, Plan
 from dxroadmap.model.rows import flatten_rows
 from dxroadmap.ui.document import Document
 from dxroadmap.ui.strings import set_language
-from dxroadmap.ui.tree_model import COL_DEPARTMENTS, COL_NAME, COL_SUMMARY, MIME_TYPE, PlanTreeModel, split_departments
+from dxroadmap.ui.tree_model import COL_DEPARTMENTS, COL_NAME, COL_SUMMARY, MIME_TYPE, PlanTreeModel
 
 Move = Qt.DropAction.MoveAction
 

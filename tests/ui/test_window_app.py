@@ -66,3 +66,19 @@ def test_a_japanese_font_is_chosen_when_installed(qapp):
     if not Path("/usr/share/fonts/opentype/noto").exists():
         pytest.skip("Noto CJK is not installed")
     assert japanese_font_family() == "Noto Sans CJK JP"
+
+
+def test_the_screenshot_command_makes_the_import_preview(tmp_path, qapp):
+    from pathlib import Path
+
+    import pytest
+    from PySide6.QtGui import QImage
+
+    from dxroadmap.ui.screenshot import main
+
+    shapes = Path("/work/shared/fixtures/s06_shapes_matsumae.xlsx")
+    if not shapes.exists():
+        pytest.skip("shared fixtures not present")
+    main([str(shapes), str(tmp_path / "preview.png"), "900", "600", "--import-preview"])
+    image = QImage(str(tmp_path / "preview.png"))
+    assert image.width() == 900 and image.height() >= 600  # the dialog keeps its minimum height

@@ -20,7 +20,7 @@ from dxroadmap.model.wareki import YearStyle, format_fiscal_year
 from dxroadmap.ui.timeline import style
 from dxroadmap.ui.timeline.state import TimelineState
 
-__all__ = ["HeaderWidget", "year_labels", "sub_unit"]
+__all__ = ["HeaderWidget", "year_labels", "sub_unit", "sub_label"]
 
 
 def year_labels(fy: int, preferred: YearStyle, lang: str = "ja") -> list[str]:
@@ -61,6 +61,20 @@ def sub_unit(px_per_month: float, month_min_px: float = 26.0) -> int:
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _HALF = {"ja": ("上期", "下期"), "en": ("H1", "H2")}
+
+
+def sub_label(m: int, unit: int, lang: str = "ja", quarter_months: bool = False) -> str:
+    """The header's second line for the unit starting at month index ``m``: 7月, Q2 or 4-6月, 上期."""
+    _, month = year_month(m)
+    fpos = (month - 4) % 12  # 0 = April
+    if unit == 1:
+        return f"{month}月" if lang != "en" else _MONTHS_EN[month - 1]
+    if unit == 3:
+        if not quarter_months:
+            return f"Q{fpos // 3 + 1}"
+        last = (month + 1) % 12 + 1
+        return f"{month}-{last}月" if lang != "en" else f"{_MONTHS_EN[month - 1]}–{_MONTHS_EN[last - 1]}"
+    return _HALF.get(lang, _HALF["ja"])[fpos // 6]
 
 
 class HeaderWidget(QWidget):
@@ -133,12 +147,9 @@ class HeaderWidget(QWidget):
                 left, right = px(a), px(a + unit)
                 _, month = year_month(a)
                 fpos = (month - 4) % 12  # 0 = April
-                if unit == 1:
-                    text = f"{month}月" if lang != "en" else _MONTHS_EN[month - 1]
-                elif unit == 3:
-                    text = f"Q{fpos // 3 + 1}"
-                else:
-                    text = _HALF.get(lang, _HALF["ja"])[fpos // 6]
+                text = sub_label(a, unit, lang, st.quarter_months)
+                if unit == 3 and st.quarter_months and sfm.horizontalAdvance(text) > right - left - 2:
+                    text = sub_label(a, unit, lang)  # too narrow for 4-6月: Q1 rather than nothing
                 if sfm.horizontalAdvance(text) <= right - left - 2:
                     p.setPen(style.HEADER_TEXT)
                     p.drawText(QRectF(left, line, right - left, line), Qt.AlignmentFlag.AlignCenter, text)

@@ -7,28 +7,28 @@ step and a drag that ends where it started pushes nothing.
 Snapping: whole months; hold Shift while dragging to snap to fiscal quarters
 (April, July, October, January). Holding a dragged item near the left or right
 edge of the timeline pans the view that way (edge auto-scroll).
+
+The controller never imports the view: it drives whatever satisfies :class:`TimelineHost`
+(the view passes itself), so the view depends on the controller and not the other way.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtCore import QObject, QPoint, QPointF, Qt, QTimer, SignalInstance
+from PySide6.QtWidgets import QToolTip, QWidget
 
-from dxroadmap.model.edits import Snap, snap_month
-from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month
-from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind
+from dxroadmap.model.defaults import new_phase_at
+from dxroadmap.model.edits import Snap, clamp_span
+from dxroadmap.model.plan import Initiative, Milestone, Phase, Plan
 from dxroadmap.ui.timeline import style, texts
 from dxroadmap.ui.timeline.layers import Mapper, bar_pixel_rect
 from dxroadmap.ui.timeline.state import TimelineState
 
-if TYPE_CHECKING:
-    from dxroadmap.ui.timeline.view import TimelineView
-
-__all__ = ["Hit", "hit_test", "drag_result", "new_phase_at", "Controller"]
+__all__ = ["Hit", "hit_test", "TimelineHost", "Controller"]
 
 
 @dataclass(frozen=True)
@@ -73,33 +73,39 @@ def hit_test(state: TimelineState, m: Mapper, x: float, y: float) -> Hit | None:
     return None
 
 
-def drag_result(part: str, orig: tuple[int, int], dx: float, snap: Snap) -> tuple[int, int]:
-    """The span (phase) or (month, month) (milestone) after dragging by ``dx`` months.
+class TimelineHost(Protocol):
+    """What the controller needs from the widget it serves (the timeline view)."""
 
-    Moving keeps the length; with quarter snapping the start lands on a quarter start.
-    Resizing keeps at least one month.
-    """
-    s, e = orig
-    if part == "move":
-        new_s = snap_month(s + dx, snap)
-        return new_s, new_s + (e - s)
-    if part == "start":
-        return min(snap_month(s + dx, snap), e), e
-    if part == "end":
-        return s, max(snap_month(e + 1 + dx, snap) - 1, s)
-    raise ValueError(part)
+    state: TimelineState
+    document: "DocumentLike"
+    snap: Snap
+    drag_tip: str  # the text of the tooltip shown while dragging ("" when not dragging)
+    contextMenuRequested: SignalInstance  # (clicked item, row object, month, global position)
+
+    def mapper(self) -> Mapper: ...
+    def viewport(self) -> QWidget: ...
+    def setFocus(self, reason: Qt.FocusReason) -> None: ...  # noqa: N802
+    def update_row(self, row: int) -> None: ...
+    def update_header(self) -> None: ...
+    def update_header_months(self, first: int, last: int) -> None: ...
+    def pan_pixels(self, dx: float) -> None: ...
 
 
-def new_phase_at(month: int) -> Phase:
-    """The phase a double-click adds: one fiscal year from the clicked month's fiscal-year start."""
-    start = fy_first_month(fiscal_year_of(month))
-    return Phase(start, start + 11, label=PhaseKind.STUDY.label_ja, kind=PhaseKind.STUDY)
+class DocumentLike(Protocol):
+    """The edits the controller asks of the document (see :class:`dxroadmap.ui.document.Document`)."""
+
+    plan: Plan
+
+    def select(self, obj: object | None) -> None: ...
+    def add_phase(self, initiative: Initiative, phase: Phase) -> None: ...
+    def set_phase_span(self, phase: Phase, start: int, end: int) -> None: ...
+    def set_milestone_month(self, milestone: Milestone, month: int) -> None: ...
 
 
 class Controller:
     """Turns pyqtgraph mouse events on the overlay into selections, previews and edits."""
 
-    def __init__(self, view: "TimelineView") -> None:
+    def __init__(self, view: TimelineHost) -> None:
         self.view = view
         self.state: TimelineState = view.state
         self._drag: tuple[Hit, tuple[int, int], float] | None = None  # (hit, original span, press x)
@@ -109,7 +115,7 @@ class Controller:
         self._last_px = 0.0
         self._last_screen = QPoint()
         self._last_snap = Snap.MONTH
-        self._edge_timer = QTimer(view)
+        self._edge_timer = QTimer(view if isinstance(view, QObject) else None)
         self._edge_timer.setInterval(30)
         self._edge_timer.timeout.connect(self._edge_tick)
 
@@ -183,7 +189,7 @@ class Controller:
             ev.accept()
             self.view.setFocus(Qt.FocusReason.MouseFocusReason)
             if ev.double() and hit is None and isinstance(row_obj, Initiative):
-                phase = new_phase_at(month)
+                phase = new_phase_at(doc.plan, row_obj, month)
                 doc.add_phase(row_obj, phase)
                 doc.select(phase)
             else:
@@ -226,7 +232,7 @@ class Controller:
                 self._drag = None
             return
         snap = Snap.QUARTER if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier else self.view.snap
-        span = drag_result(hit.part, orig, ev.pos().x() - x_down, snap)
+        span = clamp_span(orig, hit.part, ev.pos().x() - x_down, snap)
         if ev.isFinish():
             self._finish(hit, span)
             return
@@ -263,7 +269,7 @@ class Controller:
         hit, orig, x_down = self._drag
         self.view.pan_pixels(direction * 12)
         x = self._mapper().month(self._last_px)  # the same pointer now lies over a later/earlier month
-        self._preview(hit, drag_result(hit.part, orig, x - x_down, self._last_snap))
+        self._preview(hit, clamp_span(orig, hit.part, x - x_down, self._last_snap))
 
     def _show_tip(self, screen: QPoint, hit: Hit, span: tuple[int, int]) -> None:
         st = self.state

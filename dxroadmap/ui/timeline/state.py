@@ -40,13 +40,13 @@ class TimelineState:
     last_month: int = 0
     year_style: YearStyle = YearStyle.ERA_WESTERN
     lang: str = "ja"
+    quarter_months: bool = False  # quarter headings as 4-6月 (as printed) rather than Q1
     today: float = field(default_factory=today_position)
     view_x0: float = 0.0  # visible month range (for labels that stick to the left edge)
     view_x1: float = 60.0
     row_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # 0 pillar, 1 initiative
     row_hue: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     row_parity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
-    row_depth: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def x_min(self) -> float:
@@ -62,7 +62,7 @@ class TimelineState:
 
     def set_rows(self, rows: list[Row]) -> None:
         self.index.set_rows(rows)
-        kinds, hues, parity, depth = [], [], [], []
+        kinds, hues, parity = [], [], []
         pillar_no, since = -1, 0
         for row in rows:
             if row.kind == "pillar":
@@ -75,11 +75,9 @@ class TimelineState:
                 parity.append(since % 2)
                 since += 1
             hues.append(max(pillar_no, 0))
-            depth.append(row.depth)
         self.row_kind = np.asarray(kinds, dtype=np.int8)
         self.row_hue = np.asarray(hues, dtype=np.int64)
         self.row_parity = np.asarray(parity, dtype=np.int8)
-        self.row_depth = np.asarray(depth, dtype=np.int64)
 
     def span_of(self, phase: Phase) -> tuple[int, int]:
         """The span to draw: the drag preview for the dragged phase, else the model's."""

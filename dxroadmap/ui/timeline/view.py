@@ -28,7 +28,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
-from dxroadmap.model.edits import Snap
+from dxroadmap.model.edits import Snap, clamp_span
 from dxroadmap.model.plan import Initiative, Milestone, Phase
 from dxroadmap.model.rows import Row
 from dxroadmap.model.wareki import YearStyle
@@ -113,6 +113,7 @@ class TimelineView(QWidget):
     ROW_HEIGHT: int = style.ROW_HEIGHT
     scrolledY = Signal(float)
     contextMenuRequested = Signal(object, object, int, QPoint)
+    renameRequested = Signal(object)  # F2 on a selected bar or milestone: edit its 名称
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -198,6 +199,11 @@ class TimelineView(QWidget):
 
     def set_year_style(self, style_: YearStyle) -> None:
         self.state.year_style = style_
+        self.header.update()
+
+    def set_quarter_months(self, on: bool) -> None:
+        """Write quarter headings as 4-6月 (as the prints do) instead of Q1."""
+        self.state.quarter_months = bool(on)
         self.header.update()
 
     def set_language(self, lang: str) -> None:
@@ -408,11 +414,11 @@ class TimelineView(QWidget):
             if isinstance(sel, Milestone):
                 doc.set_milestone_month(sel, sel.month + d)
             elif shift and start_mod:
-                doc.set_phase_span(sel, min(sel.start + d, sel.end), sel.end, text="工程の変更")
+                doc.set_phase_span(sel, *clamp_span((sel.start, sel.end), "start", d), text="工程の変更")
             elif shift:
-                doc.set_phase_span(sel, sel.start, max(sel.end + d, sel.start), text="工程の変更")
+                doc.set_phase_span(sel, *clamp_span((sel.start, sel.end), "end", d), text="工程の変更")
             else:
-                doc.set_phase_span(sel, sel.start + d, sel.end + d)
+                doc.set_phase_span(sel, *clamp_span((sel.start, sel.end), "move", d))
             self.ensure_visible(sel)
             return True
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and isinstance(sel, (Phase, Milestone)):
@@ -428,6 +434,9 @@ class TimelineView(QWidget):
             if items:
                 doc.select(items[0] if key == Qt.Key.Key_Home else items[-1])
                 self.ensure_visible(doc.selection)
+            return True
+        if key == Qt.Key.Key_F2 and isinstance(sel, (Phase, Milestone)):
+            self.renameRequested.emit(sel)
             return True
         if key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and mods & Qt.KeyboardModifier.ShiftModifier):
             self.keyboard_context_menu()

@@ -2,47 +2,44 @@
 
 openpyxl drops drawings when it loads a workbook, so this module reads the DrawingML parts
 itself: workbook.xml → its relationships → each sheet part → the sheet's relationships →
-its drawing part(s). Every object is placed in fractional 0-based columns and rows (3.25 =
-a quarter into column D) using the sheet's own column widths and row heights, the way Excel
-lays them out: a column ``w`` characters wide is trunc(((256·w + trunc(128/d))/256)·d) px,
-where ``d`` is the maximum digit width of the workbook's default font (7 px for Calibri 11,
-8 for 游ゴシック/ＭＳ Ｐゴシック 11, 9 for Meiryo UI 11); 1 px = 9525 EMU, 1 pt = 12700 EMU;
-hidden columns and rows have no size. Because ``d`` cannot be measured without the font,
-it is taken from a small table and then checked against the absolute positions Excel
-stores beside each anchor (see :func:`_calibrated_digit_width`).
+its drawing part(s). Each object (shapes, connectors, text, groups, pictures, frames) becomes
+a :class:`Shape` with its kind, text, fill and line colours and arrowheads, placed in
+fractional columns and rows by :mod:`dxroadmap.io.xlsx.drawing.geometry`; theme colours come
+from :mod:`dxroadmap.io.xlsx.package.color`.
 
-XML: drawings, rels, the theme and styles go through defusedxml; sheet parts are streamed
-with an expat parser carrying defusedxml's guards and only the column and row attributes
-are kept, reading rows only as far down as the drawing reaches. Shapes per drawing are
-capped. Call :func:`dxroadmap.io.xlsx.package.preflight.check_workbook` first.
+XML: drawings, rels and the theme go through defusedxml. Shapes per drawing are capped.
+Call :func:`dxroadmap.io.xlsx.package.preflight.check_workbook` first.
 """
 
 from __future__ import annotations
 
-import colorsys
 import io
 import math
 import os
 import zipfile
 import zlib
-from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element
-from xml.parsers import expat
 
 import defusedxml.ElementTree as DET
-from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml import DefusedXmlException
 
 from dxroadmap.io.errors import PlanReadError
-from dxroadmap.io.xlsx.package.preflight import (
-    MAX_COLS,
-    MAX_ROWS,
-    part_relationships,
-    read_xml_part,
-    workbook_part,
-    workbook_sheets,
+from dxroadmap.io.xlsx.drawing.geometry import (
+    PARSE_ERRORS,
+    SheetGeometry,
+    SheetLayout,
+    anchor_box,
+    attr_int,
+    calibrated_digit_width,
+    default_digit_width,
+    finite_float,
+    xml_int,
 )
+from dxroadmap.io.xlsx.package.color import element_rgb, read_theme, to_hex
+from dxroadmap.io.xlsx.package.ns import NS_A, NS_A14, NS_A16, NS_MC, NS_REL, NS_XDR, REL_DRAWING
+from dxroadmap.io.xlsx.package.parts import part_relationships, too_large_error, unsafe_xml_error, workbook_sheets
 
 __all__ = ["Shape", "read_sheet_shapes", "MAX_SHAPES_PER_DRAWING", "MAX_SHAPES_PER_WORKBOOK"]
 
@@ -51,24 +48,9 @@ MAX_SHAPES_PER_WORKBOOK = 100_000
 MAX_DRAWING_PART = 32 << 20          # one drawing part (20,000 shapes take ~30 MB)
 MAX_DRAWING_BYTES = 256 << 20        # all drawing parts of a workbook
 MAX_GROUP_DEPTH = 32
-EMU_PER_PX = 9525
-EMU_PER_PT = 12700
-MAX_DIGIT_WIDTH = 7          # px, Calibri 11 (the README's "7·chars + 5")
-DEFAULT_ROW_PT = 15.0
-
-NS_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
-NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-NS_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-REL_DRAWING = "/drawing"
-REL_THEME = "/theme"
 
 # Namespaces whose mc:Choice content we understand (everything else takes mc:Fallback).
-_KNOWN_NS = {
-    NS_XDR, NS_A, NS_MC,
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "http://schemas.microsoft.com/office/drawing/2010/main",          # a14
-    "http://schemas.microsoft.com/office/drawing/2014/main",          # a16
-}
+_KNOWN_NS = {NS_XDR, NS_A, NS_MC, NS_REL, NS_A14, NS_A16}
 
 _X = f"{{{NS_XDR}}}"
 _A = f"{{{NS_A}}}"
@@ -101,432 +83,20 @@ class Shape:
     line: str | None = None  # outline / line colour "#RRGGBB", None when there is none
 
 
-# ---------------------------------------------------------------- sheet grid
-
-def column_pixels(width: float, mdw: int = MAX_DIGIT_WIDTH) -> int:
-    """Excel's pixel width of a column ``width`` characters wide, for a font whose digits are ``mdw`` px."""
-    return max(0, math.trunc(((256 * width + math.trunc(128 / mdw)) / 256) * mdw))
-
-
-class _Axis:
-    """Sizes (EMU) of columns or rows with lazily built prefix sums, for index ↔ EMU conversion.
-
-    ``feed(i)``, when given, is called before the sizes of indexes up to ``i`` are used, so
-    row heights can be streamed from the sheet only as far as a drawing needs them.
-    """
-
-    def __init__(self, default: int, sizes: dict[int, int], limit: int, feed=None) -> None:
-        self.default = default
-        self.sizes = sizes
-        self.limit = limit
-        self.feed = feed
-        self.prefix = [0]   # prefix[i] = EMU of the start of index i
-
-    def _extend_to(self, index: int) -> None:
-        index = min(index, self.limit)
-        prefix = self.prefix
-        if len(prefix) > index:
-            return
-        if self.feed is not None:
-            self.feed(index)
-        sizes, default = self.sizes, self.default
-        while len(prefix) <= index:
-            prefix.append(prefix[-1] + sizes.get(len(prefix) - 1, default))
-
-    def start(self, index: int) -> int:
-        index = max(0, min(int(index), self.limit))
-        self._extend_to(index)
-        return self.prefix[index]
-
-    def emu(self, index: int, offset: int) -> int:
-        return self.start(index) + offset
-
-    def frac(self, emu: float) -> float:
-        """Fractional index of an EMU position (zero-size indexes are skipped over)."""
-        if emu <= 0:
-            return 0.0
-        prefix = self.prefix
-        while prefix[-1] <= emu and len(prefix) <= self.limit:
-            self._extend_to(min(self.limit, len(prefix) * 2 + 64))
-        i = bisect_right(prefix, emu) - 1          # last start <= emu
-        if i >= len(prefix) - 1:                   # beyond the grid
-            i = len(prefix) - 1
-            size = self.sizes.get(i, self.default) or 1
-            return i + (emu - prefix[i]) / size
-        size = prefix[i + 1] - prefix[i]
-        return i + ((emu - prefix[i]) / size if size else 0.0)
-
-
-@dataclass
-class _Grid:
-    cols: _Axis
-    rows: _Axis
-
-
-def _float(text: str | None, default: float | None = None) -> float | None:
-    """A finite number from an attribute, else ``default`` (NaN and infinities are refused)."""
-    try:
-        value = float(text) if text is not None else default
-    except (ValueError, TypeError):
-        return default
-    return value if value is None or math.isfinite(value) else default
-
-
-_PARSE_ERRORS = (DefusedXmlException, DET.ParseError, expat.ExpatError, LookupError, ValueError, zipfile.BadZipFile,
-                 zlib.error, EOFError, OSError, RuntimeError, NotImplementedError)
-
-
-def _unsafe_part(label: str, part: str) -> PlanReadError:
-    return PlanReadError(
-        "not-a-workbook",
-        f"{label} is not an Excel workbook (.xlsx): its part {part} contains XML declarations (DTD or "
-        "entities) that Excel never writes, so it was refused for safety.",
-        f"{label} は Excel ブック（.xlsx）ではありません。内部の {part} に Excel が書かない XML 宣言"
-        "（DTD・エンティティ）があるため、安全のため読み込みません。")
-
-
-def _guarded_expat(start) -> "expat.XMLParserType":
-    """An expat parser with defusedxml's guards: DTDs, entity declarations and external references raise."""
-    parser = expat.ParserCreate(namespace_separator="}")
-
-    def doctype(name, sysid, pubid, has_internal_subset):
-        raise DTDForbidden(name, sysid, pubid)
-
-    def entity(name, is_parameter_entity, value, base, sysid, pubid, notation_name):
-        raise EntitiesForbidden(name, value, base, sysid, pubid, notation_name)
-
-    def unparsed(name, base, sysid, pubid, notation_name):
-        raise EntitiesForbidden(name, None, base, sysid, pubid, notation_name)
-
-    def external(context, base, sysid, pubid):
-        raise ExternalReferenceForbidden(context, base, sysid, pubid)
-
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = entity
-    parser.UnparsedEntityDeclHandler = unparsed
-    parser.ExternalEntityRefHandler = external
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartElementHandler = start
-    parser.buffer_text = True
-    return parser
-
-
-class _SheetLayout:
-    """Column widths (read up to <sheetData>) and row heights (streamed on demand) of one sheet part.
-
-    The part is fed in 64 kB chunks to an expat parser guarded exactly as defusedxml guards
-    it (any DTD, entity declaration or external reference raises defusedxml's own
-    exceptions); only the start tags of sheetFormatPr, col and row are looked at, so no
-    element tree is built for the cells (the pure-Python defusedxml tree builder is ~5× slower).
-    """
-
-    CHUNK = 64 << 10
-
-    def __init__(self, zf: zipfile.ZipFile, part: str, label: str = "workbook") -> None:
-        self.part, self.label = part, label
-        self.base_width = 8.0
-        self.default_width: float | None = None      # characters, from defaultColWidth
-        self.default_row_pt = DEFAULT_ROW_PT
-        self.rows_hidden_by_default = False
-        self.col_ranges: list[tuple[int, int, float | None, bool]] = []   # (min, max, width, hidden)
-        self.row_sizes: dict[int, int] = {}
-        self._next_row = 0
-        self._last_read = -1
-        self._in_data = False
-        self._done = False
-        self._handle = None
-        self._parser = None
-        try:
-            self._handle = zf.open(part)
-            self._parser = _guarded_expat(self.start)
-            while not self._in_data and self._pump():
-                pass
-        except DefusedXmlException:
-            self.close()
-            raise _unsafe_part(label, part) from None
-        except _PARSE_ERRORS:
-            self.close()
-
-    # parser handlers ----------------------------------------------------
-    def start(self, name: str, attrib: dict[str, str]) -> None:
-        end = name[-2:]
-        if end == "}c" or end == "}v" or end == "}f":
-            return            # cells, values, formulas: the bulk of a sheet, never needed here
-        tag = name[name.rfind("}") + 1:]
-        if tag == "row":
-            r = _float(attrib.get("r"))
-            row = int(r) - 1 if r else self._next_row
-            self._next_row = row + 1
-            self._last_read = max(self._last_read, row)
-            ht = _float(attrib.get("ht"))
-            if attrib.get("hidden") in ("1", "true"):
-                self.row_sizes[row] = 0
-            elif ht is not None:
-                self.row_sizes[row] = round(ht * EMU_PER_PT)
-            elif self.rows_hidden_by_default:
-                self.row_sizes[row] = round(self.default_row_pt * EMU_PER_PT)
-        elif tag == "sheetData":
-            self._in_data = True
-        elif tag == "col" and not self._in_data:
-            lo = int(_float(attrib.get("min"), 1) or 1)
-            hi = int(_float(attrib.get("max"), lo) or lo)
-            lo, hi = max(1, lo), min(MAX_COLS, max(lo, hi))
-            self.col_ranges.append((lo, hi, _float(attrib.get("width")), attrib.get("hidden") in ("1", "true")))
-        elif tag == "sheetFormatPr":
-            self.base_width = _float(attrib.get("baseColWidth"), 8.0) or 8.0
-            self.default_width = _float(attrib.get("defaultColWidth"))
-            self.default_row_pt = _float(attrib.get("defaultRowHeight"), DEFAULT_ROW_PT) or DEFAULT_ROW_PT
-            self.rows_hidden_by_default = attrib.get("zeroHeight") in ("1", "true")
-
-    def close(self) -> None:
-        self._done = True
-        self._parser = None
-        if self._handle is not None:
-            try:
-                self._handle.close()
-            except OSError:
-                pass
-            self._handle = None
-
-    # --------------------------------------------------------------------
-    def _pump(self) -> bool:
-        """Feed one chunk; False once the part (or its sheetData) is finished."""
-        if self._done or self._parser is None or self._handle is None:
-            return False
-        chunk = self._handle.read(self.CHUNK)
-        if not chunk:
-            self.close()
-            return False
-        self._parser.Parse(chunk, False)
-        return not self._done
-
-    def columns(self, mdw: int) -> _Axis:
-        if self.default_width is not None:
-            default_px = column_pixels(self.default_width, mdw)
-        else:
-            default_px = math.ceil((self.base_width * mdw + 5) / 8) * 8
-        default = default_px * EMU_PER_PX
-        sizes: dict[int, int] = {}
-        for lo, hi, width, hidden in self.col_ranges:
-            size = 0 if hidden else default if width is None else column_pixels(width, mdw) * EMU_PER_PX
-            if size != default:
-                sizes.update((c, size) for c in range(lo - 1, hi))
-            else:
-                for c in range(lo - 1, hi):
-                    sizes.pop(c, None)
-        return _Axis(default, sizes, MAX_COLS)
-
-    def rows(self) -> _Axis:
-        default = 0 if self.rows_hidden_by_default else round(self.default_row_pt * EMU_PER_PT)
-        return _Axis(default, self.row_sizes, MAX_ROWS, self._feed)
-
-    def _feed(self, index: int) -> None:
-        """Read <row> start tags until one after ``index`` (or the end of sheetData)."""
-        try:
-            while self._last_read <= index and self._pump():
-                pass
-        except DefusedXmlException:
-            self.close()
-            raise _unsafe_part(self.label, self.part) from None
-        except _PARSE_ERRORS:
-            self.close()   # keep what was read: a damaged tail changes nothing above it
-
-
-def _default_font(zf: zipfile.ZipFile, label: str) -> tuple[str, float] | None:
-    """(name, size) of the first font in styles.xml — the Normal style's — read from the part's head."""
-    wb = workbook_part(zf, label)
-    styles = next((t for ty, t in part_relationships(zf, wb, label).values() if ty.endswith("/styles")),
-                  None) if wb else None
-    if styles is None or styles not in zf.NameToInfo:
-        return None
-    found: dict[str, str] = {}
-    state = {"in_font": False, "done": False}
-
-    def start(name: str, attrib: dict[str, str]) -> None:
-        tag = name[name.rfind("}") + 1:]
-        if tag == "font" and not state["done"]:
-            state["in_font"] = True
-        elif state["in_font"] and tag in ("name", "sz") and "val" in attrib:
-            found[tag] = attrib["val"]
-        if tag in ("fills", "cellXfs", "numFmts") and state["in_font"]:
-            state["done"] = True
-
-    def end(name: str) -> None:
-        if name[name.rfind("}") + 1:] == "font" and state["in_font"]:
-            state["in_font"], state["done"] = False, True
-
-    parser = _guarded_expat(start)
-    parser.EndElementHandler = end
-    try:
-        with zf.open(styles) as handle:
-            for _ in range(64):                      # at most 4 MB of styles before the first font
-                chunk = handle.read(65536)
-                if not chunk:
-                    break
-                parser.Parse(chunk, False)
-                if state["done"]:
-                    break
-    except DefusedXmlException:
-        raise _unsafe_part(label, styles) from None
-    except _PARSE_ERRORS:
-        pass
-    if "name" not in found:
-        return None
-    return found["name"], _float(found.get("sz"), 11.0) or 11.0
-
-
-def _default_digit_width(zf: zipfile.ZipFile, label: str) -> int:
-    """Maximum digit width (px) of the workbook's default font (7 = Calibri 11, also the fallback)."""
-    font = _default_font(zf, label)
-    if font is None:
-        return MAX_DIGIT_WIDTH
-    name = font[0].replace(" ", "").replace("\u3000", "").lower()
-    at_11 = next((px for key, px in _DIGIT_WIDTH_AT_11 if key in name), MAX_DIGIT_WIDTH)
-    return max(1, round(at_11 * font[1] / 11))
-
-
-# Maximum digit width at 11 pt of common default fonts (Excel's column unit depends on it).
-_DIGIT_WIDTH_AT_11 = (("meiryo", 9), ("メイリオ", 9), ("yugothic", 8), ("游ゴシック", 8), ("yumincho", 8),
-                      ("游明朝", 8), ("ｍｓｐゴシック", 8), ("msｐゴシック", 8), ("mspgothic", 8), ("ｍｓゴシック", 8),
-                      ("msgothic", 8), ("ｍｓｐ明朝", 8), ("ｍｓ明朝", 8), ("calibri", 7), ("aptos", 7), ("arial", 7),
-                      ("ゴシック", 8), ("明朝", 8), ("gothic", 8), ("mincho", 8))
-
-
-def _calibrated_digit_width(layout: _SheetLayout, root: Element, prefixes: dict[str, str], fallback: int) -> int:
-    """The digit width that makes the anchors' cells agree with the EMU positions Excel stored.
-
-    Excel writes both the cell anchor and the absolute xfrm of each top-level object; the
-    column widths in pixels depend on the default font, which we cannot measure. The
-    candidate under which the two agree (median error ≤ 1.5 px) wins; otherwise ``fallback``.
-    """
-    pairs: list[tuple[int, int, int]] = []     # (marker col, colOff, xfrm x) for left and right edges
-    for anchor in _expand(list(root), prefixes):
-        if anchor.tag != f"{_X}twoCellAnchor":
-            continue
-        for obj in _expand(list(anchor), prefixes):
-            props = obj.find(f"{_X}spPr")
-            if props is None:
-                props = obj.find(f"{_X}grpSpPr")
-            xf = _xfrm(props) if props is not None else None
-            if xf is None or xf[4] % 180:
-                continue
-            frm, to = anchor.find(f"{_X}from"), anchor.find(f"{_X}to")
-            if frm is None or to is None:
-                continue
-            pairs.append((_int(frm.find(f"{_X}col")), _int(frm.find(f"{_X}colOff")), xf[0][0]))
-            pairs.append((_int(to.find(f"{_X}col")), _int(to.find(f"{_X}colOff")), xf[0][0] + xf[1][0]))
-            break
-        if len(pairs) >= 400:
-            break
-    if not pairs or all(x == 0 for _, _, x in pairs):
-        return fallback
-    best = (math.inf, fallback)
-    for mdw in sorted(range(5, 17), key=lambda m: (m != fallback, m)):
-        cols = layout.columns(mdw)
-        errors = sorted(abs(cols.emu(c, off) - x) for c, off, x in pairs)
-        median = errors[len(errors) // 2] / EMU_PER_PX
-        if median < best[0]:
-            best = (median, mdw)
-    return best[1] if best[0] <= 1.5 else fallback
-
-
 # ---------------------------------------------------------------- colours
-
-_SCHEME_ALIAS = {"tx1": "dk1", "bg1": "lt1", "tx2": "dk2", "bg2": "lt2"}
-_PRESET = {"black": "000000", "white": "FFFFFF", "red": "FF0000", "green": "008000", "blue": "0000FF",
-           "yellow": "FFFF00", "gray": "808080", "grey": "808080", "orange": "FFA500", "cyan": "00FFFF",
-           "magenta": "FF00FF", "lime": "00FF00", "navy": "000080", "silver": "C0C0C0"}
-
-
-def _theme_colours(zf: zipfile.ZipFile, label: str) -> dict[str, str]:
-    wb = workbook_part(zf, label)
-    if wb is None:
-        return {}
-    theme = next((t for ty, t in part_relationships(zf, wb, label).values() if ty.endswith(REL_THEME)), None)
-    root = read_xml_part(zf, theme, label=label) if theme else None
-    out: dict[str, str] = {}
-    if root is None:
-        return out
-    scheme = root.find(f".//{_A}clrScheme")
-    if scheme is None:
-        return out
-    for slot in scheme:
-        name = slot.tag.rsplit("}", 1)[-1]
-        for c in slot:
-            val = c.get("lastClr") if c.tag == f"{_A}sysClr" else c.get("val")
-            if val and len(val) == 6:
-                out[name] = val.upper()
-            break
-    return out
-
-
-def _apply_mods(rgb: tuple[float, float, float], mods: Element) -> tuple[float, float, float]:
-    r, g, b = rgb
-    for mod in mods:
-        name = mod.tag.rsplit("}", 1)[-1]
-        val = (_float(mod.get("val"), 100000) or 0) / 100000
-        if name in ("lumMod", "lumOff"):
-            h, l, s = colorsys.rgb_to_hls(r, g, b)
-            l = l * val if name == "lumMod" else l + val
-            r, g, b = colorsys.hls_to_rgb(h, min(max(l, 0.0), 1.0), s)
-        elif name == "shade":
-            r, g, b = r * val, g * val, b * val
-        elif name == "tint":
-            r, g, b = (c + (1 - c) * (1 - val) for c in (r, g, b))
-    return tuple(min(max(c, 0.0), 1.0) for c in (r, g, b))  # type: ignore[return-value]
-
-
-def _rgb(parent: Element | None, theme: dict[str, str],
-         placeholder: str | None = None) -> tuple[float, float, float] | None:
-    """RGB (0..1) of the first colour element under ``parent`` (None if there is none)."""
-    if parent is None:
-        return None
-    for c in parent:
-        name = c.tag.rsplit("}", 1)[-1]
-        hexval: str | None = None
-        if name == "srgbClr":
-            hexval = c.get("val")
-        elif name == "sysClr":
-            hexval = c.get("lastClr") or {"windowText": "000000", "window": "FFFFFF"}.get(c.get("val", ""))
-        elif name == "schemeClr":
-            val = c.get("val", "")
-            if val == "phClr":
-                hexval = placeholder.lstrip("#") if placeholder else None
-            else:
-                hexval = theme.get(_SCHEME_ALIAS.get(val, val))
-        elif name == "prstClr":
-            hexval = _PRESET.get(c.get("val", ""))
-        elif name == "scrgbClr":
-            parts = [(_float(c.get(k), 0) or 0) / 100000 for k in ("r", "g", "b")]
-            hexval = "".join(f"{round(min(max(p, 0), 1) ** (1 / 2.2) * 255):02X}" for p in parts)
-        else:
-            continue
-        if not hexval or len(hexval) != 6:
-            return None
-        try:
-            rgb = tuple(int(hexval[i:i + 2], 16) / 255 for i in (0, 2, 4))
-        except ValueError:
-            return None
-        return _apply_mods(rgb, c)  # type: ignore[arg-type]
-    return None
-
-
-def _hex(rgb: tuple[float, float, float] | None) -> str | None:
-    return None if rgb is None else "#{:02X}{:02X}{:02X}".format(*(round(v * 255) for v in rgb))
-
 
 def _colour(parent: Element | None, theme: dict[str, str], placeholder: str | None = None) -> str | None:
     """The "#RRGGBB" of the first colour element under ``parent`` (None if there is none)."""
-    return _hex(_rgb(parent, theme, placeholder))
+    return to_hex(element_rgb(parent, theme, placeholder))
 
 
 def _gradient_colour(grad: Element, theme: dict[str, str]) -> str | None:
     """The average colour a gradient shows (stops weighted by the length they cover)."""
     stops = []
     for gs in grad.iter(f"{_A}gs"):
-        rgb = _rgb(gs, theme)
+        rgb = element_rgb(gs, theme)
         if rgb is not None:
-            stops.append((min(max((_float(gs.get("pos"), 0) or 0) / 100000, 0.0), 1.0), rgb))
+            stops.append((min(max((finite_float(gs.get("pos"), 0) or 0) / 100000, 0.0), 1.0), rgb))
     if not stops:
         return None
     stops.sort(key=lambda s: s[0])
@@ -535,7 +105,7 @@ def _gradient_colour(grad: Element, theme: dict[str, str]) -> str | None:
     for (p0, c0), (p1, c1) in zip(stops, stops[1:]):
         for i in range(3):
             total[i] += (p1 - p0) * (c0[i] + c1[i]) / 2
-    return _hex((total[0], total[1], total[2]))
+    return to_hex((total[0], total[1], total[2]))
 
 
 def _fill_of(props: Element | None, style: Element | None, theme: dict[str, str],
@@ -557,7 +127,7 @@ def _fill_of(props: Element | None, style: Element | None, theme: dict[str, str]
                 return None
     if style is not None:
         ref = style.find(f"{_A}fillRef")
-        if ref is not None and (_float(ref.get("idx"), 0) or 0) > 0:
+        if ref is not None and (finite_float(ref.get("idx"), 0) or 0) > 0:
             return _colour(ref, theme)
     return None
 
@@ -575,7 +145,7 @@ def _line_of(props: Element | None, style: Element | None, theme: dict[str, str]
             return _gradient_colour(grad, theme)
     if style is not None:
         ref = style.find(f"{_A}lnRef")
-        if ref is not None and (_float(ref.get("idx"), 0) or 0) > 0:
+        if ref is not None and (finite_float(ref.get("idx"), 0) or 0) > 0:
             return _colour(ref, theme)
     return None
 
@@ -603,8 +173,8 @@ def _parse_drawing(zf: zipfile.ZipFile, part: str, label: str) -> tuple[Element 
                 root = item
         # iterparse leaves the full tree under the first element
     except DefusedXmlException:
-        raise _unsafe_part(label, part) from None
-    except _PARSE_ERRORS:
+        raise unsafe_xml_error(label, part) from None
+    except PARSE_ERRORS:
         return None, {}
     return root, prefixes
 
@@ -631,56 +201,6 @@ def _expand(children, prefixes: dict[str, str], depth: int = 0):
             yield from _expand(list(chosen), prefixes, depth + 1)
 
 
-def _int(elem: Element | None, default: int = 0) -> int:
-    if elem is None or elem.text is None:
-        return default
-    try:
-        return int(float(elem.text.strip()))
-    except (ValueError, OverflowError):
-        return default
-
-
-def _attr_int(elem: Element | None, name: str, default: int = 0) -> int:
-    if elem is None:
-        return default
-    try:
-        return int(float(elem.get(name, default)))
-    except (TypeError, ValueError, OverflowError):
-        return default
-
-
-def _marker(grid: _Grid, elem: Element | None) -> tuple[int, int] | None:
-    """Sheet EMU (x, y) of an xdr:from / xdr:to marker."""
-    if elem is None:
-        return None
-    col = _int(elem.find(f"{_X}col"))
-    row = _int(elem.find(f"{_X}row"))
-    return (grid.cols.emu(col, _int(elem.find(f"{_X}colOff"))),
-            grid.rows.emu(row, _int(elem.find(f"{_X}rowOff"))))
-
-
-def _anchor_box(grid: _Grid, anchor: Element) -> tuple[float, float, float, float] | None:
-    name = anchor.tag.rsplit("}", 1)[-1]
-    if name == "twoCellAnchor":
-        a = _marker(grid, anchor.find(f"{_X}from"))
-        b = _marker(grid, anchor.find(f"{_X}to"))
-        if a is None or b is None:
-            return None
-        return a[0], a[1], b[0], b[1]
-    ext = anchor.find(f"{_X}ext")
-    cx, cy = _attr_int(ext, "cx"), _attr_int(ext, "cy")
-    if name == "oneCellAnchor":
-        a = _marker(grid, anchor.find(f"{_X}from"))
-        if a is None:
-            return None
-        return a[0], a[1], a[0] + cx, a[1] + cy
-    if name == "absoluteAnchor":
-        pos = anchor.find(f"{_X}pos")
-        x, y = _attr_int(pos, "x"), _attr_int(pos, "y")
-        return x, y, x + cx, y + cy
-    return None
-
-
 def _xfrm(props: Element | None):
     """(off, ext, chOff, chExt, rot°, flipH, flipV) of a shape's or group's a:xfrm."""
     xfrm = props.find(f"{_A}xfrm") if props is not None else None
@@ -688,10 +208,10 @@ def _xfrm(props: Element | None):
         return None
     off, ext = xfrm.find(f"{_A}off"), xfrm.find(f"{_A}ext")
     ch_off, ch_ext = xfrm.find(f"{_A}chOff"), xfrm.find(f"{_A}chExt")
-    return ((_attr_int(off, "x"), _attr_int(off, "y")), (_attr_int(ext, "cx"), _attr_int(ext, "cy")),
-            (_attr_int(ch_off, "x"), _attr_int(ch_off, "y")) if ch_off is not None else None,
-            (_attr_int(ch_ext, "cx"), _attr_int(ch_ext, "cy")) if ch_ext is not None else None,
-            _attr_int(xfrm, "rot") / 60000.0,
+    return ((attr_int(off, "x"), attr_int(off, "y")), (attr_int(ext, "cx"), attr_int(ext, "cy")),
+            (attr_int(ch_off, "x"), attr_int(ch_off, "y")) if ch_off is not None else None,
+            (attr_int(ch_ext, "cx"), attr_int(ch_ext, "cy")) if ch_ext is not None else None,
+            attr_int(xfrm, "rot") / 60000.0,
             xfrm.get("flipH") in ("1", "true"), xfrm.get("flipV") in ("1", "true"))
 
 
@@ -713,10 +233,37 @@ def _text_of(body: Element | None) -> str:
     return "\n".join(paragraphs).strip()
 
 
+def _anchor_edges(root: Element, prefixes: dict[str, str]) -> list[tuple[int, int, int]]:
+    """(anchor column, column offset, absolute x) of the left and right edges of unrotated two-cell-anchored objects.
+
+    The input of :func:`~dxroadmap.io.xlsx.drawing.geometry.calibrated_digit_width` (at most 400 edges).
+    """
+    pairs: list[tuple[int, int, int]] = []     # (marker col, colOff, xfrm x) for left and right edges
+    for anchor in _expand(list(root), prefixes):
+        if anchor.tag != f"{_X}twoCellAnchor":
+            continue
+        for obj in _expand(list(anchor), prefixes):
+            props = obj.find(f"{_X}spPr")
+            if props is None:
+                props = obj.find(f"{_X}grpSpPr")
+            xf = _xfrm(props) if props is not None else None
+            if xf is None or xf[4] % 180:
+                continue
+            frm, to = anchor.find(f"{_X}from"), anchor.find(f"{_X}to")
+            if frm is None or to is None:
+                continue
+            pairs.append((xml_int(frm.find(f"{_X}col")), xml_int(frm.find(f"{_X}colOff")), xf[0][0]))
+            pairs.append((xml_int(to.find(f"{_X}col")), xml_int(to.find(f"{_X}colOff")), xf[0][0] + xf[1][0]))
+            break
+        if len(pairs) >= 400:
+            break
+    return pairs
+
+
 class _Reader:
     """Turns one drawing part into :class:`Shape` objects (bounded)."""
 
-    def __init__(self, grid: _Grid, theme: dict[str, str], prefixes: dict[str, str]) -> None:
+    def __init__(self, grid: SheetGeometry, theme: dict[str, str], prefixes: dict[str, str]) -> None:
         self.grid = grid
         self.theme = theme
         self.prefixes = prefixes
@@ -726,7 +273,7 @@ class _Reader:
         return len(self.shapes) >= MAX_SHAPES_PER_DRAWING
 
     def anchor(self, anchor: Element) -> None:
-        box = _anchor_box(self.grid, anchor)
+        box = anchor_box(self.grid, anchor)
         if box is None:
             return
         for obj in _expand(list(anchor), self.prefixes):
@@ -874,8 +421,8 @@ def _read_all(path: Path, label: str) -> dict[str, list[Shape]]:
     parsed_bytes = 0
     total = 0
     with zipfile.ZipFile(path) as zf:
-        theme = _theme_colours(zf, label)
-        font_mdw = _default_digit_width(zf, label)
+        theme = read_theme(zf, label)
+        font_mdw = default_digit_width(zf, label)
         for sheet in workbook_sheets(zf, label):
             drawings = sorted({target for rtype, target in part_relationships(zf, sheet.part, label).values()
                                if rtype.endswith(REL_DRAWING) and target in zf.NameToInfo})
@@ -883,14 +430,14 @@ def _read_all(path: Path, label: str) -> dict[str, list[Shape]]:
             for drawing in drawings:
                 parsed_bytes += zf.NameToInfo[drawing].file_size
                 if parsed_bytes > MAX_DRAWING_BYTES:
-                    raise _too_many(label, "its drawings are too large in all.", "図形の部品が全体で大きすぎます。")
+                    raise too_large_error(label, "its drawings are too large in all.", "図形の部品が全体で大きすぎます。")
                 root, prefixes = _parse_drawing(zf, drawing, label)
                 if root is None:
                     continue
-                layout = _SheetLayout(zf, sheet.part, label)
+                layout = SheetLayout(zf, sheet.part, label)
                 try:
-                    mdw = _calibrated_digit_width(layout, root, prefixes, font_mdw)
-                    reader = _Reader(_Grid(layout.columns(mdw), layout.rows()), theme, prefixes)
+                    mdw = calibrated_digit_width(layout, _anchor_edges(root, prefixes), font_mdw)
+                    reader = _Reader(SheetGeometry(layout.columns(mdw), layout.rows()), theme, prefixes)
                     for anchor in _expand(list(root), prefixes):
                         reader.anchor(anchor)
                         if reader.full():
@@ -901,13 +448,9 @@ def _read_all(path: Path, label: str) -> dict[str, list[Shape]]:
                 shapes.extend(reader.shapes)
                 total += len(reader.shapes)
                 if total > MAX_SHAPES_PER_WORKBOOK:
-                    raise _too_many(label, f"it holds more than {MAX_SHAPES_PER_WORKBOOK:,} drawn shapes.",
-                                    f"図形が {MAX_SHAPES_PER_WORKBOOK:,} 個を超えています。")
+                    raise too_large_error(label, f"it holds more than {MAX_SHAPES_PER_WORKBOOK:,} drawn shapes.",
+                                          f"図形が {MAX_SHAPES_PER_WORKBOOK:,} 個を超えています。")
             if shapes:
                 out[sheet.title] = shapes
     return out
 
-
-def _too_many(label: str, en: str, ja: str) -> PlanReadError:
-    return PlanReadError("too-large", f"{label} is too large to open safely: {en}",
-                         f"{label} は大きすぎるため安全に開けません。{ja}")

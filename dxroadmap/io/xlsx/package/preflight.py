@@ -1,33 +1,37 @@
-"""Checks made on a workbook file before anything loads it, and safe access to its parts.
+"""Checks made on a workbook file before anything loads it.
 
 ``check_workbook(path)`` refuses, with a plain :class:`PlanReadError`, files that are not
 .xlsx workbooks (legacy .xls, password-protected packages, text, other zips), zip bombs and
 absurd sheet sizes — all decided from headers, the zip directory and a few bounded reads,
-never by decompressing a whole member. The package helpers here (bounded, DTD-refusing XML
-parsing of one part; the workbook's sheets with their part names) are shared with
-:mod:`dxroadmap.io.xlsx.drawing.shapes`.
+never by decompressing a whole member. Legacy and encrypted files are told apart by
+sniffing the OLE2 compound file's directory. The parts themselves are read through
+:mod:`dxroadmap.io.xlsx.package.parts`.
 """
 
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import Element
-
-import defusedxml.ElementTree as DET
-from defusedxml import DefusedXmlException
 
 from dxroadmap.io.errors import PlanReadError
+from dxroadmap.io.xlsx.package.parts import (
+    EXCEL_MAX_COLS,
+    EXCEL_MAX_ROWS,
+    declared_dimension,
+    not_workbook_error,
+    read_xml_part,
+    too_large_error,
+    unsafe_xml_error,
+    workbook_part,
+    workbook_sheets,
+)
 
 __all__ = [
-    "check_workbook", "sheet_names", "SheetRef", "workbook_sheets", "read_xml_part",
-    "resolve_target", "part_relationships", "MAX_TOTAL_UNCOMPRESSED", "MAX_MEMBERS", "MAX_CELLS",
+    "check_workbook", "sheet_names", "MAX_TOTAL_UNCOMPRESSED", "MAX_MEMBERS", "MAX_CELLS",
 ]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -37,17 +41,8 @@ MAX_MEMBERS = 10_000                    # parts in the zip
 MAX_RATIO = 200                         # compression ratio refused on big members …
 RATIO_MIN_SIZE = 8 << 20                # … of more than 8 MiB uncompressed
 MAX_CELLS = 5_000_000                   # cells a sheet may declare in <dimension>
-MAX_ROWS, MAX_COLS = 1_048_576, 16_384  # Excel's grid
 MAX_PART = 256 << 20                   # any one part (a sheet of ~5 million cells is ~150 MB)
-MAX_SMALL_PART = 64 << 20               # workbook.xml, rels, drawings, theme… parsed whole
 PROLOG_LIMIT = 16 << 10                 # bytes read to find the root element of any XML part
-
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-REL_OFFICE_DOC = NS_REL + "/officeDocument"
-REL_WORKSHEET = NS_REL + "/worksheet"
 
 
 # ---------------------------------------------------------------- messages
@@ -66,23 +61,6 @@ def _encrypted(name: str) -> PlanReadError:
         "Encrypt with Password, clear it) and save it again.",
         f"{name} はパスワードで保護されています。Excel の「ファイル › 情報 › ブックの保護 › パスワードを使用して暗号化」"
         "でパスワードを消してから保存し直してください。")
-
-
-def _not_workbook(name: str, en_why: str, ja_why: str) -> PlanReadError:
-    return PlanReadError("not-a-workbook", f"{name} is not an Excel workbook (.xlsx): {en_why}",
-                         f"{name} は Excel ブック（.xlsx）ではありません。{ja_why}")
-
-
-def _too_large(name: str, en_why: str, ja_why: str) -> PlanReadError:
-    return PlanReadError("too-large", f"{name} is too large to open safely: {en_why}",
-                         f"{name} は大きすぎるため安全に開けません。{ja_why}")
-
-
-def _unsafe_xml(name: str, part: str) -> PlanReadError:
-    return _not_workbook(
-        name, f"its part {part} contains XML declarations (DTD or entities) that Excel never writes, "
-        "so it was refused for safety.",
-        f"内部の {part} に Excel が書かない XML 宣言（DTD・エンティティ）があるため、安全のため読み込みません。")
 
 
 # ---------------------------------------------------------------- OLE2 compound files
@@ -152,7 +130,7 @@ def _ole_stream_names(handle, file_size: int) -> list[str]:
     return names
 
 
-# ---------------------------------------------------------------- XML helpers
+# ---------------------------------------------------------------- zip and XML heads
 
 _DECL_RE = re.compile(rb"<!(DOCTYPE|ENTITY)")
 
@@ -210,145 +188,11 @@ def _zip_directory_size(handle, size: int) -> tuple[int, int] | None:
     return entries, cd_size
 
 
-def read_xml_part(zf: zipfile.ZipFile, name: str, *, limit: int = MAX_SMALL_PART,
-                  label: str | None = None) -> Element | None:
-    """Parse one (small) part with defusedxml; ``None`` when absent or not well-formed.
-
-    Raises :class:`PlanReadError` ("too-large") for a part above ``limit`` bytes and
-    ("not-a-workbook") for a part declaring a DTD or entities.
-    """
-    label = label or Path(zf.filename or "workbook").name
-    try:
-        info = zf.getinfo(name)
-    except KeyError:
-        return None
-    if info.file_size > limit:
-        raise _too_large(label, f"its part {name} holds {info.file_size // (1 << 20)} MB.",
-                         f"内部の {name} が {info.file_size // (1 << 20)} MB あります。")
-    try:
-        with zf.open(info) as handle:
-            data = handle.read(limit + 1)
-        return DET.fromstring(data, forbid_dtd=True)
-    except (DefusedXmlException, ValueError) as exc:
-        if isinstance(exc, DefusedXmlException):
-            raise _unsafe_xml(label, name) from None
-        return None
-    except (DET.ParseError, LookupError, zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-            RuntimeError):
-        return None
-
-
-def resolve_target(source_part: str, target: str) -> str:
-    """The zip member name a relationship target points to, relative to ``source_part``."""
-    if target.startswith("/"):
-        return posixpath.normpath(target.lstrip("/"))
-    base = posixpath.dirname(source_part)
-    return posixpath.normpath(posixpath.join(base, target)).lstrip("/")
-
-
-def rels_name(part: str) -> str:
-    base, leaf = posixpath.split(part)
-    return posixpath.join(base, "_rels", leaf + ".rels")
-
-
-def part_relationships(zf: zipfile.ZipFile, part: str, label: str | None = None) -> dict[str, tuple[str, str]]:
-    """``{rId: (type, member name)}`` for a part's internal relationships."""
-    root = read_xml_part(zf, rels_name(part), label=label)
-    out: dict[str, tuple[str, str]] = {}
-    if root is None:
-        return out
-    for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
-        if rel.get("TargetMode", "").lower() == "external":
-            continue
-        rid, target = rel.get("Id"), rel.get("Target")
-        if rid and target:
-            out[rid] = (rel.get("Type", ""), resolve_target(part, target))
-    return out
-
-
-def workbook_part(zf: zipfile.ZipFile, label: str | None = None) -> str | None:
-    """The workbook part name, following _rels/.rels (falls back to xl/workbook.xml)."""
-    for rtype, target in part_relationships(zf, "", label).values():
-        if rtype.endswith("/officeDocument") and target in zf.NameToInfo:
-            return target
-    return "xl/workbook.xml" if "xl/workbook.xml" in zf.NameToInfo else None
-
-
-@dataclass(frozen=True)
-class SheetRef:
-    """A worksheet of the workbook: its tab title, visibility and zip member name."""
-
-    title: str
-    state: str   # "visible", "hidden" or "veryHidden"
-    part: str
-
-
-def workbook_sheets(zf: zipfile.ZipFile, label: str | None = None) -> list[SheetRef]:
-    """The workbook's worksheets in tab order (chart sheets and missing parts left out)."""
-    wb = workbook_part(zf, label)
-    if wb is None:
-        return []
-    root = read_xml_part(zf, wb, label=label)
-    if root is None:
-        return []
-    rels = part_relationships(zf, wb, label)
-    out = []
-    for sheet in root.iter(f"{{{NS_MAIN}}}sheet"):
-        rid = sheet.get(f"{{{NS_REL}}}id")
-        rel = rels.get(rid or "")
-        if rel is None or not rel[0].endswith("/worksheet") or rel[1] not in zf.NameToInfo:
-            continue
-        out.append(SheetRef(sheet.get("name", ""), sheet.get("state", "visible"), rel[1]))
-    return out
-
-
 def sheet_names(path: str | os.PathLike) -> list[str]:
     """Titles of the workbook's worksheets in tab order (after :func:`check_workbook`)."""
     check_workbook(path)
     with zipfile.ZipFile(path) as zf:
         return [s.title for s in workbook_sheets(zf, Path(path).name)]
-
-
-# ---------------------------------------------------------------- dimension
-
-_DIM_RE = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
-_DATA_RE = re.compile(rb"<(?:\w+:)?sheetData\b")
-_CELL_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
-
-
-def _cell_index(ref: str) -> tuple[int, int] | None:
-    match = _CELL_RE.match(ref.strip())
-    if not match:
-        return None
-    col = 0
-    for ch in match.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return int(match.group(2)), col
-
-
-def declared_dimension(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, int, int] | None:
-    """(first row, first col, last row, last col), 1-based, a sheet declares in ``<dimension ref>``.
-
-    Read from the part's head only (at most 1 MiB); None when the sheet declares none.
-    """
-    buf = b""
-    with zf.open(info) as handle:
-        while len(buf) < 1 << 20:
-            chunk = handle.read(16384)
-            if not chunk:
-                break
-            buf += chunk
-            match = _DIM_RE.search(buf)
-            if match:
-                ref = match.group(1).decode("ascii", "replace")
-                ends = [_cell_index(p) for p in ref.split(":")]
-                if not ends or any(e is None for e in ends):
-                    return None
-                (r0, c0), (r1, c1) = ends[0], ends[-1]
-                return min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)
-            if _DATA_RE.search(buf):
-                return None
-    return None
 
 
 # ---------------------------------------------------------------- the check
@@ -368,7 +212,7 @@ def check_workbook(path: str | os.PathLike) -> None:
             if head.startswith(b"PK"):
                 counts = _zip_directory_size(handle, size)
                 if counts is not None and (counts[0] > MAX_MEMBERS or counts[1] > MAX_MEMBERS * 1024):
-                    raise _too_large(name, f"it holds {counts[0]:,} parts.", f"内部に {counts[0]:,} 個の部品があります。")
+                    raise too_large_error(name, f"it holds {counts[0]:,} parts.", f"内部に {counts[0]:,} 個の部品があります。")
             if head == OLE_MAGIC:
                 try:
                     streams = _ole_stream_names(handle, size)
@@ -381,7 +225,7 @@ def check_workbook(path: str | os.PathLike) -> None:
     except FileNotFoundError:
         raise PlanReadError("missing", f"There is no file {path}.", f"ファイル {path} がありません。") from None
     except IsADirectoryError:
-        raise _not_workbook(name, "it is a folder.", "フォルダーです。") from None
+        raise not_workbook_error(name, "it is a folder.", "フォルダーです。") from None
     except PermissionError:
         raise PlanReadError("unreadable", f"{name} cannot be read (permission denied).",
                             f"{name} を読む権限がありません。") from None
@@ -390,14 +234,14 @@ def check_workbook(path: str | os.PathLike) -> None:
                             f"{name} を読み込めません（{exc.strerror or exc}）。") from None
 
     if size == 0:
-        raise _not_workbook(name, "the file is empty.", "ファイルが空です。")
+        raise not_workbook_error(name, "the file is empty.", "ファイルが空です。")
     if not head.startswith(b"PK"):
         raise _not_zip(path, name)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError):
-        raise _not_workbook(name, "the file is damaged or incomplete (its zip directory cannot be read).",
-                            "ファイルが壊れているか途中で切れています（zip の目次が読めません）。") from None
+        raise not_workbook_error(name, "the file is damaged or was not saved completely.",
+                                 "ファイルが壊れているか、最後まで保存されていません。") from None
     with zf:
         _check_package(zf, name)
 
@@ -411,19 +255,19 @@ def _not_zip(path: Path, name: str) -> PlanReadError:
         start = b""
     lowered = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"urn:schemas-microsoft-com:office:spreadsheet" in lowered:
-        return _not_workbook(name, "it is an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx.",
+        return not_workbook_error(name, "it is an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx.",
                              "Excel 2003 XML 形式のファイルです。Excel で開いて .xlsx 形式で保存し直してください。")
     if lowered.startswith((b"<html", b"<!doctype html")) or b"<html" in lowered[:1024]:
-        return _not_workbook(name, "it is a web page (HTML); open it in Excel and save it as .xlsx.",
+        return not_workbook_error(name, "it is a web page (HTML); open it in Excel and save it as .xlsx.",
                              "Web ページ（HTML）形式のファイルです。Excel で開いて .xlsx 形式で保存し直してください。")
-    return _not_workbook(name, "it looks like a text or other file that was given an .xlsx name.",
+    return not_workbook_error(name, "it looks like a text or other file that was given an .xlsx name.",
                          "テキストなど別の種類のファイルに .xlsx の名前が付いているようです。")
 
 
 def _check_package(zf: zipfile.ZipFile, name: str) -> None:
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise _too_large(name, f"it holds {len(infos)} parts.", f"内部に {len(infos)} 個の部品があります。")
+        raise too_large_error(name, f"it holds {len(infos)} parts.", f"内部に {len(infos)} 個の部品があります。")
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
@@ -432,25 +276,25 @@ def _check_package(zf: zipfile.ZipFile, name: str) -> None:
                 f"{name} はパスワード付きの zip 圧縮ファイルで、開ける Excel ブックではありません。")
         total += info.file_size
         if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise _too_large(
+            raise too_large_error(
                 name, f"its part {info.filename} expands {info.file_size // max(info.compress_size, 1)} times "
                 "(a compression bomb).",
                 f"内部の {info.filename} が {info.file_size // max(info.compress_size, 1)} 倍に膨らみます（圧縮爆弾）。")
         if info.file_size > MAX_PART:
-            raise _too_large(name, f"its part {info.filename} holds {info.file_size >> 20} MB.",
+            raise too_large_error(name, f"its part {info.filename} holds {info.file_size >> 20} MB.",
                              f"内部の {info.filename} が {info.file_size >> 20} MB あります。")
     if total > MAX_TOTAL_UNCOMPRESSED:
-        raise _too_large(name, f"it expands to {total / (1 << 30):.1f} GB.",
+        raise too_large_error(name, f"it expands to {total / (1 << 30):.1f} GB.",
                          f"展開すると {total / (1 << 30):.1f} GB になります。")
 
     names = set(zf.NameToInfo)
     if "mimetype" in names and any(n == "content.xml" for n in names):
-        raise _not_workbook(name, "it is an OpenDocument file; save it as .xlsx in your spreadsheet program.",
+        raise not_workbook_error(name, "it is an OpenDocument file; save it as .xlsx in your spreadsheet program.",
                             "OpenDocument 形式のファイルです。表計算ソフトで .xlsx 形式で保存し直してください。")
     if "[Content_Types].xml" not in names:
-        raise _not_workbook(name, "it is a zip archive, not a workbook.", "zip 圧縮ファイルで、Excel ブックではありません。")
+        raise not_workbook_error(name, "it is a zip archive, not a workbook.", "zip 圧縮ファイルで、Excel ブックではありません。")
     if "xl/workbook.bin" in names:
-        raise _not_workbook(name, "it is a binary workbook (.xlsb); open it in Excel and save it as .xlsx.",
+        raise not_workbook_error(name, "it is a binary workbook (.xlsb); open it in Excel and save it as .xlsx.",
                             "バイナリ形式（.xlsb）のブックです。Excel で開いて .xlsx 形式で保存し直してください。")
 
     for info in infos:
@@ -459,23 +303,23 @@ def _check_package(zf: zipfile.ZipFile, name: str) -> None:
         try:
             safe = _prolog_is_safe(zf, info)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
-            raise _not_workbook(name, f"the file is damaged (its part {info.filename} cannot be read).",
+            raise not_workbook_error(name, f"the file is damaged (its part {info.filename} cannot be read).",
                                 f"ファイルが壊れています（内部の {info.filename} が読めません）。") from None
         if not safe:
-            raise _unsafe_xml(name, info.filename)
+            raise unsafe_xml_error(name, info.filename)
 
     if read_xml_part(zf, "[Content_Types].xml", label=name) is None:
-        raise _not_workbook(name, "its list of parts ([Content_Types].xml) is damaged.",
+        raise not_workbook_error(name, "its list of parts ([Content_Types].xml) is damaged.",
                             "部品一覧（[Content_Types].xml）が壊れています。")
     wb = workbook_part(zf, name)
     if wb is None:
-        raise _not_workbook(name, "it is an Office file without a workbook (perhaps a Word or PowerPoint file).",
+        raise not_workbook_error(name, "it is an Office file without a workbook (perhaps a Word or PowerPoint file).",
                             "ブック部分のない Office ファイルです（Word や PowerPoint のファイルかもしれません）。")
     root = read_xml_part(zf, wb, label=name)
     if root is None:
-        raise _not_workbook(name, "its workbook part is damaged.", "ブックの部品が壊れています。")
+        raise not_workbook_error(name, "its workbook part is damaged.", "ブックの部品が壊れています。")
     if root.tag.startswith("{http://purl.oclc.org/ooxml/"):
-        raise _not_workbook(
+        raise not_workbook_error(
             name, "it is saved as \"Strict Open XML\"; open it in Excel and save it as an ordinary Excel Workbook (.xlsx).",
             "「Strict Open XML」形式で保存されています。Excel で開いて通常の「Excel ブック（.xlsx）」形式で保存し直してください。")
 
@@ -484,12 +328,12 @@ def _check_package(zf: zipfile.ZipFile, name: str) -> None:
         try:
             dim = declared_dimension(zf, info)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
-            raise _not_workbook(name, f"the file is damaged (sheet 「{sheet.title}」 cannot be read).",
+            raise not_workbook_error(name, f"the file is damaged (sheet 「{sheet.title}」 cannot be read).",
                                 f"ファイルが壊れています（シート「{sheet.title}」が読めません）。") from None
         if dim is None:
             continue
         rows, cols = dim[2] - dim[0] + 1, dim[3] - dim[1] + 1
-        if dim[2] > MAX_ROWS or dim[3] > MAX_COLS or rows * cols > MAX_CELLS:
-            raise _too_large(
+        if dim[2] > EXCEL_MAX_ROWS or dim[3] > EXCEL_MAX_COLS or rows * cols > MAX_CELLS:
+            raise too_large_error(
                 name, f"sheet 「{sheet.title}」 declares {rows:,} rows × {cols:,} columns.",
                 f"シート「{sheet.title}」が {rows:,} 行 × {cols:,} 列あると宣言しています。")

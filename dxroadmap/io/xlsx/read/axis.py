@@ -12,13 +12,12 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
+from dxroadmap.io.xlsx.read.dates import YEARISH, date_of_cell, serial_to_date, year_of_cell
 from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
 from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month, month_index
-from dxroadmap.model.wareki import normalize, parse_era_month, parse_fiscal_year, parse_month_span
+from dxroadmap.model.wareki import normalize, parse_era_month, parse_month_span
 
-__all__ = ["TimeCol", "Axis", "find_axes", "axis_from_row", "year_of_cell"]
-
-_EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+__all__ = ["TimeCol", "Axis", "find_axes", "axis_from_row"]
 
 
 @dataclass(frozen=True)
@@ -68,73 +67,6 @@ class Axis:
 
 _WEEKDAYS = {"月", "火", "水", "木", "金", "土", "日", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 _SPAN_LIKE = re.compile(r"[月期QqＱｑ半]")
-_YEARISH = re.compile(r"[0-9０-９元]")
-
-
-_ERALESS = re.compile(r"^(元|\d{1,2})年度$")
-
-
-def _era_hint(grid: SheetGrid) -> str:
-    hint = getattr(grid, "_era_hint", None)
-    if hint is None:
-        texts = [v for v in grid.values.values() if isinstance(v, str)]
-        heisei = any("平成" in t for t in texts)
-        reiwa = any("令和" in t for t in texts)
-        hint = grid._era_hint = "平成" if heisei and not reiwa else "令和"
-    return hint
-
-
-def _serial_to_date(v: float) -> _dt.datetime | None:
-    if not 1 <= v <= 2958465:
-        return None
-    try:
-        return _EXCEL_EPOCH + _dt.timedelta(days=float(v))
-    except OverflowError:
-        return None
-
-
-def year_of_cell(grid: SheetGrid, r: int, c: int) -> int | None:
-    """The fiscal year a header cell names, or ``None``."""
-    v = grid.raw(r, c)
-    if v is None:
-        return None
-    if isinstance(v, str):
-        if len(v) > 24 or not _YEARISH.search(v):
-            return None
-        fy = parse_fiscal_year(v)
-        if fy is None:
-            m = _ERALESS.match(normalize(v))
-            if m:  # 5年度, ６年度: the era the sheet writes elsewhere (令和 unless only 平成 appears)
-                n = 1 if m.group(1) == "元" else int(m.group(1))
-                return (1988 if _era_hint(grid) == "平成" else 2018) + n if 1 <= n <= 64 else None
-        return fy
-    if isinstance(v, bool):
-        return None
-    fmt = grid.number_format(r, c) if grid.formats.get((r, c)) else "General"
-    if isinstance(v, (_dt.datetime, _dt.date)):
-        if "年度" in fmt:
-            return v.year if v.month >= 4 or "ggg" in fmt or "e" in fmt.replace('"', "") else v.year - 1
-        return None
-    if isinstance(v, (int, float)):
-        if "年度" in fmt or "ggg" in fmt:
-            d = _serial_to_date(v)
-            return d.year if d else None  # the displayed era/Western year of that date
-        if float(v).is_integer() and 1950 <= v <= 2150:
-            return int(v)
-    return None
-
-
-def _date_of_cell(grid: SheetGrid, r: int, c: int) -> _dt.datetime | None:
-    v = grid.raw(r, c)
-    if isinstance(v, _dt.datetime):
-        return v if v.year >= 1950 else None
-    if isinstance(v, _dt.date):
-        return _dt.datetime(v.year, v.month, v.day) if v.year >= 1950 else None
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and 18000 <= v <= 80000:
-        fmt = grid.number_format(r, c)
-        if fmt != "General" and re.search(r"[dy]", fmt.lower()) and "年度" not in fmt:
-            return _serial_to_date(v)
-    return None
 
 
 def _visible(grid: SheetGrid, c: int) -> bool:
@@ -179,7 +111,7 @@ def axis_from_row(grid: SheetGrid, r: int, min_years: int = 2) -> Axis | None:
         cols = [TimeCol(c, m, m) for c, m in months if _visible(grid, c)]
         if cols:
             return Axis(r, None, cols, "month", [r])
-    dates = [(c, _date_of_cell(grid, r, c)) for c in cells]
+    dates = [(c, date_of_cell(grid, r, c)) for c in cells]
     dates = [(c, d) for c, d in dates if d is not None]
     if len(dates) >= 3 and sum(b[1] > a[1] for a, b in zip(dates, dates[1:])) >= 0.8 * (len(dates) - 1):
         if all(d.day == 1 for _, d in dates) and len({(d.year, d.month) for _, d in dates}) == len(dates):
@@ -240,7 +172,7 @@ def _month_anchor(grid: SheetGrid, r: int, c: int) -> tuple[int, int] | None:
             if isinstance(v, (_dt.datetime, _dt.date)) and v.year >= 1950:
                 return v.year, v.month
             if isinstance(v, (int, float)) and not isinstance(v, bool) and 20000 <= v <= 80000:
-                d = _serial_to_date(v)
+                d = serial_to_date(v)
                 if d is not None:
                     return d.year, d.month
             t = normalize(as_text(v))
@@ -392,7 +324,7 @@ def _single_year_over_subheader(grid: SheetGrid, r: int) -> bool:
 
 def _could_be_header(v: object) -> bool:
     if isinstance(v, str):
-        return len(v) <= 24 and bool(_YEARISH.search(v))
+        return len(v) <= 24 and bool(YEARISH.search(v))
     if isinstance(v, bool):
         return False
     return isinstance(v, (int, float, _dt.datetime, _dt.date))

@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from dxroadmap.io.xlsx.read.axis import Axis
 from dxroadmap.io.xlsx.read.cell_marks import row_marks
 from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
+from dxroadmap.io.xlsx.read.headings import column_roles, key_role
 from dxroadmap.io.xlsx.read.results import RowDecision
 from dxroadmap.io.xlsx.read.shape_marks import interpret_shapes
-from dxroadmap.io.xlsx.read.table import TableResult, column_roles
+from dxroadmap.io.xlsx.read.table import TableResult
 from dxroadmap.io.xlsx.read.words import (
     clean_name,
     enumerator_of,
     is_enumerator,
     is_legend,
     is_note,
-    key_role,
     split_departments,
     strip_enumerator,
 )

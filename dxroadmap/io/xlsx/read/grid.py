@@ -2,8 +2,8 @@
 
 Built once per sheet from an openpyxl worksheet that was loaded with ``data_only=True``
 (cached values, no formula is ever evaluated). Only cells that exist in the file are
-visited, so a sheet claiming absurd dimensions costs nothing extra; ``MAX_ROWS`` and
-``MAX_COLS`` bound what the importer looks at.
+visited, so a sheet claiming absurd dimensions costs nothing extra; ``SHEET_MAX_ROWS`` and
+``SHEET_MAX_COLS`` bound what the importer looks at.
 
 Fills are read through the workbook's style table (``cell._style.fillId``) rather than
 ``cell.fill``, which builds a proxy object per cell; that keeps the importer's cost a
@@ -12,24 +12,28 @@ small fraction of openpyxl's own load time.
 
 from __future__ import annotations
 
-import colorsys
 import datetime as _dt
 import re
+import warnings
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-__all__ = ["MAX_ROWS", "MAX_COLS", "Merge", "SheetGrid", "FillKey", "theme_palette"]
+from dxroadmap.io.errors import PlanReadError
+from dxroadmap.io.xlsx.package.color import apply_tint, palette_of, theme_from_xml
 
-MAX_ROWS = 20000
-MAX_COLS = 2000
+__all__ = ["SHEET_MAX_ROWS", "SHEET_MAX_COLS", "Merge", "SheetGrid", "FillKey", "theme_palette", "load_workbook",
+           "SheetTab", "sheet_tabs", "sheet_grid", "workbook_palette"]
+
+SHEET_MAX_ROWS = 20000   # rows of a sheet the importer reads (cells below are left out, with a warning)
+SHEET_MAX_COLS = 2000    # columns of a sheet the importer reads
 MAX_MERGED_CELLS = 2_000_000
 
 FillKey = tuple  # ("rgb", "9BC2E6") | ("theme", 4, 0.4) | ("idx", 5) | ("pattern", name, ...)
 
 # Fills that read as "no fill" on a white sheet.
 _WHITE_RGB = {"FFFFFF"}
-_THEME_ORDER = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
-                "hlink", "folHlink")
 
 
 @dataclass(frozen=True)
@@ -51,39 +55,43 @@ class Merge:
 
 
 def theme_palette(theme_xml: bytes | None) -> list[str]:
-    """Theme colour slots in fill-index order (0 = lt1 … 9 = accent6) as ``RRGGBB``."""
-    default = ["FFFFFF", "000000", "E7E6E6", "44546A", "4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47",
-               "0563C1", "954F72"]
-    if not theme_xml:
-        return default
+    """Theme colour slots in fill-index order (0 = lt1 … 9 = accent6) as ``RRGGBB``, from the theme part's bytes."""
+    return palette_of(theme_from_xml(theme_xml))
+
+
+def _not_a_workbook(path: Path) -> PlanReadError:
+    return PlanReadError(
+        "not-a-workbook",
+        f"{path.name} is not an Excel workbook (.xlsx), or it is damaged; open it in Excel and save it as .xlsx.",
+        f"{path.name} は Excel ブック（.xlsx）ではないか、壊れています。Excel で開いて .xlsx 形式で保存し直してください。")
+
+
+def load_workbook(path: Path) -> Any:
+    """The openpyxl workbook at ``path`` (checked by ``check_workbook`` first), loaded for reading.
+
+    ``data_only=True`` (cached values: formulas are never evaluated) and ``keep_links=False``
+    (external links are not followed). Any failure of the parser is a plain
+    :class:`PlanReadError` (``too-large`` or ``not-a-workbook``), never a traceback.
+    """
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
-        from defusedxml import ElementTree as ET
-
-        root = ET.fromstring(theme_xml)
-    except Exception:  # a broken theme only costs us exact colours
-        return default
-    ns = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-    scheme = root.find(f".//{ns}clrScheme")
-    if scheme is None:
-        return default
-    out = list(default)
-    for i, name in enumerate(_THEME_ORDER):
-        slot = scheme.find(f"{ns}{name}")
-        if slot is None or not len(slot):
-            continue
-        child = slot[0]
-        val = child.get("val") if child.tag.endswith("srgbClr") else child.get("lastClr")
-        if val and re.fullmatch(r"[0-9A-Fa-f]{6}", val):
-            out[i] = val.upper()
-    return out
-
-
-def _apply_tint(rgb: str, tint: float) -> str:
-    r, g, b = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    h, lum, s = colorsys.rgb_to_hls(r, g, b)
-    lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
-    r, g, b = colorsys.hls_to_rgb(h, min(max(lum, 0.0), 1.0), s)
-    return "".join(f"{round(v * 255):02X}" for v in (r, g, b))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, data_only=True, keep_links=False)
+    except MemoryError:
+        raise PlanReadError("too-large", f"{path.name} is too large to import.",
+                            f"{path.name} は大きすぎて読み込めません。") from None
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError,
+            IndexError, AttributeError, SyntaxError) as exc:
+        raise _not_a_workbook(path) from exc
+    except Exception as exc:  # any other parser failure is a damaged file, never a traceback
+        if exc.__class__.__name__ in ("DefusedXmlException", "EntitiesForbidden", "DTDForbidden",
+                                      "ExternalReferenceForbidden"):
+            raise PlanReadError("not-a-workbook", f"{path.name} contains XML constructs that are refused for safety.",
+                                f"{path.name} には安全のため読み込まない XML が含まれています。") from None
+        raise _not_a_workbook(path) from exc
 
 
 class SheetGrid:
@@ -97,7 +105,7 @@ class SheetGrid:
         self.indents: dict[tuple[int, int], float] = {}
         self._palette = palette
         self._ws = ws
-        self.truncated = False  # cells beyond MAX_ROWS / MAX_COLS were left out
+        self.truncated = False  # cells beyond SHEET_MAX_ROWS / SHEET_MAX_COLS were left out
         self._rows_idx: dict[int, list[int]] | None = None
         self._fill_rows_idx: dict[int, list[int]] | None = None
         wb = ws.parent
@@ -109,7 +117,7 @@ class SheetGrid:
         fills_out = self.fills
         formats = self.formats
         for (r, c), cell in ws._cells.items():
-            if r > MAX_ROWS or c > MAX_COLS:
+            if r > SHEET_MAX_ROWS or c > SHEET_MAX_COLS:
                 self.truncated = True
                 continue
             v = cell._value
@@ -149,8 +157,8 @@ class SheetGrid:
         self._merge_at: dict[tuple[int, int], Merge] = {}
         budget = MAX_MERGED_CELLS  # cells mapped for all merges together: bounded time and memory
         for mr in ws.merged_cells.ranges:
-            m = Merge(mr.min_row, mr.min_col, min(mr.max_row, MAX_ROWS), min(mr.max_col, MAX_COLS))
-            if m.min_row > MAX_ROWS or m.min_col > MAX_COLS:
+            m = Merge(mr.min_row, mr.min_col, min(mr.max_row, SHEET_MAX_ROWS), min(mr.max_col, SHEET_MAX_COLS))
+            if m.min_row > SHEET_MAX_ROWS or m.min_col > SHEET_MAX_COLS:
                 continue
             self.merges.append(m)
             area = m.width * m.height
@@ -173,13 +181,12 @@ class SheetGrid:
             lo, hi = dim.min or 0, dim.max or 0
             if not lo or hi < lo:
                 continue
-            hi = min(hi, MAX_COLS)
+            hi = min(hi, SHEET_MAX_COLS)
             for c in range(lo, hi + 1):
                 if dim.hidden:
                     self.hidden_cols.add(c)
                 if dim.width:
                     self.widths[c] = dim.width
-        self.hidden_rows: set[int] = {r for r, d in ws.row_dimensions.items() if d.hidden and r <= MAX_ROWS}
         self.rows_with_content = sorted({r for r, _ in self.values} | {r for r, _ in self.fills})
         self._number_formats = getattr(wb, "_number_formats", None)
 
@@ -235,7 +242,7 @@ class SheetGrid:
             idx = key[1]
             if 0 <= idx < len(self._palette):
                 base = self._palette[idx]
-                return "#" + (_apply_tint(base, key[2]) if key[2] else base)
+                return "#" + (apply_tint(base, key[2]) if key[2] else base)
             return None
         if key[0] == "idx":
             from openpyxl.styles.colors import COLOR_INDEX
@@ -301,6 +308,30 @@ class SheetGrid:
                 tmp.setdefault(rr, []).append(c)
             idx = self._fill_rows_idx = {rr: sorted(cs) for rr, cs in tmp.items()}
         return idx.get(r, [])
+
+
+@dataclass(frozen=True)
+class SheetTab:
+    """A worksheet tab of a loaded workbook, as the reader needs to know it before reading cells."""
+
+    title: str
+    state: str        # "visible", "hidden" or "veryHidden"
+    has_cells: bool   # False for a chart sheet
+
+
+def sheet_tabs(wb: Any) -> list[SheetTab]:
+    """The worksheets of an openpyxl workbook (from :func:`load_workbook`) in tab order."""
+    return [SheetTab(ws.title, ws.sheet_state, hasattr(ws, "_cells")) for ws in wb.worksheets]
+
+
+def workbook_palette(wb: Any) -> list[str]:
+    """:func:`theme_palette` of a loaded workbook's theme."""
+    return theme_palette(getattr(wb, "loaded_theme", None))
+
+
+def sheet_grid(wb: Any, title: str, palette: list[str]) -> SheetGrid:
+    """The :class:`SheetGrid` of sheet ``title`` of a loaded workbook."""
+    return SheetGrid(wb[title], palette)
 
 
 def as_text(v: Any) -> str:

@@ -5,7 +5,8 @@ of each label column, :class:`TableReader` walks the data rows and decides, row 
 whether a row is a pillar (section row, pillar column, or the sheet itself), an
 initiative, a sub-action (ア./イ. names, indented rows without a number), a legend, a
 note, or a row it cannot place — and says why. Bars come from cells
-(:mod:`.xlsx_bars`) and from shapes (:mod:`.xlsx_shapes`).
+(:mod:`.cell_marks`) and from shapes (:mod:`.shape_marks`); headings are read by :mod:`.headings`,
+dates and periods by :mod:`.dates`.
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ from typing import Any
 
 from dxroadmap.io.xlsx.read.axis import Axis, TimeCol
 from dxroadmap.io.xlsx.read.cell_marks import row_marks
+from dxroadmap.io.xlsx.read.dates import month_of_value, period_of_text
 from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
+from dxroadmap.io.xlsx.read.headings import heading_role, is_heading_word
 from dxroadmap.io.xlsx.read.results import RowDecision
 from dxroadmap.io.xlsx.read.shape_marks import interpret_shapes
 from dxroadmap.io.xlsx.read.words import (
     clean_name,
     enumerator_of,
-    heading_role,
     is_enumerator,
-    is_heading_word,
     is_katakana_item,
     is_legend,
     is_note,
@@ -35,72 +36,10 @@ from dxroadmap.io.xlsx.read.words import (
     strip_arrows,
     strip_enumerator,
 )
-from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month, fy_last_month, month_index
+from dxroadmap.model.fiscal import fiscal_year_of, fy_last_month
 from dxroadmap.model.plan import PRIORITY_ITEMS, Initiative, Milestone, Phase, guess_kind
-from dxroadmap.model.wareki import parse_era_month, parse_fiscal_year
 
-__all__ = ["TableReader", "TableResult", "column_roles", "find_list_header"]
-
-
-def month_of_value(v: Any) -> int | None:
-    """The month of a date cell (a datetime, or text such as 2024/7, 令和6年7月, 2024-07-15)."""
-    import datetime as _dt
-
-    if isinstance(v, (_dt.datetime, _dt.date)):
-        return month_index(v.year, v.month) if 1950 <= v.year <= 2150 else None
-    if isinstance(v, str):
-        t = v.strip()
-        m = re.match(r"^(\d{4})[-/.年](\d{1,2})", t)
-        if m and 1 <= int(m.group(2)) <= 12 and 1950 <= int(m.group(1)) <= 2150:
-            return month_index(int(m.group(1)), int(m.group(2)))
-        return parse_era_month(t)
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and 20000 <= v <= 80000:
-        d = _dt.datetime(1899, 12, 30) + _dt.timedelta(days=float(v))  # a date serial shown as a number
-        return month_index(d.year, d.month)
-    return None
-
-
-_PERIOD_SPLIT = re.compile(r"\s*(?:～|〜|~|－|−|―|–|—|-|から|ｰ)\s*")
-_OPEN_END = re.compile(r"(?:以降|から|～|〜|~|－|-)\s*$")
-
-
-def period_of_text(text: str) -> tuple[int, int | None] | None:
-    """(first month, last month or None when open-ended) of a 実施時期 text.
-
-    令和6年度～令和8年度, R6～R8, 2024年度, 令和6年7月～令和7年3月, 令和6年度以降, 令和6年度～.
-    """
-    t = (text or "").strip().replace("\n", "")
-    if not t or len(t) > 40:
-        return None
-    open_end = bool(_OPEN_END.search(t))
-    t = re.sub(r"(?:以降|から)$", "", t).strip()
-    parts = [p for p in _PERIOD_SPLIT.split(t) if p]
-    if not parts or len(parts) > 2:
-        return None
-
-    def first(p: str) -> int | None:
-        m = parse_era_month(p)
-        if m is not None:
-            return m
-        fy = parse_fiscal_year(p)
-        return fy_first_month(fy) if fy is not None else None
-
-    def last(p: str) -> int | None:
-        m = parse_era_month(p)
-        if m is not None:
-            return m
-        fy = parse_fiscal_year(p)
-        return fy_last_month(fy) if fy is not None else None
-
-    a = first(parts[0])
-    if a is None:
-        return None
-    if len(parts) == 2:
-        b = last(parts[1])
-        return (a, b) if b is not None and b >= a else None
-    if open_end:
-        return a, None
-    return a, last(parts[0])
+__all__ = ["TableReader", "TableResult"]
 
 
 @dataclass
@@ -111,51 +50,6 @@ class TableResult:
     phases_from: set[str] = field(default_factory=set)  # "fill", "merge", "text", "shape", "dates", "period"
     open_ended: list[Phase] = field(default_factory=list)  # run to the end of the plan period
     count: int = 0
-
-
-def column_roles(grid: SheetGrid, rows: list[int], time_cols: set[int]) -> dict[int, str]:
-    """Roles of the non-time columns, read from the headings on ``rows`` (first recognised wins)."""
-    roles: dict[int, str] = {}
-    cols = set()
-    for r in rows:
-        for c in grid.row_cells(r):
-            cols.add(c)
-        for m in grid.merges:
-            if m.min_row <= r <= m.max_row and (m.min_row, m.min_col) in grid.values:
-                cols.add(m.min_col)
-    for c in sorted(cols):
-        if c in time_cols or c in grid.hidden_cols:
-            continue
-        for r in rows:
-            origin = grid.origin(r, c)
-            if origin[1] != c:
-                continue
-            role = heading_role(as_text(grid.values.get(origin)))
-            if role:
-                roles[c] = role
-                break
-    # one name column: the first; a second one is a summary-like column
-    names = [c for c, r in roles.items() if r == "name"]
-    for c in names[1:]:
-        roles[c] = "summary" if "summary" not in roles.values() else "ignore"
-    return roles
-
-
-def find_list_header(grid: SheetGrid, max_row: int = 40) -> tuple[int, dict[int, str]] | None:
-    """A heading row naming an initiative column and at least one other known column."""
-    best = None
-    for r in range(1, min(grid.max_row, max_row) + 1):
-        texts = grid.row_cells(r)
-        if len(texts) < 2:
-            continue
-        roles = column_roles(grid, [r], set())
-        if "name" in roles.values() and len(roles) >= 2:
-            score = len(roles)
-            if best is None or score > best[0]:
-                best = (score, r, roles)
-            if score >= 3:
-                break
-    return (best[1], best[2]) if best else None
 
 
 _PILLAR_PREFIX = re.compile(r"^(?:基本方針|基本目標|基本施策|施策の柱|重点分野|重点目標|取組分野|分野|方針|目標|柱|視点)\s*"
@@ -180,6 +74,33 @@ def _merge_rounded(phases: list[Phase]) -> list[Phase]:
         else:
             out.append(Phase(p.start, p.end, label, guess_kind(label), p.color))
     return out
+
+
+@dataclass
+class _Walk:
+    """What reading the rows of a table carries from one row to the next."""
+
+    pillar: str | None
+    numbered_rows: int                     # rows with a number in the number column
+    current: Initiative | None = None      # the initiative the previous row belonged to
+    current_row_end: int = -1
+    top: Initiative | None = None          # last top-level initiative in this pillar
+    top_indent: float = 0.0
+    top_has_no: bool = False
+    by_origin: dict[tuple[int, int], Initiative] = field(default_factory=dict)
+    outline: list[tuple[int, Initiative]] = field(default_factory=list)  # (level, initiative) of the open outline
+    legend_mode: bool = False
+    prev_row: int | None = None
+
+
+@dataclass
+class _RowMarks:
+    """Bars and milestones drawn as shapes by row, cells whose text labels them, and column shading."""
+
+    bars_by_row: dict[int, list]
+    marks_by_row: dict[int, list]
+    consumed: set
+    shading: set
 
 
 class TableReader:
@@ -358,10 +279,32 @@ class TableReader:
     # ---------------------------------------------------------------- rows
 
     def read(self) -> TableResult:
-        g = self.grid
+        """Every data row decided: initiatives (with their bars, milestones and children), pillars, notes…"""
         out = TableResult()
         if self.name_col is None:
             return out
+        bars_by_row, marks_by_row, consumed = self._shape_rows(out)
+        rows = sorted({r for r in self.grid.rows_with_content if self.data_start <= r <= self.data_end}
+                      | set(bars_by_row) | set(marks_by_row))
+        shading = self._column_shading(rows)
+        if shading:
+            out.warnings.append(f"{self.grid.title}: columns shaded from top to bottom (weekends, holidays) were taken as "
+                                f"background, not bars.")
+        no_col = self._col("no")
+        walk = _Walk(pillar=self.sheet_pillar,
+                     numbered_rows=sum(1 for r in rows if no_col is not None and self.grid.text(r, no_col)))
+        for r in rows:
+            self._read_row(r, walk, out, _RowMarks(bars_by_row, marks_by_row, consumed, shading))
+        out.open_ended = self.open_ended
+        if self.axis is not None and self.axis.rounded:
+            for _p, top_init in out.entries:
+                for i in top_init.walk():
+                    i.phases = _merge_rounded(i.phases)
+        return out
+
+    def _shape_rows(self, out: TableResult) -> tuple[dict[int, list], dict[int, list], set]:
+        """Bars and milestones drawn as shapes, by row, and the cells whose text labels them."""
+        g = self.grid
         shape_bars, shape_marks, odd = ([], [], [])
         if self.shapes and self.cols:
             shape_bars, shape_marks, odd = interpret_shapes(self.shapes, self.cols, g, (self.data_start, self.data_end))
@@ -376,180 +319,193 @@ class TableReader:
             marks_by_row.setdefault(m.row, []).append(m)
         consumed = {b.label_cell for b in shape_bars if b.label_cell}
         self._label_marks(shape_marks, consumed)
-        rows = sorted({r for r in g.rows_with_content if self.data_start <= r <= self.data_end}
-                      | set(bars_by_row) | set(marks_by_row))
-        shading = self._column_shading(rows)
-        if shading:
-            out.warnings.append(f"{g.title}: columns shaded from top to bottom (weekends, holidays) were taken as "
-                                f"background, not bars.")
-        pillar = self.sheet_pillar
+        return bars_by_row, marks_by_row, consumed
+
+    def _read_row(self, r: int, walk: _Walk, out: TableResult, marks: _RowMarks) -> None:
+        """Decide one row: legend, note, pillar, section, more bars of the initiative above, or a new initiative."""
+        g = self.grid
+        if walk.prev_row is not None and r > walk.prev_row + 1:
+            walk.legend_mode = False
+        walk.prev_row = r
+        texts = [(c, t) for c in g.row_cells(r) if (t := as_text(g.values[(r, c)]))]
+        name_origin, level = self._name_origin(r)
+        name_raw = as_text(g.values.get(name_origin))
+        continuing = name_origin[0] < r and name_origin in walk.by_origin
+        if self._legend_or_note(r, walk, out, texts, name_origin, name_raw, continuing):
+            return
+        if self._pillar_row(r, walk, out, texts, name_origin, continuing, marks):
+            return
+        phases, milestones = self._row_timeline(r, out, marks)
+        if continuing:
+            init = walk.by_origin[name_origin]
+            init.phases.extend(phases)
+            init.milestones.extend(milestones)
+            walk.current, walk.current_row_end = init, r
+            out.decisions.append(RowDecision(g.title, r, "initiative",
+                                             f"second row of “{init.name}” (its name cell is merged from row {name_origin[0]})"))
+            return
+        name = clean_name(name_raw) if name_origin[0] == r else ""
+        if name and r <= self.data_start + 2 and is_heading_word(name) == "name" and not out.entries:
+            out.decisions.append(RowDecision(g.title, r, "header", f"column headings (“{name}”)"))
+            return
+        if not phases:
+            dated = self._dated_phase(r)
+            if dated is not None:
+                phases = [dated]
+                out.phases_from.add(self._dated_source)
+        if not name:
+            self._nameless_row(r, walk, out, texts, phases, milestones, marks.consumed)
+            return
+        init = self._new_initiative(r, name, name_raw)
+        init.phases = phases
+        init.milestones = milestones
+        walk.by_origin[name_origin] = init
+        self._place(r, init, name, name_raw, name_origin, level, walk, out)
+
+    def _legend_or_note(self, r: int, walk: _Walk, out: TableResult, texts: list[tuple[int, str]],
+                        name_origin: tuple[int, int], name_raw: str, continuing: bool) -> bool:
+        """True (and the row decided) when row ``r`` is a 凡例 heading, part of a legend block, or a note."""
+        g = self.grid
+        if any("凡例" in t and is_legend(t) for _, t in texts):
+            walk.legend_mode = True
+            out.decisions.append(RowDecision(g.title, r, "legend", "a 凡例 (legend) heading"))
+            return True
+        if walk.legend_mode and not (name_raw and name_origin[0] == r and not continuing and r > 0 and
+                                     self._looks_like_initiative(r)):
+            out.decisions.append(RowDecision(g.title, r, "legend", "part of the legend block"))
+            return True
+        first_text = texts[0][1] if texts else ""
+        if first_text and is_note(first_text) and not continuing:
+            out.decisions.append(RowDecision(g.title, r, "note", f"a note line ({first_text[:20]}…)"))
+            return True
+        return False
+
+    def _pillar_row(self, r: int, walk: _Walk, out: TableResult, texts: list[tuple[int, str]],
+                    name_origin: tuple[int, int], continuing: bool, marks: _RowMarks) -> bool:
+        """Follow the pillar column; True (and the row decided) when row ``r`` is a section or pillar-only row."""
+        g = self.grid
         pillar_col = self._col("pillar")
-        no_col = self._col("no")
-        current: Initiative | None = None  # the initiative the previous row belonged to
-        current_row_end = -1
-        top: Initiative | None = None  # last top-level initiative in this pillar
-        top_indent = 0.0
-        top_has_no = False
-        by_origin: dict[tuple[int, int], Initiative] = {}
-        outline: list[tuple[int, Initiative]] = []  # (level, initiative) of the open outline
-        legend_mode = False
-        prev_row = None
-        numbered_rows = sum(1 for r in rows if no_col is not None and g.text(r, no_col))
-        for r in rows:
-            gap = prev_row is not None and r > prev_row + 1
-            prev_row = r
-            if gap:
-                legend_mode = False
-            cells = [c for c in g.row_cells(r)]
-            texts = [(c, t) for c in cells if (t := as_text(g.values[(r, c)]))]
-            name_origin, level = self._name_origin(r)
-            name_raw = as_text(g.values.get(name_origin))
-            continuing = name_origin[0] < r and name_origin in by_origin
-            # ---- legend and notes
-            if any("凡例" in t and is_legend(t) for _, t in texts):
-                legend_mode = True
-                out.decisions.append(RowDecision(g.title, r, "legend", "a 凡例 (legend) heading"))
-                continue
-            if legend_mode and not (name_raw and name_origin[0] == r and not continuing and r > 0 and
-                                    self._looks_like_initiative(r)):
-                out.decisions.append(RowDecision(g.title, r, "legend", "part of the legend block"))
-                continue
-            first_text = texts[0][1] if texts else ""
-            if first_text and is_note(first_text) and not continuing:
-                out.decisions.append(RowDecision(g.title, r, "note", f"a note line ({first_text[:20]}…)"))
-                continue
-            # ---- pillar from the pillar column
-            if pillar_col is not None:
-                ptext = g.text(r, pillar_col)
-                if ptext:
-                    new_pillar = clean_name(ptext) or ptext
-                    if new_pillar != pillar:
-                        pillar = new_pillar
-                        top = None
-            # ---- section rows
-            section = self._section_text(r, texts, name_origin, continuing, pillar_col)
-            if section is not None:
-                pillar = section
-                top = None
-                current = None
-                out.decisions.append(RowDecision(g.title, r, "pillar", f"section row “{section}”"))
-                continue
-            if pillar_col is not None and texts and all(c == pillar_col or g.origin(r, c)[1] == pillar_col
-                                                         for c, _ in texts) and not self._has_time_content(r, bars_by_row, marks_by_row):
-                out.decisions.append(RowDecision(g.title, r, "pillar", "pillar column only"))
-                continue
-            # ---- bars and milestones of the row
-            cbars, cmarks = (row_marks(g, r, self.cols, shading) if self.cols else ([], []))
-            if consumed:
-                cbars = [b for b in cbars if not (b.source == "text" and (r, self.cols[b.first].col) in consumed)]
-            phases = [Phase(self.cols[b.first].start, self.cols[b.last].end, b.label, _kind(b.label), b.color)
-                      for b in cbars]
-            phases += [Phase(self.cols[b.first].start, self.cols[b.last].end, b.label, _kind(b.label), b.color)
-                       for b in bars_by_row.get(r, [])]
-            milestones = [Milestone(self.cols[m.index].start, m.label) for m in cmarks]
-            milestones += [Milestone(self.cols[m.index].start, m.label) for m in marks_by_row.get(r, [])]
-            if cbars:
-                out.phases_from.update(b.source for b in cbars)
-            if bars_by_row.get(r):
-                out.phases_from.add("shape")
-            # ---- continuation of a merged name
-            if continuing:
-                init = by_origin[name_origin]
-                init.phases.extend(phases)
-                init.milestones.extend(milestones)
-                current, current_row_end = init, r
-                out.decisions.append(RowDecision(g.title, r, "initiative",
-                                                 f"second row of “{init.name}” (its name cell is merged from row {name_origin[0]})"))
-                continue
-            name = clean_name(name_raw) if name_origin[0] == r else ""
-            if name and r <= self.data_start + 2 and is_heading_word(name) == "name" and not out.entries:
-                out.decisions.append(RowDecision(g.title, r, "header", f"column headings (“{name}”)"))
-                continue
-            if not phases:
-                dated = self._dated_phase(r)
-                if dated is not None:
-                    phases = [dated]
-                    out.phases_from.add(self._dated_source)
-            if not name:
-                if texts and not phases and not milestones and all((r, c) in consumed for c, _ in texts):
-                    out.decisions.append(RowDecision(g.title, r, "ignored", "labels of the connector lines below"))
-                    continue
-                if (phases or milestones) and current is not None and current_row_end == r - 1 \
-                        and not any(c < self.first_time for c, _ in texts):
-                    current.phases.extend(phases)
-                    current.milestones.extend(milestones)
-                    current_row_end = r
-                    out.decisions.append(RowDecision(g.title, r, "initiative",
-                                                     f"more bars of “{current.name}” on the row below it"))
-                    continue
-                if texts or phases or milestones:
-                    what = "; ".join(t for _, t in texts)[:40] or ("bars" if phases else "milestones")
-                    out.decisions.append(RowDecision(g.title, r, "unplaced",
-                                                     f"no initiative name in this row ({what})"))
-                    if phases or milestones or any(c in self.time_set for c, _ in texts):
-                        out.warnings.append(f"{g.title} row {r}: bars or text without an initiative name were not imported.")
-                current = None
-                continue
-            # ---- a new initiative
-            init = Initiative(name=name)
-            init.departments = split_departments(self._text(r, "departments"))
-            init.summary = self._text(r, "summary")
-            init.kpi = self._text(r, "kpi")
-            init.status = self._text(r, "status")
-            notes = self._text(r, "notes")
-            init.notes = notes
-            prio = self._text(r, "priority")
-            if prio:
-                init.priority_items = [p for p in PRIORITY_ITEMS if norm(p) in norm(prio)]
-                if not init.priority_items and prio not in ("○", "〇", "◯", "●", "✓", "✔", "レ"):
-                    init.notes = (init.notes + "\n" if init.notes else "") + f"重点: {prio}"
-                elif not init.priority_items:
-                    init.notes = (init.notes + "\n" if init.notes else "") + "重点取組"
-            if "【重点" in name_raw and not init.priority_items:
+        if pillar_col is not None:
+            ptext = g.text(r, pillar_col)
+            if ptext:
+                new_pillar = clean_name(ptext) or ptext
+                if new_pillar != walk.pillar:
+                    walk.pillar = new_pillar
+                    walk.top = None
+        section = self._section_text(r, texts, name_origin, continuing, pillar_col)
+        if section is not None:
+            walk.pillar = section
+            walk.top = None
+            walk.current = None
+            out.decisions.append(RowDecision(g.title, r, "pillar", f"section row “{section}”"))
+            return True
+        if pillar_col is not None and texts and all(c == pillar_col or g.origin(r, c)[1] == pillar_col for c, _ in texts) \
+                and not self._has_time_content(r, marks.bars_by_row, marks.marks_by_row):
+            out.decisions.append(RowDecision(g.title, r, "pillar", "pillar column only"))
+            return True
+        return False
+
+    def _row_timeline(self, r: int, out: TableResult, marks: _RowMarks) -> tuple[list[Phase], list[Milestone]]:
+        """The bars and milestones of row ``r``, from its cells and from shapes."""
+        cbars, cmarks = (row_marks(self.grid, r, self.cols, marks.shading) if self.cols else ([], []))
+        if marks.consumed:
+            cbars = [b for b in cbars if not (b.source == "text" and (r, self.cols[b.first].col) in marks.consumed)]
+        phases = [Phase(self.cols[b.first].start, self.cols[b.last].end, b.label, _kind(b.label), b.color)
+                  for b in cbars]
+        phases += [Phase(self.cols[b.first].start, self.cols[b.last].end, b.label, _kind(b.label), b.color)
+                   for b in marks.bars_by_row.get(r, [])]
+        milestones = [Milestone(self.cols[m.index].start, m.label) for m in cmarks]
+        milestones += [Milestone(self.cols[m.index].start, m.label) for m in marks.marks_by_row.get(r, [])]
+        if cbars:
+            out.phases_from.update(b.source for b in cbars)
+        if marks.bars_by_row.get(r):
+            out.phases_from.add("shape")
+        return phases, milestones
+
+    def _nameless_row(self, r: int, walk: _Walk, out: TableResult, texts: list[tuple[int, str]],
+                      phases: list[Phase], milestones: list[Milestone], consumed: set) -> None:
+        """A row without a name: connector labels, more bars of the initiative above, or unplaced."""
+        g = self.grid
+        if texts and not phases and not milestones and all((r, c) in consumed for c, _ in texts):
+            out.decisions.append(RowDecision(g.title, r, "ignored", "labels of the connector lines below"))
+            return
+        current = walk.current
+        if (phases or milestones) and current is not None and walk.current_row_end == r - 1 \
+                and not any(c < self.first_time for c, _ in texts):
+            current.phases.extend(phases)
+            current.milestones.extend(milestones)
+            walk.current_row_end = r
+            out.decisions.append(RowDecision(g.title, r, "initiative", f"more bars of “{current.name}” on the row below it"))
+            return
+        if texts or phases or milestones:
+            what = "; ".join(t for _, t in texts)[:40] or ("bars" if phases else "milestones")
+            out.decisions.append(RowDecision(g.title, r, "unplaced", f"no initiative name in this row ({what})"))
+            if phases or milestones or any(c in self.time_set for c, _ in texts):
+                out.warnings.append(f"{g.title} row {r}: bars or text without an initiative name were not imported.")
+        walk.current = None
+
+    def _new_initiative(self, r: int, name: str, name_raw: str) -> Initiative:
+        """The initiative named on row ``r`` with its label columns (departments, summary, KPI, priority…)."""
+        init = Initiative(name=name)
+        init.departments = split_departments(self._text(r, "departments"))
+        init.summary = self._text(r, "summary")
+        init.kpi = self._text(r, "kpi")
+        init.status = self._text(r, "status")
+        init.notes = self._text(r, "notes")
+        prio = self._text(r, "priority")
+        if prio:
+            init.priority_items = [p for p in PRIORITY_ITEMS if norm(p) in norm(prio)]
+            if not init.priority_items and prio not in ("○", "〇", "◯", "●", "✓", "✔", "レ"):
+                init.notes = (init.notes + "\n" if init.notes else "") + f"重点: {prio}"
+            elif not init.priority_items:
                 init.notes = (init.notes + "\n" if init.notes else "") + "重点取組"
-            init.phases = phases
-            init.milestones = milestones
-            by_origin[name_origin] = init
-            indent = g.indents.get(name_origin, 0.0)
-            no_text = g.text(r, no_col) if no_col is not None else ""
-            is_child = False
-            reason = ""
-            parent = top
-            if self.wbs and re.fullmatch(r"\d+(?:\.\d+)*\.?", no_text.strip()):
-                level = no_text.strip().rstrip(".").count(".")
-            outlined = len(self.name_cols) > 1 or self.wbs
-            if outlined:
-                while outline and outline[-1][0] >= level:
-                    outline.pop()
-                if outline and top is not None:
-                    parent = outline[-1][1]
-                    is_child, reason = True, f"outline level {level + 1} under “{parent.name}”"
-            elif top is not None:
-                if is_katakana_item(name_raw):
-                    is_child, reason = True, f"an ア./イ. item under “{top.name}”"
-                elif no_col is not None and not no_text and top_has_no and numbered_rows >= 2:
-                    is_child, reason = True, f"no number, under numbered “{top.name}”"
-                elif indent > top_indent:
-                    is_child, reason = True, f"indented under “{top.name}”"
-            if outlined:
-                outline.append((level, init))
-            if is_child and parent is not None:
-                init.departments = init.departments if self._dept_own(r) else []
-                parent.children.append(init)
-                out.decisions.append(RowDecision(g.title, r, "child", reason))
-            else:
-                out.entries.append((pillar or self.sheet_pillar or g.title, init))
-                top, top_indent, top_has_no = init, indent, bool(no_text)
-                why = f"initiative “{name}”" + (f" in pillar “{pillar}”" if pillar else "")
-                out.decisions.append(RowDecision(g.title, r, "initiative", why))
-            out.count += 1
-            current, current_row_end = init, max(r, g.merge_at(*name_origin).max_row if g.merge_at(*name_origin) else r)
-        out.open_ended = self.open_ended
-        if self.axis is not None and self.axis.rounded:
-            for _p, top_init in out.entries:
-                for i in top_init.walk():
-                    i.phases = _merge_rounded(i.phases)
-        return out
+        if "【重点" in name_raw and not init.priority_items:
+            init.notes = (init.notes + "\n" if init.notes else "") + "重点取組"
+        return init
+
+    def _place(self, r: int, init: Initiative, name: str, name_raw: str, name_origin: tuple[int, int], level: int,
+               walk: _Walk, out: TableResult) -> None:
+        """Put a new initiative under its parent (outline level, ア./イ. item, unnumbered or indented row) or at the top."""
+        g = self.grid
+        no_col = self._col("no")
+        indent = g.indents.get(name_origin, 0.0)
+        no_text = g.text(r, no_col) if no_col is not None else ""
+        top = walk.top
+        is_child = False
+        reason = ""
+        parent = top
+        if self.wbs and re.fullmatch(r"\d+(?:\.\d+)*\.?", no_text.strip()):
+            level = no_text.strip().rstrip(".").count(".")
+        outlined = len(self.name_cols) > 1 or self.wbs
+        outline = walk.outline
+        if outlined:
+            while outline and outline[-1][0] >= level:
+                outline.pop()
+            if outline and top is not None:
+                parent = outline[-1][1]
+                is_child, reason = True, f"outline level {level + 1} under “{parent.name}”"
+        elif top is not None:
+            if is_katakana_item(name_raw):
+                is_child, reason = True, f"an ア./イ. item under “{top.name}”"
+            elif no_col is not None and not no_text and walk.top_has_no and walk.numbered_rows >= 2:
+                is_child, reason = True, f"no number, under numbered “{top.name}”"
+            elif indent > walk.top_indent:
+                is_child, reason = True, f"indented under “{top.name}”"
+        if outlined:
+            outline.append((level, init))
+        if is_child and parent is not None:
+            init.departments = init.departments if self._dept_own(r) else []
+            parent.children.append(init)
+            out.decisions.append(RowDecision(g.title, r, "child", reason))
+        else:
+            pillar = walk.pillar
+            out.entries.append((pillar or self.sheet_pillar or g.title, init))
+            walk.top, walk.top_indent, walk.top_has_no = init, indent, bool(no_text)
+            why = f"initiative “{name}”" + (f" in pillar “{pillar}”" if pillar else "")
+            out.decisions.append(RowDecision(g.title, r, "initiative", why))
+        out.count += 1
+        merge = g.merge_at(*name_origin)
+        walk.current, walk.current_row_end = init, max(r, merge.max_row if merge else r)
 
     def _dated_phase(self, r: int) -> Phase | None:
         """A phase from start/end date columns (開始日 | 終了日), or a 実施時期 text (令和6年度～令和8年度)."""

@@ -37,7 +37,7 @@ and a one- or two-sentence message in Japanese and English.
 Safety: the workbook is loaded once with ``data_only=True`` (cached values: formulas
 are never evaluated) and ``keep_links=False`` (external links are not followed); the
 importer only visits cells that exist and caps rows and columns
-(:data:`dxroadmap.io.xlsx.read.grid.MAX_ROWS`/``MAX_COLS``). Shapes are read from the
+(:data:`dxroadmap.io.xlsx.read.grid.SHEET_MAX_ROWS`/``SHEET_MAX_COLS``). Shapes are read from the
 drawing parts by :mod:`dxroadmap.io.xlsx.drawing.shapes` only when the file has drawings.
 """
 
@@ -48,7 +48,6 @@ import gc
 import hashlib
 import os
 import re
-import warnings
 import zipfile
 from pathlib import Path
 
@@ -58,25 +57,29 @@ from dxroadmap.io.xlsx.drawing.shapes import read_sheet_shapes
 from dxroadmap.io.xlsx.package.preflight import check_workbook
 from dxroadmap.io.xlsx.read.axis import Axis, TimeCol, axis_from_row, find_axes
 from dxroadmap.io.xlsx.read.cards import is_card_sheet, read_cards
-from dxroadmap.io.xlsx.read.grid import MAX_COLS, MAX_ROWS, SheetGrid, as_text, theme_palette
+from dxroadmap.io.xlsx.read.dates import period_from_text
+from dxroadmap.io.xlsx.read.grid import (
+    SHEET_MAX_COLS,
+    SHEET_MAX_ROWS,
+    SheetGrid,
+    as_text,
+    load_workbook,
+    sheet_grid,
+    sheet_tabs,
+    workbook_palette,
+)
+from dxroadmap.io.xlsx.read.headings import column_roles, find_list_header, guess_header_row, heading_role
 from dxroadmap.io.xlsx.read.results import Detection, ImportResult, RowDecision, SheetDetection, SheetOverrides
-from dxroadmap.io.xlsx.read.table import TableReader, TableResult, column_roles, find_list_header
-from dxroadmap.io.xlsx.read.words import heading_role, is_note, norm
+from dxroadmap.io.xlsx.read.table import TableReader, TableResult
+from dxroadmap.io.xlsx.read.words import is_note, norm
 from dxroadmap.model.fiscal import fiscal_year_of
 from dxroadmap.model.plan import Pillar, Plan
-from dxroadmap.model.wareki import parse_era_month, parse_fiscal_year
+from dxroadmap.model.wareki import parse_fiscal_year
 
 __all__ = ["import_workbook", "detect", "WorkbookReader", "ImportResult", "RowDecision", "Detection",
            "SheetDetection", "SheetOverrides", "header_signature"]
 
 Overrides = dict  # sheet title -> SheetOverrides
-
-
-def _not_a_workbook(path: Path) -> PlanReadError:
-    return PlanReadError(
-        "not-a-workbook",
-        f"{path.name} is not an Excel workbook (.xlsx), or it is damaged; open it in Excel and save it as .xlsx.",
-        f"{path.name} は Excel ブック（.xlsx）ではないか、壊れています。Excel で開いて .xlsx 形式で保存し直してください。")
 
 
 def _no_roadmap(path: Path, detail: str = "") -> PlanReadError:
@@ -104,26 +107,9 @@ class WorkbookReader:
         if not self.path.exists():
             raise PlanReadError("missing", f"There is no file {self.path}.", f"ファイル {self.path} がありません。")
         check_workbook(self.path)
-        import openpyxl
-        from openpyxl.utils.exceptions import InvalidFileException
-
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self.wb = openpyxl.load_workbook(self.path, data_only=True, keep_links=False)
-        except MemoryError:
-            raise PlanReadError("too-large", f"{self.path.name} is too large to import.",
-                                f"{self.path.name} は大きすぎて読み込めません。") from None
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError,
-                IndexError, AttributeError, SyntaxError) as exc:
-            raise _not_a_workbook(self.path) from exc
-        except Exception as exc:  # any other parser failure is a damaged file, never a traceback
-            if exc.__class__.__name__ in ("DefusedXmlException", "EntitiesForbidden", "DTDForbidden",
-                                          "ExternalReferenceForbidden"):
-                raise PlanReadError("not-a-workbook", f"{self.path.name} contains XML constructs that are refused for safety.",
-                                    f"{self.path.name} には安全のため読み込まない XML が含まれています。") from None
-            raise _not_a_workbook(self.path) from exc
-        self._palette = theme_palette(getattr(self.wb, "loaded_theme", None))
+        self.wb = load_workbook(self.path)
+        self._tabs = sheet_tabs(self.wb)
+        self._palette = workbook_palette(self.wb)
         self._grids: dict[str, SheetGrid] = {}
         self.shapes: dict[str, list] = {}
         self.warnings: list[str] = []
@@ -137,13 +123,13 @@ class WorkbookReader:
 
     @property
     def sheet_titles(self) -> list[str]:
-        return [ws.title for ws in self.wb.worksheets]
+        return [tab.title for tab in self._tabs]
 
     def grid(self, title: str) -> SheetGrid:
         """The cells of sheet ``title`` (built on first use, then cached)."""
         g = self._grids.get(title)
         if g is None:
-            g = self._grids[title] = SheetGrid(self.wb[title], self._palette)
+            g = self._grids[title] = sheet_grid(self.wb, title, self._palette)
         return g
 
     # ------------------------------------------------------------------ reading
@@ -187,25 +173,25 @@ class WorkbookReader:
         warns: list[str] = list(self.warnings) + data_warning
         covers: list[SheetGrid] = []
         signature = ""
-        for ws in self.wb.worksheets:
-            title = ws.title
-            if not hasattr(ws, "_cells"):
+        for tab in self._tabs:
+            title = tab.title
+            if not tab.has_cells:
                 sheets.append(SheetDetection(title, "none", reason="a chart sheet"))
                 continue
             ov = overrides.get(title) or SheetOverrides()
             if ov.skip:
                 sheets.append(SheetDetection(title, "skipped", reason="skipped by the user"))
                 continue
-            if ws.sheet_state != "visible" and not overrides.get(title):
+            if tab.state != "visible" and not overrides.get(title):
                 sheets.append(SheetDetection(title, "hidden", reason="a hidden sheet"))
                 report.append(RowDecision(title, 1, "ignored", "the sheet is hidden"))
                 continue
             grid = self.grid(title)
             if grid.truncated:
-                warns.append(f"{title}: only the first {MAX_ROWS:,} rows and {MAX_COLS:,} columns were read "
-                             f"(先頭の {MAX_ROWS:,} 行・{MAX_COLS:,} 列までを読み込みました).")
+                warns.append(f"{title}: only the first {SHEET_MAX_ROWS:,} rows and {SHEET_MAX_COLS:,} columns were read "
+                             f"(先頭の {SHEET_MAX_ROWS:,} 行・{SHEET_MAX_COLS:,} 列までを読み込みました).")
             try:
-                det, res, axes = self._read_sheet(grid, ov, len(self.wb.worksheets) > 1)
+                det, res, axes = self._read_sheet(grid, ov, len(self._tabs) > 1)
             except (RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
                 # one sheet the reader trips over must not cost the others (nor show a traceback)
                 warns.append(f"{title}: this sheet could not be read ({exc.__class__.__name__}) and was skipped "
@@ -239,7 +225,7 @@ class WorkbookReader:
         if ov.time_columns is not None:
             if ov.time_columns:
                 cols = [TimeCol(c, a, b) for c, (a, b) in sorted(ov.time_columns.items())]
-                hr = ov.header_row or _guess_header_row(g, [t.col for t in cols])
+                hr = ov.header_row or guess_header_row(g, [t.col for t in cols])
                 sizes = {t.end - t.start + 1 for t in cols}
                 gran = {1: "month", 3: "quarter", 6: "half", 12: "year"}.get(max(sizes), "month")
                 axes = [Axis(hr, None, cols, gran, [hr])]
@@ -393,12 +379,12 @@ class WorkbookReader:
             for _d, res, _a in reads:
                 g = self.grid(res.decisions[0].sheet) if res.decisions else None
                 if g is not None:
-                    period = _period_from_text(g, (res.decisions[0].row if res.decisions else 10))
+                    period = period_from_text(g, (res.decisions[0].row if res.decisions else 10))
                 if period:
                     break
             if period is None:
                 for g in covers:
-                    period = _period_from_text(g, g.max_row + 1)
+                    period = period_from_text(g, g.max_row + 1)
                     if period:
                         break
             if period is None:
@@ -443,13 +429,6 @@ class WorkbookReader:
         return title, org
 
 
-def _guess_header_row(g: SheetGrid, cols: list[int]) -> int:
-    for r in sorted({r for r, _ in g.values}):
-        if any(c in cols for c in g.row_cells(r)):
-            return r
-    return 1
-
-
 _FIGURE_WORDS = ("予算", "決算", "千円", "金額", "見込額", "費用", "単価", "数量", "合計額", "事業費", "円）", "円)")
 
 
@@ -473,32 +452,6 @@ def _figures_table(g: SheetGrid, hr: int, roles: dict[int, str]) -> str:
     if figure_words and numbers >= 0.5 * max(1, numbers + texts):
         return "a table of figures, not a roadmap"
     return ""
-
-
-_PERIOD_FY = re.compile(r"((?:令和|平成|R|H|Ｒ|Ｈ)\s*[0-9０-９元]{1,2}\s*年度|[0-9０-９]{4}\s*年度)\s*[～〜~\-－ー―から]+\s*"
-                        r"((?:令和|平成|R|H|Ｒ|Ｈ)\s*[0-9０-９元]{1,2}\s*年度|[0-9０-９]{4}\s*年度)")
-_PERIOD_MONTH = re.compile(r"((?:令和|平成)\s*[0-9０-９元]{1,2}\s*年\s*[0-9０-９]{1,2}\s*月|[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月)"
-                           r"\s*[～〜~\-－ー―から]+\s*"
-                           r"((?:令和|平成)\s*[0-9０-９元]{1,2}\s*年\s*[0-9０-９]{1,2}\s*月|[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月)")
-
-
-def _period_from_text(g: SheetGrid, before_row: int) -> tuple[int, int] | None:
-    """A period written as text (対象期間：令和6年度～令和10年度, 令和5年4月～令和10年3月) above a table."""
-    for (r, c) in sorted(g.values):
-        if r >= before_row:
-            break
-        t = as_text(g.values[(r, c)])
-        m = _PERIOD_FY.search(t)
-        if m:
-            a, b = parse_fiscal_year(m.group(1)), parse_fiscal_year(m.group(2))
-            if a and b and a <= b:
-                return a, b
-        m = _PERIOD_MONTH.search(t)
-        if m:
-            a, b = parse_era_month(m.group(1)), parse_era_month(m.group(2))
-            if a is not None and b is not None and a <= b:
-                return fiscal_year_of(a), fiscal_year_of(b)
-    return None
 
 
 def header_signature(grid: SheetGrid, det: SheetDetection) -> str:

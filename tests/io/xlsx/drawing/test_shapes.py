@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from dxroadmap.io.errors import PlanReadError
-from dxroadmap.io.xlsx.drawing import shapes as xlsx_drawing
+from dxroadmap.io.xlsx.drawing import shapes as drawing_shapes
 from dxroadmap.io.xlsx.drawing.shapes import Shape, read_sheet_shapes
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SHARED = Path(__file__).resolve().parents[4].parent / "shared"
 FIXTURES = SHARED / "fixtures"
 REAL = SHARED / "real-workbooks"
 
@@ -340,7 +340,7 @@ def test_alternate_content_text_kinds_and_hidden(tmp_path):
 
 
 def test_shapes_per_drawing_are_capped(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlsx_drawing, "MAX_SHAPES_PER_DRAWING", 3)
+    monkeypatch.setattr(drawing_shapes, "MAX_SHAPES_PER_DRAWING", 3)
     anchors = "".join(two_cell(sp(text=str(i), ident=i + 2), 1, 0, i, 0, 2, 0, i + 1, 0) for i in range(6))
     assert [s.text for s in only_sheet(build_workbook(tmp_path / "c.xlsx", anchors))] == ["0", "1", "2"]
 
@@ -522,12 +522,12 @@ def test_damaged_parts_never_crash(fuzz_base, tmp_path):
 def test_workbook_wide_limits_refuse_plainly(tmp_path, monkeypatch):
     anchors = "".join(two_cell(sp(text=str(i), ident=i + 2), 1, 0, i, 0, 2, 0, i + 1, 0) for i in range(3))
     path = build_workbook(tmp_path / "many.xlsx", anchors)
-    monkeypatch.setattr(xlsx_drawing, "MAX_SHAPES_PER_WORKBOOK", 2)
+    monkeypatch.setattr(drawing_shapes, "MAX_SHAPES_PER_WORKBOOK", 2)
     with pytest.raises(PlanReadError) as info:
         read_sheet_shapes(path)
     assert info.value.reason == "too-large" and "shapes" in info.value.en
-    monkeypatch.setattr(xlsx_drawing, "MAX_SHAPES_PER_WORKBOOK", 100)
-    monkeypatch.setattr(xlsx_drawing, "MAX_DRAWING_PART", 200)
+    monkeypatch.setattr(drawing_shapes, "MAX_SHAPES_PER_WORKBOOK", 100)
+    monkeypatch.setattr(drawing_shapes, "MAX_DRAWING_PART", 200)
     with pytest.raises(PlanReadError) as info:
         read_sheet_shapes(path)
     assert info.value.reason == "too-large" and "drawing1.xml" in info.value.en

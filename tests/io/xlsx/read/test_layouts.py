@@ -320,8 +320,8 @@ def _ambiguous_book(tmp_path: Path) -> Path:
 
 
 def test_detect_reports_header_time_columns_and_roles(tmp_path):
-    det = detect(Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "s03_quarter_mori.xlsx") \
-        if (Path(__file__).resolve().parents[2].parent / "shared" / "fixtures").is_dir() else None
+    det = detect(Path(__file__).resolve().parents[4].parent / "shared" / "fixtures" / "s03_quarter_mori.xlsx") \
+        if (Path(__file__).resolve().parents[4].parent / "shared" / "fixtures").is_dir() else None
     if det is None:
         pytest.skip("fixtures absent")
     sheet = det.sheets[0]

@@ -20,7 +20,7 @@ from dxroadmap.formats import read_any
 from dxroadmap.io.xlsx.read.workbook import import_workbook
 from dxroadmap.model.fiscal import format_ym
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "workbooks"
+DATA = Path(__file__).resolve().parents[3] / "data" / "workbooks"
 CASES = sorted(p.name[: -len(".expected.json")] for p in DATA.glob("*.expected.json"))
 
 

@@ -25,7 +25,7 @@ from dxroadmap.io.storage.recovery import (
 from dxroadmap.model.fiscal import month_index
 from dxroadmap.model.plan import Initiative, Phase, Pillar, Plan
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from dxroadmap.io.xlsx.read.workbook import import_workbook
 from dxroadmap.model.fiscal import format_ym
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real-workbooks"
+REAL = Path(__file__).resolve().parents[4].parent / "shared" / "real-workbooks"
 
 
 def _phases(init) -> list[tuple[str, str]]:

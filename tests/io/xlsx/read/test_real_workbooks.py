@@ -15,7 +15,7 @@ from dxroadmap.formats import read_any
 from dxroadmap.io.errors import PlanReadError
 from dxroadmap.model.validation import validate
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real-workbooks"
+REAL = Path(__file__).resolve().parents[4].parent / "shared" / "real-workbooks"
 FILES = sorted(REAL.glob("*.xls*")) if REAL.is_dir() else []
 LIMIT_S = 60
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from dxroadmap.io.errors import PlanReadError
-from dxroadmap.io.xlsx.package import preflight as xlsx_safety
+from dxroadmap.io.xlsx.package import preflight
 from dxroadmap.io.xlsx.package.preflight import check_workbook, sheet_names
 
-from .test_xlsx_drawing import BILLION_LAUGHS, build_workbook, sp, two_cell
+from ..drawing.test_shapes import BILLION_LAUGHS, build_workbook, sp, two_cell
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SHARED = Path(__file__).resolve().parents[4].parent / "shared"
 FIXTURES = SHARED / "fixtures"
 REAL = SHARED / "real-workbooks"
 
@@ -85,7 +85,7 @@ def _ole(names: list[str], *, dir_chain_loops: bool = False) -> bytes:
     """A minimal compound file: header, one FAT sector, one directory sector with ``names``."""
     end, free, fat_sect = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
     header = bytearray(512)
-    header[0:8] = xlsx_safety.OLE_MAGIC
+    header[0:8] = preflight.OLE_MAGIC
     struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
     struct.pack_into("<II", header, 0x2C, 1, 1)               # one FAT sector; directory starts at sector 1
     struct.pack_into("<IIIII", header, 0x38, 4096, end, 0, end, 0)
@@ -110,7 +110,7 @@ def test_compound_file_without_them_is_legacy_even_with_a_looping_chain(tmp_path
     path.write_bytes(_ole(["Root Entry", "Workbook"], dir_chain_loops=True))
     assert refused(path).reason == "legacy-xls"
     broken = tmp_path / "broken.xls"
-    broken.write_bytes(xlsx_safety.OLE_MAGIC + b"\xff" * 100)
+    broken.write_bytes(preflight.OLE_MAGIC + b"\xff" * 100)
     assert refused(broken).reason == "legacy-xls"
 
 
@@ -223,7 +223,7 @@ def test_two_gigabytes_declared_is_refused_without_decompressing(tmp_path):
 
 
 def test_too_many_members(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlsx_safety, "MAX_MEMBERS", 20)
+    monkeypatch.setattr(preflight, "MAX_MEMBERS", 20)
     path = build_workbook(tmp_path / "many.xlsx", replace={f"xl/media/i{i}.png": b"" for i in range(20)})
     assert refused(path).reason == "too-large"
 
@@ -271,7 +271,7 @@ def test_directory_counts_are_read_before_the_zip_is_opened(tmp_path, monkeypatc
     path = build_workbook(tmp_path / "z64.xlsx")
     monkeypatch.undo()
     with open(path, "rb") as handle:
-        entries, cd_size = xlsx_safety._zip_directory_size(handle, path.stat().st_size)
+        entries, cd_size = preflight._zip_directory_size(handle, path.stat().st_size)
     assert entries == 9 and 0 < cd_size < 2000
     check_workbook(path)
     # a directory that announces 60,000 entries is refused from its end record alone
@@ -285,7 +285,7 @@ def test_directory_counts_are_read_before_the_zip_is_opened(tmp_path, monkeypatc
 
 
 def test_one_huge_part_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlsx_safety, "MAX_PART", 1000)
+    monkeypatch.setattr(preflight, "MAX_PART", 1000)
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 200))
     assert refused(build_workbook(tmp_path / "big.xlsx", rows=rows)).reason == "too-large"
 

@@ -29,7 +29,7 @@ from dxroadmap.io.xlsx.export import write_workbook
 from dxroadmap.model.fiscal import month_index, parse_ym
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, guess_kind
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 FIXTURES = REPO.parent / "shared" / "fixtures"
 
 TRICKY = ["=SUM(A1)", "+81", "-1", "@x", "=1+1", " lead", "trail ", "  ", "a\nb", "a\r\nb", "x\ry", "\ttab",

@@ -1,0 +1,481 @@
+"""Write a plan into a copy of an office's own roadmap workbook, part by part.
+
+:func:`update_workbook` reads the office workbook with the importer (ignoring any data
+sheet, so the visible form is what is learned), pairs the initiatives it found with the
+plan's (same pillar, name and order first; renamed ones by position), and then edits
+only what changed:
+
+* a kept initiative: its name, departments and summary cells rewritten in place when
+  they changed (an enumerator such as ア. in front of the name is kept); its bars
+  repainted in the sheet's own encoding when its phases or milestones changed at the
+  form's resolution (:mod:`.paint`);
+* a removed initiative: its cells cleared (label columns other than the pillar column,
+  and the time cells) — the rows stay, so nothing else moves;
+* a new initiative: new rows inserted after its predecessor in the plan (or before its
+  successor when it comes first in its pillar), styled like the neighbouring row;
+  merged ranges, conditional formats, data validations, hyperlinks, the sheet dimension,
+  defined names (print area) and drawing anchors below move down with them;
+* the hidden data sheet holds the whole plan, stamped with the roadmap sheet's
+  fingerprint, so reopening gives the exact plan.
+
+Every zip member other than the edited worksheets, their drawings (only when rows were
+inserted), ``workbook.xml``/its rels/``[Content_Types].xml`` (only when the data sheet is
+added) and the data sheet is copied byte for byte. ``sharedStrings.xml`` and
+``styles.xml`` are never rewritten: new texts are inline strings and every style index
+comes from an existing cell.
+
+What the form cannot show is collected as :class:`Issue` s (a bar outside the form's
+years, a label in a form without labels, more overlapping bars than the initiative has
+rows, moved bars drawn as shapes, …). Unless ``force`` is given, any issue stops the
+update with :class:`UpdateRefused` before anything is written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dxroadmap.io.errors import PlanReadError, PlanWriteError
+from dxroadmap.io.xlsx.datasheet import SHEET_NAME
+from dxroadmap.io.xlsx.package.parts import part_relationships, rels_name, workbook_part, workbook_sheets
+from dxroadmap.io.xlsx.read.grid import as_text
+from dxroadmap.io.xlsx.read.results import SheetOverrides
+from dxroadmap.io.xlsx.read.words import norm
+from dxroadmap.io.xlsx.read.workbook import WorkbookReader
+from dxroadmap.io.xlsx.update.datasheet_xml import data_sheet_xml
+from dxroadmap.io.xlsx.update.layout import SheetLayout, Slot, find_slots, sheet_layout
+from dxroadmap.io.xlsx.update.paint import Issue, form_view, lanes_needed, paint_slot
+from dxroadmap.io.xlsx.update.sheetxml import SheetXml, parse_shared_strings, shift_ref_rows
+from dxroadmap.model.plan import Initiative, Pillar, Plan
+
+__all__ = ["update_workbook", "UpdateResult", "UpdateRefused", "Issue"]
+
+_NO_DETECTION = {"\0": SheetOverrides()}  # any override makes the reader read the visible sheets
+_CT_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_REL_SHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+
+
+class UpdateRefused(PlanWriteError):
+    """The form cannot show the plan as it is; ``issues`` says where (pass ``force`` to write anyway)."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        lines_en = "; ".join(i.en for i in issues[:5]) + (" …" if len(issues) > 5 else "")
+        lines_ja = "；".join(i.ja for i in issues[:5]) + (" …" if len(issues) > 5 else "")
+        super().__init__("cannot-express",
+                         f"The office's form cannot show this plan as it is: {lines_en}. Use --force to write it anyway "
+                         f"(the hidden data sheet keeps the exact plan), or save as a dxroadmap workbook.",
+                         f"この様式では計画をそのまま表せません：{lines_ja}。--force で書き込むか"
+                         f"（正確な計画は非表示のデータシートに残ります）、dxroadmap 形式のブックとして保存してください。")
+        self.issues = issues
+
+
+@dataclass
+class UpdateResult:
+    """The updated workbook's bytes, the issues written through (``force``), and what was done."""
+
+    data: bytes
+    issues: list[Issue] = field(default_factory=list)
+    changed_parts: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Item:
+    pillar: Pillar
+    init: Initiative
+    depth: int
+    parent: int | None  # index of the parent item
+
+
+def _flatten(plan: Plan) -> list[_Item]:
+    out: list[_Item] = []
+
+    def visit(pillar: Pillar, init: Initiative, depth: int, parent: int | None) -> None:
+        out.append(_Item(pillar, init, depth, parent))
+        me = len(out) - 1
+        for child in init.children:
+            visit(pillar, child, depth + 1, me)
+
+    for pillar in plan.pillars:
+        for init in pillar.initiatives:
+            visit(pillar, init, 0, None)
+    return out
+
+
+def _key(item: _Item) -> tuple:
+    return norm(item.pillar.name), item.depth, norm(item.init.name)
+
+
+def _pair(old: list[_Item], new: list[_Item]) -> tuple[dict[int, int], list[int], list[int]]:
+    """(new index → old index, removed old indexes, added new indexes)."""
+    sm = difflib.SequenceMatcher(None, [_key(i) for i in old], [_key(i) for i in new], autojunk=False)
+    pairs: dict[int, int] = {}
+    removed: list[int] = []
+    added: list[int] = []
+    for tag, a0, a1, b0, b1 in sm.get_opcodes():
+        if tag == "equal":
+            pairs.update({b0 + k: a0 + k for k in range(a1 - a0)})
+            continue
+        # renames: a similar name in the same pillar at the same depth, in order; a block of as many
+        # old as new items with no similar names is renamed position by position
+        similar = _similar_pairs(old, new, a0, a1, b0, b1)
+        if not similar and a1 - a0 == b1 - b0:
+            similar = [(a0 + k, b0 + k) for k in range(a1 - a0) if _key(old[a0 + k])[:2] == _key(new[b0 + k])[:2]]
+        paired_a = {a for a, _ in similar}
+        paired_b = {b for _, b in similar}
+        pairs.update({b: a for a, b in similar})
+        removed.extend(a for a in range(a0, a1) if a not in paired_a)
+        added.extend(b for b in range(b0, b1) if b not in paired_b)
+    return pairs, removed, added
+
+
+def _similar_pairs(old: list[_Item], new: list[_Item], a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int]]:
+    out = []
+    b = b0
+    for a in range(a0, a1):
+        best, score = None, 0.5
+        for k in range(b, b1):
+            if _key(old[a])[:2] != _key(new[k])[:2]:
+                continue
+            ratio = difflib.SequenceMatcher(None, _key(old[a])[2], _key(new[k])[2]).ratio()
+            if ratio >= score:
+                best, score = k, ratio
+        if best is not None:
+            out.append((a, best))
+            b = best + 1
+    return out
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    return {s.title: s.part for s in workbook_sheets(zf)}
+
+
+def _drawing_part(zf: zipfile.ZipFile, sheet_part: str) -> str | None:
+    for rtype, target in part_relationships(zf, sheet_part).values():
+        if rtype.endswith("/drawing") and target in zf.NameToInfo:
+            return target
+    return None
+
+
+class _Job:
+    """One update: the office package open, the sheets being edited, the issues found."""
+
+    def __init__(self, office: Path, plan: Plan, force: bool) -> None:
+        self.office, self.plan, self.force = office, plan, force
+        self.reader = WorkbookReader(office)
+        det = self.reader.detect(_NO_DETECTION)
+        if det.error is not None:
+            raise det.error
+        assert det.result is not None
+        self.det = det
+        self.slots = find_slots(det)
+        self.old_items = _flatten(det.result.plan)
+        if len(self.slots) != len(self.old_items):
+            raise PlanReadError("unsupported", f"{office.name}: the rows of its roadmap could not be matched to "
+                                               f"its initiatives, so it cannot be updated in place.",
+                                f"{office.name} のロードマップの行と取組を対応付けられないため、この様式には書き込めません。")
+        self.zf = zipfile.ZipFile(office)
+        self.parts = _sheet_parts(self.zf)
+        shared_name = next((n for n in self.zf.namelist() if n.lower().endswith("sharedstrings.xml")), None)
+        self.shared = parse_shared_strings(self.zf.read(shared_name).decode("utf-8") if shared_name else None)
+        self.sheets: dict[str, SheetXml] = {}
+        self.layouts: dict[str, SheetLayout] = {}
+        self.edited: set[str] = set()
+        self.replaced: dict[str, bytes] = {}
+        self.issues: list[Issue] = []
+        self.summary: list[str] = []
+        for title in dict.fromkeys(s.sheet for s in self.slots):
+            sdet = det.sheet(title)
+            if sdet is None or sdet.layout == "card":
+                raise PlanReadError("unsupported", f"{office.name}: writing into a card layout is not supported yet; "
+                                                   f"save the plan as a dxroadmap workbook instead.",
+                                    f"{office.name} はカード型の様式で、まだ書き込めません。dxroadmap 形式のブックとして保存してください。")
+            part = self.parts.get(title)
+            if part is None:
+                raise PlanReadError("unsupported", f"{office.name}: the sheet {title} was not found in the package.",
+                                    f"{office.name} にシート {title} が見つかりません。")
+            try:
+                sheet = SheetXml(self.zf.read(part).decode("utf-8"), self.shared)
+            except (ValueError, UnicodeDecodeError):
+                raise PlanReadError("unsupported", f"{office.name}: the sheet {title} is written in a way this version "
+                                                   f"cannot edit.", f"{office.name} のシート {title} は編集できない形式です。") from None
+            self.sheets[title] = sheet
+            self.layouts[title] = sheet_layout(self.reader.grid(title), sdet, sheet, self.slots)
+
+    # ------------------------------------------------------------------ cells
+
+    def _raw(self, title: str, r: int, c: int) -> str:
+        g = self.reader.grid(title)
+        return as_text(g.value(r, c))
+
+    def _write_roles(self, slot: Slot, old: Initiative | None, new: Initiative, rows_moved: int = 0) -> None:
+        lay, sheet = self.layouts[slot.sheet], self.sheets[slot.sheet]
+        r = slot.rows[0]
+        src_r = r - rows_moved
+        for role, value, old_value in (
+                ("name", new.name, old.name if old else None),
+                ("departments", new.departments, old.departments if old else None),
+                ("summary", new.summary, old.summary if old else None)):
+            c = lay.role_col(role)
+            if c is None:
+                if old is None or value != old_value:
+                    if value and role != "name":
+                        self.issues.append(Issue(f"the form has no {role} column (“{new.name}”)",
+                                                 f"様式に{ {'departments': '担当課', 'summary': '概要'}[role] }の列がありません（{new.name}）"))
+                continue
+            if old is not None and (norm(value) if isinstance(value, str) else value) == \
+                    (norm(old_value) if isinstance(old_value, str) else old_value):
+                continue
+            raw = self._raw(slot.sheet, src_r, c) if old is not None else ""
+            if role == "name":
+                prefix = raw[:-len(old.name)] if old is not None and old.name and raw.endswith(old.name) else ""
+                text = prefix + value
+            elif role == "departments":
+                sep = "\n" if "\n" in raw else "、"
+                text = sep.join(value)
+            else:
+                text = value
+            m = sheet.merge_at(r, c)
+            rr, cc = (m[0], m[1]) if m else (r, c)
+            style = sheet.style(rr, cc)
+            sheet.set_cell(rr, cc, text or None, style)
+        self.edited.add(slot.sheet)
+
+    def _clear(self, slot: Slot) -> None:
+        lay, sheet = self.layouts[slot.sheet], self.sheets[slot.sheet]
+        for c, role in lay.roles.items():
+            if role == "pillar":
+                continue
+            for r in slot.rows:
+                m = sheet.merge_at(r, c)
+                rr, cc = (m[0], m[1]) if m else (r, c)
+                if rr in slot.rows and sheet.style(rr, cc) is not None:
+                    sheet.set_cell(rr, cc, None, sheet.style(rr, cc))
+        paint_slot(sheet, lay, slot.rows, None, self.issues)
+        self.edited.add(slot.sheet)
+
+    # ------------------------------------------------------------------ rows
+
+    def _insert(self, title: str, after: int, n: int, like: int) -> list[int]:
+        """Insert ``n`` rows after row ``after`` of sheet ``title``, styled like row ``like``."""
+        sheet, lay = self.sheets[title], self.layouts[title]
+        if sheet.has_formulas() and not self.force:
+            self.issues.append(Issue(f"{title} holds formulas, which are not adjusted when rows are inserted",
+                                     f"{title} には数式があり、行の挿入で数式は調整されません"))
+        sheet.insert_rows(after, n)
+        for s in self.slots:
+            if s.sheet == title:
+                s.rows = [r + n if r > after else r for r in s.rows]
+        like = like + n if like > after else like
+        new_rows = list(range(after + 1, after + n + 1))
+        time_set = {t.col for t in lay.time_cols}
+        src = sheet.rows.get(like)
+        for r in new_rows:
+            sheet.copy_row_tag(like, r)
+            for c in (sorted(src.cells) if src else []):
+                style = lay.empty_style.get(c) if c in time_set else sheet.style(like, c)
+                m = sheet.merge_at(like, c)
+                if m is not None and m[1] == c and m[0] <= r - 1 < m[2] and m[2] >= r:
+                    continue  # inside a merge that grew over the new row (a pillar column)
+                if m is not None and m[1] < c:
+                    continue
+                sheet.set_cell(r, c, None, style)
+        self._shift_outside(title, after, n)
+        self.edited.add(title)
+        return new_rows
+
+    def _shift_outside(self, title: str, after: int, n: int) -> None:
+        """Defined names on ``title`` and drawing anchors below the inserted rows move down."""
+        wb = workbook_part(self.zf) or "xl/workbook.xml"
+        xml = self.replaced.get(wb, self.zf.read(wb)).decode("utf-8")
+        quoted = re.escape(title)
+
+        def name(m: re.Match) -> str:
+            body = m.group(2)
+            if re.search(rf"(?:'{quoted}'|\b{quoted})!", body):
+                body = re.sub(rf"((?:'{quoted}'|{quoted})!)([$A-Z0-9:]+)",
+                              lambda x: x.group(1) + shift_ref_rows(x.group(2), after, n), body)
+            return m.group(1) + body + m.group(3)
+        new_xml = re.sub(r"(<definedName\b[^>]*>)([^<]*)(</definedName>)", name, xml)
+        if new_xml != xml:
+            self.replaced[wb] = new_xml.encode("utf-8")
+        drawing = _drawing_part(self.zf, self.parts[title])
+        if drawing:
+            dx = self.replaced.get(drawing, self.zf.read(drawing)).decode("utf-8")
+
+            def anchor(m: re.Match) -> str:
+                row = int(m.group(2))
+                return f"{m.group(1)}{row + n if row >= after else row}{m.group(3)}"
+            new_dx = re.sub(r"(<(?:xdr:)?row>)(\d+)(</(?:xdr:)?row>)", anchor, dx)
+            if new_dx != dx:
+                self.replaced[drawing] = new_dx.encode("utf-8")
+
+    # ------------------------------------------------------------------ the whole plan
+
+    def run(self) -> None:
+        new_items = _flatten(self.plan)
+        pairs, removed, added = _pair(self.old_items, new_items)
+        old_of_new = pairs
+        for j, i in sorted(pairs.items()):
+            slot, old, new = self.slots[i], self.old_items[i].init, new_items[j].init
+            lay = self.layouts[slot.sheet]
+            self._write_roles(slot, old, new)
+            if form_view(lay, old) != form_view(lay, new):
+                paint_slot(self.sheets[slot.sheet], lay, slot.rows, new, self.issues)
+                self.edited.add(slot.sheet)
+                self.summary.append(f"repainted\t{new.name}")
+            if norm(old.name) != norm(new.name):
+                self.summary.append(f"renamed\t{old.name}\t{new.name}")
+        for i in removed:
+            self._clear(self.slots[i])
+            self.summary.append(f"cleared\t{self.old_items[i].init.name}")
+        # new rows from the bottom up, so that the anchors above stay where they are
+        placements = []
+        for j in added:
+            item = new_items[j]
+            anchor = None
+            for k in range(j - 1, -1, -1):
+                if new_items[k].pillar is not item.pillar:
+                    break
+                if k in old_of_new:
+                    anchor = ("after", self.slots[old_of_new[k]])
+                    break
+            if anchor is None:
+                for k in range(j + 1, len(new_items)):
+                    if new_items[k].pillar is not item.pillar:
+                        break
+                    if k in old_of_new:
+                        anchor = ("before", self.slots[old_of_new[k]])
+                        break
+            if anchor is None:
+                self.issues.append(Issue(f"“{item.init.name}” is in a pillar the form does not have ({item.pillar.name})",
+                                         f"「{item.init.name}」の基本方針（{item.pillar.name}）が様式にありません"))
+                continue
+            if item.depth:
+                self.issues.append(Issue(f"new sub-action “{item.init.name}” is written as an initiative row",
+                                         f"新しい小項目「{item.init.name}」は取組の行として書き込みます"))
+            placements.append((j, anchor))
+        placements.sort(key=lambda p: -(max(p[1][1].rows) if p[1][0] == "after" else min(p[1][1].rows) - 0.5))
+        for j, (where, slot) in placements:
+            lay = self.layouts[slot.sheet]
+            n = max(1, lanes_needed(lay, new_items[j].init))
+            after = max(slot.rows) if where == "after" else min(slot.rows) - 1
+            like = max(slot.rows) if where == "after" else min(slot.rows)
+            rows = self._insert(slot.sheet, after, n, like)
+            new_slot = Slot(slot.sheet, rows)
+            self._write_roles(new_slot, None, new_items[j].init)
+            pillar_col = lay.role_col("pillar")
+            sheet = self.sheets[slot.sheet]
+            if pillar_col is not None and sheet.merge_at(rows[0], pillar_col) is None:
+                sheet.set_cell(rows[0], pillar_col, new_items[j].pillar.name, sheet.style(rows[0], pillar_col))
+            paint_slot(sheet, lay, rows, new_items[j].init, self.issues)
+            self.summary.append(f"added\t{new_items[j].init.name}")
+
+    # ------------------------------------------------------------------ the package
+
+    def package(self, data_xml: str | None) -> tuple[bytes, list[str]]:
+        """The new package bytes and the names of the members that differ from the original."""
+        replaced = dict(self.replaced)
+        for title in self.edited:
+            replaced[self.parts[title]] = self.sheets[title].xml().encode("utf-8")
+        extra: dict[str, bytes] = {}
+        if data_xml is not None:
+            part = self.parts.get(SHEET_NAME)
+            if part is None:
+                part = self._add_data_sheet(replaced)
+                extra[part] = data_xml.encode("utf-8")
+            else:
+                replaced[part] = data_xml.encode("utf-8")
+        buf = io.BytesIO()
+        changed = []
+        with zipfile.ZipFile(buf, "w") as out:
+            for info in self.zf.infolist():
+                if info.filename in replaced:
+                    data = replaced[info.filename]
+                    if data != self.zf.read(info):
+                        changed.append(info.filename)
+                    out.writestr(_info_like(info), data, compress_type=zipfile.ZIP_DEFLATED)
+                else:
+                    out.writestr(_info_like(info), self.zf.read(info), compress_type=info.compress_type)
+            for name, data in extra.items():
+                changed.append(name)
+                out.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                             compress_type=zipfile.ZIP_DEFLATED)
+        return buf.getvalue(), changed
+
+    def _add_data_sheet(self, replaced: dict[str, bytes]) -> str:
+        """Register a new hidden worksheet part in workbook.xml, its rels and [Content_Types].xml."""
+        wb = workbook_part(self.zf) or "xl/workbook.xml"
+        names = set(self.zf.namelist())
+        k = 1
+        while f"xl/worksheets/sheet{k}.xml" in names:
+            k += 1
+        part = f"xl/worksheets/sheet{k}.xml"
+        rels = rels_name(wb)
+        rels_xml = replaced.get(rels, self.zf.read(rels)).decode("utf-8")
+        ids = {int(x) for x in re.findall(r'Id="rId(\d+)"', rels_xml)}
+        rid = f"rId{max(ids, default=0) + 1}"
+        target = os.path.relpath(part, os.path.dirname(wb)).replace(os.sep, "/")
+        rel = f'<Relationship Id="{rid}" Type="{_REL_SHEET}" Target="{target}"/>'
+        replaced[rels] = rels_xml.replace("</Relationships>", rel + "</Relationships>", 1).encode("utf-8")
+        wb_xml = replaced.get(wb, self.zf.read(wb)).decode("utf-8")
+        sheet_ids = [int(x) for x in re.findall(r'<sheet\b[^>]*\bsheetId="(\d+)"', wb_xml)]
+        prefix = re.search(r"<(\w+:)?sheets\b", wb_xml)
+        p = prefix.group(1) or "" if prefix else ""
+        rel_prefix = re.search(r'xmlns:(\w+)="http://schemas\.openxmlformats\.org/officeDocument/2006/relationships"',
+                               wb_xml)
+        rp = rel_prefix.group(1) if rel_prefix else None
+        ns_decl = "" if rp else ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+        entry = (f'<{p}sheet name="{SHEET_NAME}" sheetId="{max(sheet_ids, default=0) + 1}" state="hidden" '
+                 f'{rp or "r"}:id="{rid}"{ns_decl}/>')
+        wb_xml = wb_xml.replace(f"</{p}sheets>", entry + f"</{p}sheets>", 1)
+        replaced[wb] = wb_xml.encode("utf-8")
+        ct = replaced.get("[Content_Types].xml", self.zf.read("[Content_Types].xml")).decode("utf-8")
+        ct = ct.replace("</Types>", f'<Override PartName="/{part}" ContentType="{_CT_SHEET}"/></Types>', 1)
+        replaced["[Content_Types].xml"] = ct.encode("utf-8")
+        return part
+
+    def close(self) -> None:
+        self.zf.close()
+
+
+def _info_like(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    new.external_attr, new.comment, new.create_system = info.external_attr, info.comment, info.create_system
+    return new
+
+
+def update_workbook(office: str | os.PathLike, plan: Plan, *, force: bool = False,
+                    data_sheet: bool = True) -> UpdateResult:
+    """``plan`` written into a copy of the office workbook ``office`` (returned as bytes; see the module docstring).
+
+    Raises :class:`PlanReadError` when ``office`` cannot be read or its layout cannot be
+    written into, and :class:`UpdateRefused` when the form cannot show the plan and
+    ``force`` is false. ``data_sheet=False`` leaves out the hidden data sheet (for tests
+    of what the visible form alone says).
+    """
+    job = _Job(Path(office), plan, force)
+    try:
+        job.run()
+        if job.issues and not force:
+            raise UpdateRefused(job.issues)
+        if not data_sheet:
+            data, changed = job.package(None)
+            return UpdateResult(data, job.issues, changed, job.summary)
+        main = max(job.layouts, key=lambda t: sum(1 for s in job.slots if s.sheet == t))
+        data, _ = job.package(data_sheet_xml(plan))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / ("stamp" + Path(office).suffix.lower())
+            path.write_bytes(data)
+            ws = WorkbookReader(path).wb[main]
+            stamped = data_sheet_xml(plan, (main, ws))
+        data, changed = job.package(stamped)
+        return UpdateResult(data, job.issues, changed, job.summary)
+    finally:
+        job.close()

@@ -1,0 +1,313 @@
+"""This plan's file: open, save, save as, write, and the data safety around them.
+
+:class:`FileSession` is a QObject the main window creates for its Document. It reads a
+file into the document (an office's workbook through the import dialog), writes the plan
+(format from the extension, atomically, with a backup), asks before overwriting an office's
+original workbook or dropping unsaved changes, and drives the :class:`~dxroadmap.ui.file_guard.FileGuard`
+(lock, fingerprint and change-on-disk checks, autosave and recovery).
+
+It never imports the window: it talks to it through the small :class:`FileHost` protocol
+(ask for a save path, show a message or an error, report that the title / read-only state
+changed, drop view state before another plan comes in). Tests pass a tiny fake host.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from dxroadmap.io.errors import PlanReadError, PlanWriteError
+from dxroadmap.model.plan import Plan
+from dxroadmap.ui.document import Document
+from dxroadmap.ui.file_guard import FileGuard, write_message
+from dxroadmap.ui.preferences import add_recent_file
+from dxroadmap.ui.strings import language, tr
+
+__all__ = ["FileSession", "FileHost", "written_by_dxroadmap", "OPEN_EXTENSIONS", "SAVE_EXTENSIONS"]
+
+OPEN_EXTENSIONS = (".json", ".xlsx", ".xlsm", ".xls")
+SAVE_EXTENSIONS = (".xlsx", ".json")
+# openpyxl writes the namespace on the element itself: <dc:creator xmlns:dc="…">dxroadmap</dc:creator>
+_CREATOR_RE = re.compile(rb"<dc:creator(?:\s[^>]*)?>\s*dxroadmap\s*</dc:creator>")
+
+
+def written_by_dxroadmap(path: str | os.PathLike) -> bool:
+    """True for a workbook dxroadmap saved (its core properties name dxroadmap as the creator)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "docProps/core.xml" in archive.namelist():
+                return bool(_CREATOR_RE.search(archive.read("docProps/core.xml")[:65536]))
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError):
+        return False
+    return False
+
+
+def _office_workbook(path: str | os.PathLike) -> bool:
+    return Path(path).suffix.lower() in (".xlsx", ".xlsm") and not written_by_dxroadmap(path)
+
+
+
+def copy_name(path: Path) -> Path:
+    """A free name beside ``path`` for a copy: 計画.xlsx → 計画（コピー）.xlsx, then 計画（コピー2）.xlsx …"""
+    stem = path.stem
+    for n in range(1, 1000):
+        candidate = path.with_name(f"{stem}（コピー{'' if n == 1 else n}）{path.suffix}")
+        if not candidate.exists():
+            return candidate
+    return path.with_name(f"{stem}（コピー）{path.suffix}")
+
+class FileHost(Protocol):
+    """What the session asks of the window it serves."""
+
+    def ask_save_path(self, title: str, default: str, filters: list[str], selected: str) -> tuple[str, str]:
+        """(chosen path or "", chosen filter) — the Save As dialog."""
+        ...
+
+    def show_status(self, text: str, msec: int) -> None: ...
+    def show_error(self, title: str, text: str) -> None: ...
+    def show_warnings(self, name: str, warnings: list[str]) -> None: ...
+
+    def file_state_changed(self) -> None:
+        """The title, the modified mark or the read-only state may have changed."""
+        ...
+
+    def plan_replacing(self) -> None:
+        """Another plan is about to replace the document's (new, open): drop per-plan view state."""
+        ...
+
+    def file_opened(self, path: Path) -> None:
+        """A file was read into the document (e.g. fit the timeline to it)."""
+        ...
+
+
+class FileSession(QObject):
+    """The file behind one editor window's Document (see the module docstring)."""
+
+    def __init__(self, document: Document, host: FileHost, widget: QWidget | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent if parent is not None else widget)
+        self.document = document
+        self.host = host
+        self.widget = widget  # parent of the dialogs
+        self.foreign_workbook = False  # the open .xlsx was not written by dxroadmap
+        self.guard = FileGuard(self, document, widget)  # autosave, lock file, changes on disk
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def path(self) -> str | None:
+        """The plan's file (None: never saved)."""
+        return self.document.path
+
+    @property
+    def read_only(self) -> bool:
+        """True when someone else holds the file's lock (Save is off, Save As works)."""
+        return self.guard.read_only
+
+    def display_name(self) -> str:
+        """The file's name, else the plan's title, else 無題."""
+        if self.document.path:
+            return Path(self.document.path).name
+        return self.document.plan.title or tr("untitled")
+
+    def title_mark(self) -> str:
+        """The mark the window title carries (〔読み取り専用〕 or nothing)."""
+        return self.guard.title_mark()
+
+    def set_autosave_minutes(self, minutes: int) -> None:
+        """Autosave every ``minutes`` (0 = off)."""
+        self.guard.set_autosave_minutes(minutes)
+
+    # ------------------------------------------------------------ the guard's requests (GuardHost)
+
+    def show_status(self, text: str, msec: int) -> None:
+        self.host.show_status(text, msec)
+
+    def show_error(self, title: str, text: str) -> None:
+        self.host.show_error(title, text)
+
+    def file_state_changed(self) -> None:
+        self.host.file_state_changed()
+
+    def restore_plan(self, plan: Plan, source: str | None) -> None:
+        """Show a recovered plan under its original path, unsaved until the user saves it."""
+        self.foreign_workbook = bool(source and os.path.exists(source) and _office_workbook(source))
+        self.document.set_plan(plan, source)
+        self.document.undo_stack.resetClean()
+
+    # ------------------------------------------------------------ questions
+
+    def _ask_three(self, title: str, text: str, info: str, first: tuple, second: tuple) -> QMessageBox.StandardButton:
+        """A warning with two answers and キャンセル (the first answer is the default); returns the button chosen."""
+        B = QMessageBox.StandardButton
+        box = QMessageBox(self.widget)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(title)
+        box.setText(text)
+        box.setInformativeText(info)
+        box.setStandardButtons(first[0] | second[0] | B.Cancel)
+        for button, key in (first, second, (B.Cancel, "btn.cancel")):
+            box.button(button).setText(tr(key))
+        box.setDefaultButton(first[0])
+        box.setEscapeButton(B.Cancel)
+        return B(box.exec())
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes (保存 / 破棄 / キャンセル); True when it is fine to go on."""
+        if not self.document.modified:
+            return True
+        B = QMessageBox.StandardButton
+        answer = self._ask_three(tr("file.unsaved_title"), tr("file.unsaved_text", name=self.display_name()),
+                                 tr("file.unsaved_info"), (B.Save, "btn.save"), (B.Discard, "btn.discard"))
+        if answer == B.Save:
+            return self.save()
+        return answer == B.Discard
+
+    # ------------------------------------------------------------ opening
+
+    def new(self, plan: Plan) -> None:
+        """Show ``plan`` as a new, never-saved plan (the caller asked about unsaved changes)."""
+        self.host.plan_replacing()
+        self.foreign_workbook = False
+        self.document.set_plan(plan, None)
+        self.guard.opened(None)
+
+    def open_file(self, path: str | os.PathLike) -> bool:
+        """Open ``path`` after asking about unsaved changes; errors go to a dialog."""
+        if not self.maybe_save():
+            return False
+        return self.load_file(path)
+
+    def _read(self, path: Path) -> tuple[Plan, list[str]] | None:
+        """(plan, warnings) or None when the user cancelled the import dialog."""
+        # An office's workbook goes through the import dialog (when installed); our own files read back losslessly.
+        if path.exists() and _office_workbook(path):
+            from dxroadmap.ui.import_dialog import run_import_dialog
+
+            plan = run_import_dialog(self.widget, str(path))
+            return None if plan is None else (plan, [])
+        from dxroadmap.formats import read_any
+
+        result = read_any(path)
+        return result.plan, list(result.warnings)
+
+    def load_file(self, path: str | os.PathLike) -> bool:
+        """Read ``path`` into the document without asking; False (after a dialog) if it cannot be read."""
+        path = Path(path)
+
+        def fail(reason: str) -> bool:
+            self.host.show_error(tr("file.read_error_title"), tr("file.read_failed", name=path.name, reason=reason))
+            return False
+
+        before = self.guard.snapshot(path)
+        try:
+            read = self._read(path)
+        except PlanReadError as exc:
+            return fail(exc.message(language()))
+        except OSError as exc:
+            return fail(str(exc.strerror or exc))
+        except MemoryError:
+            return fail(tr("file.too_large"))
+        except Exception as exc:  # a reader bug must still end in a sentence, not a traceback
+            return fail(tr("file.reader_failed", error=type(exc).__name__))
+        if read is None:
+            return False
+        plan, warnings = read
+        self.host.plan_replacing()
+        self.foreign_workbook = _office_workbook(path)
+        self.document.set_plan(plan, str(path))
+        self.guard.opened(path, before)
+        add_recent_file(str(path.resolve()))
+        self.host.show_status(tr("file.opened", name=path.name), 5000)
+        if warnings:
+            self.host.show_warnings(path.name, warnings)
+        self.host.file_opened(path)
+        return True
+
+    # ------------------------------------------------------------ saving
+
+    def save(self) -> bool:
+        """Save to the current file (asking before overwriting an office's original workbook)."""
+        path = self.document.path
+        if not path or Path(path).suffix.lower() not in SAVE_EXTENSIONS:
+            return self.save_as()
+        if self.foreign_workbook:
+            B = QMessageBox.StandardButton
+            answer = self._ask_three(tr("file.foreign_title"), tr("file.foreign_text", name=Path(path).name),
+                                     tr("file.foreign_info"), (B.Save, "btn.save_as"), (B.Yes, "btn.overwrite"))
+            if answer == B.Save:  # the advice was 「別の名前で保存」: offer a different name
+                return self.save_as(copy=True)
+            if answer != B.Yes:
+                return False
+        return self.write_to(path)
+
+    def save_as(self, copy: bool | None = None) -> bool:
+        """Ask for a file name (.xlsx by default, .json when the plan came from one) and write there.
+
+        With ``copy`` (by default: when the open file is an office's own workbook or cannot be
+        written) the proposed name is a new one beside it — 計画（コピー）.xlsx — not the original.
+        """
+        filters = [tr("file.filter.xlsx"), tr("file.filter.json")]
+        current = Path(self.document.path) if self.document.path else None
+        ext = ".xlsx" if "xlsx" in filters[0] else ".json"
+        if current is not None:
+            default = str(current.with_suffix(ext if current.suffix.lower() not in SAVE_EXTENSIONS else current.suffix))
+            if copy is None:
+                copy = self.foreign_workbook or (current.exists() and not os.access(current, os.W_OK))
+            if copy:
+                default = str(copy_name(Path(default)))
+        else:
+            default = (self.document.plan.title or tr("untitled")) + ext
+        selected = filters[1] if current is not None and current.suffix.lower() == ".json" else filters[0]
+        path, chosen = self.host.ask_save_path(tr("file.save_title"), default, filters, selected)
+        if not path:
+            return False
+        target = Path(path)
+        if target.suffix.lower() not in SAVE_EXTENSIONS:
+            target = target.with_name(target.name + (".json" if "json" in (chosen or "") else ".xlsx"))
+        return self.write_to(str(target))
+
+    def write_to(self, path: str | os.PathLike) -> bool:
+        """Write the plan to ``path`` (format from the extension, atomically, with a backup); a dialog on failure."""
+        from dxroadmap.formats import write_any
+
+        target = Path(path)
+        verdict = self.guard.before_write(target)  # read-only, changed on disk, locked by someone
+        if verdict is not None:
+            return verdict
+        try:
+            write_any(self.document.plan, target, backup=True)
+        except ImportError:
+            self.host.show_error(tr("file.write_error_title"),
+                                 tr("file.write_failed", name=target.name,
+                                    reason=tr("file.write_unavailable", ext=target.suffix)))
+            return False
+        except ValueError:
+            self.host.show_error(tr("file.write_error_title"),
+                                 tr("file.write_failed", name=target.name,
+                                    reason=tr("file.write_unsupported", ext=target.suffix or target.name)))
+            return False
+        except (PlanWriteError, OSError) as exc:
+            return self.guard.write_failed(exc, target)
+        except Exception as exc:  # a writer bug must still end in a sentence
+            self.host.show_error(tr("file.write_error_title"), write_message(exc, target.name))
+            return False
+        self.foreign_workbook = False
+        self.document.mark_saved(str(target))
+        self.guard.saved(target)
+        add_recent_file(str(target.resolve()))
+        self.host.file_state_changed()
+        self.host.show_status(tr("file.saved", name=target.name), 5000)
+        return True
+
+    # ------------------------------------------------------------ closing
+
+    def closed(self) -> None:
+        """The window closes (nothing unsaved is left): no recovery copy, no lock, no timers."""
+        self.guard.closed()
