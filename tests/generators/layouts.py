@@ -266,6 +266,39 @@ def _write_bar(sheet: SheetSpec, rng: random.Random, row: int, c0: int, c1: int,
         sheet.merge(row, c0, row, c1, f"←──{label}──→" if label else "←────→")
 
 
+def _write_time_headers(sheet: SheetSpec, rng: random.Random, hr: int, t0: int, levels: list[str],
+                        units: list[tuple[int, int]], n_years: int, start_fy: int, year_form: str, granularity: str,
+                        week_words: tuple[str, ...], year_place: str) -> None:
+    per_fy = len(units) // n_years
+    half_words, quarter_words = rng.choice(_HALF_WORDS), rng.choice(_QUARTER_WORDS)
+    month_numbers = rng.random() < 0.25 and year_place == "row"
+    for k in range(n_years):
+        fy = start_fy + k
+        c_first = t0 + k * per_fy
+        r = hr
+        if "year" in levels:
+            if per_fy > 1:
+                sheet.merge(r, c_first, r, c_first + per_fy - 1)
+            _put_fy(sheet, r, c_first, fy, year_form)
+            r += 1
+        if granularity == "half":
+            for j, w in enumerate(half_words):
+                sheet.put(r, c_first + j, w)
+        elif granularity == "quarter":
+            for j, w in enumerate(quarter_words):
+                sheet.put(r, c_first + j, w)
+        elif granularity in ("month", "week"):
+            span = len(week_words) or 1
+            for j in range(12):
+                mo = (j + 3) % 12 + 1
+                c = c_first + j * span
+                if span > 1:
+                    sheet.merge(r, c, r, c + span - 1)
+                sheet.put(r, c, mo if month_numbers else f"{mo}月")
+                for w, word in enumerate(week_words):
+                    sheet.put(r + 1, c + w, word)
+
+
 def _grid_case(rng: random.Random, name: str, writer: str) -> Case:
     year_place = rng.choice(("row", "row", "row", "title", "sheet"))
     if year_place == "row":
@@ -348,34 +381,8 @@ def _grid_case(rng: random.Random, name: str, writer: str) -> Case:
     if note_col:
         sheet.put(bottom, note_col, "備考")
     # time headers
-    per_fy = len(units) // n_years
-    half_words, quarter_words = rng.choice(_HALF_WORDS), rng.choice(_QUARTER_WORDS)
-    month_numbers = rng.random() < 0.25 and year_place == "row"
-    for k in range(n_years):
-        fy = start_fy + k
-        c_first = t0 + k * per_fy
-        r = hr
-        if "year" in levels:
-            if per_fy > 1:
-                sheet.merge(r, c_first, r, c_first + per_fy - 1)
-            _put_fy(sheet, r, c_first, fy, year_form)
-            r += 1
-        if granularity == "half":
-            for j, w in enumerate(half_words):
-                sheet.put(r, c_first + j, w)
-        elif granularity == "quarter":
-            for j, w in enumerate(quarter_words):
-                sheet.put(r, c_first + j, w)
-        elif granularity in ("month", "week"):
-            span = len(week_words) or 1
-            for j in range(12):
-                mo = (j + 3) % 12 + 1
-                c = c_first + j * span
-                if span > 1:
-                    sheet.merge(r, c, r, c + span - 1)
-                sheet.put(r, c, mo if month_numbers else f"{mo}月")
-                for w, word in enumerate(week_words):
-                    sheet.put(r + 1, c + w, word)
+    _write_time_headers(sheet, rng, hr, t0, levels, units, n_years, start_fy, year_form, granularity, week_words,
+                        year_place)
 
     # rows
     row = bottom + 1

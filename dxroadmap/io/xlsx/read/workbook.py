@@ -72,6 +72,7 @@ from dxroadmap.io.xlsx.read.headings import column_roles, find_list_header, gues
 from dxroadmap.io.xlsx.read.results import Detection, ImportResult, RowDecision, SheetDetection, SheetOverrides
 from dxroadmap.io.xlsx.read.table import TableReader, TableResult
 from dxroadmap.io.xlsx.read.words import is_note, norm
+from dxroadmap.io.xlsx.read.xls import XlsBook, load_xls
 from dxroadmap.model.fiscal import fiscal_year_of
 from dxroadmap.model.plan import Pillar, Plan
 from dxroadmap.model.wareki import parse_fiscal_year
@@ -99,6 +100,20 @@ def _has_drawings(path: Path) -> bool:
         return False
 
 
+def _open_xls(path: Path) -> XlsBook:
+    """A legacy .xls workbook read by xlrd; a password-protected one stays refused (``encrypted``)."""
+    try:
+        check_workbook(path)
+    except PlanReadError as exc:
+        if exc.reason != "legacy-xls":
+            raise
+    else:  # a zip package or anything else named .xls is not a BIFF workbook
+        raise PlanReadError("not-a-workbook",
+                            f"{path.name} is named .xls but is not an Excel 97–2003 workbook; save it again from Excel.",
+                            f"{path.name} は拡張子が .xls ですが Excel 97–2003 形式のブックではありません。Excel で保存し直してください。")
+    return load_xls(path)
+
+
 class WorkbookReader:
     """One loaded workbook, read as a roadmap as many times as needed."""
 
@@ -106,13 +121,23 @@ class WorkbookReader:
         self.path = Path(path)
         if not self.path.exists():
             raise PlanReadError("missing", f"There is no file {self.path}.", f"ファイル {self.path} がありません。")
+        self._grids: dict[str, SheetGrid] = {}
+        self.shapes: dict[str, list] = {}
+        self.warnings: list[str] = []
+        self._xls: XlsBook | None = None
+        if self.path.suffix.lower() == ".xls":
+            self._xls = _open_xls(self.path)
+            self.wb = None
+            self._tabs = self._xls.tabs
+            self._palette = []
+            for title in sorted(self._xls.sheets_with_drawings):
+                self.warnings.append(f"{title}: shapes in an .xls workbook are not read; bars drawn as shapes on this sheet "
+                                     f"were not imported (.xls の図形は読み込めません。図形で描いたバーは取り込まれていません).")
+            return
         check_workbook(self.path)
         self.wb = load_workbook(self.path)
         self._tabs = sheet_tabs(self.wb)
         self._palette = workbook_palette(self.wb)
-        self._grids: dict[str, SheetGrid] = {}
-        self.shapes: dict[str, list] = {}
-        self.warnings: list[str] = []
         if _has_drawings(self.path):
             try:
                 self.shapes = read_sheet_shapes(self.path) or {}
@@ -129,7 +154,10 @@ class WorkbookReader:
         """The cells of sheet ``title`` (built on first use, then cached)."""
         g = self._grids.get(title)
         if g is None:
-            g = self._grids[title] = sheet_grid(self.wb, title, self._palette)
+            if self._xls is not None:
+                g = self._grids[title] = self._xls.grid(title)
+            else:
+                g = self._grids[title] = sheet_grid(self.wb, title, self._palette)
         return g
 
     # ------------------------------------------------------------------ reading
@@ -156,7 +184,7 @@ class WorkbookReader:
     def _detect(self, overrides: Overrides | None) -> Detection:
         overrides = overrides or {}
         data_warning = []
-        if not overrides:
+        if not overrides and self.wb is not None:
             try:
                 plan = read_plan_from_data_sheet(self.wb)
             except PlanReadError as exc:
@@ -484,7 +512,7 @@ def import_workbook(path: str | os.PathLike, overrides: Overrides | None = None)
     first (seconds faster than a full load on a large plan); a damaged data sheet falls
     through to the full reader, which reads the visible sheets and says so.
     """
-    if not overrides and Path(path).exists():
+    if not overrides and Path(path).exists() and Path(path).suffix.lower() != ".xls":
         check_workbook(Path(path))
         try:
             plan = read_data_sheet_quickly(path)

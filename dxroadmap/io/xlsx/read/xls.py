@@ -214,7 +214,7 @@ def load_xls(path: Path) -> XlsBook:
     except MemoryError:
         raise PlanReadError("too-large", f"{path.name} is too large to import.",
                             f"{path.name} は大きすぎて読み込めません。") from None
-    except (struct.error, ValueError, IndexError, KeyError, TypeError, AssertionError, OSError, EOFError) as exc:
+    except Exception as exc:  # any other parser failure (CompDocError, struct.error …) is a damaged file
         raise _not_a_workbook(path) from exc
     try:
         drawings = _sheets_with_drawings(book)
@@ -222,7 +222,7 @@ def load_xls(path: Path) -> XlsBook:
             book.sheet_by_index(k)
     except xlrd.XLRDError as exc:
         raise _not_a_workbook(path) from exc
-    except (struct.error, ValueError, IndexError, KeyError, TypeError, AssertionError, EOFError) as exc:
+    except Exception as exc:  # a sheet xlrd cannot parse: the file is damaged
         raise _not_a_workbook(path) from exc
     book.release_resources()  # every sheet is loaded: the file's bytes are no longer needed
     return XlsBook(book, drawings)
