@@ -61,6 +61,6 @@ def not_a_roadmap(g: SheetGrid, header_row: int, time_cols: set[int], data_end: 
     # skill / score sheet: the "bars" hold figures
     numbers = sum(1 for rc in in_time if isinstance(g.values[rc], (int, float)) and not isinstance(g.values[rc], bool))
     score_words = [w for w in _SCORE_WORDS if w in head_text]
-    if in_time and numbers >= 0.6 * len(in_time) and numbers >= 6 and (score_words or numbers >= 0.9 * len(in_time)):
-        return f"a score sheet (figures under the month or year columns{', ' + score_words[0] if score_words else ''}), not a roadmap"
+    if score_words and numbers >= 0.6 * len(in_time) and numbers >= 6:
+        return f"a score sheet (figures under the month or year columns, {score_words[0]}), not a roadmap"
     return ""

@@ -57,7 +57,7 @@ class XlsGrid(SheetGrid):
         self.truncated = sheet.nrows > SHEET_MAX_ROWS or sheet.ncols > SHEET_MAX_COLS
         self._rows_idx = None
         self._fill_rows_idx = None
-        self._format_strings: dict[int, str] = {k: f.format_str for k, f in book.format_map.items()}
+        self._format_strings: dict[int, str] = {k: f.format_str or "General" for k, f in book.format_map.items()}
         xfs = book.xf_list
         colours = book.colour_map
         fill_of_xf: dict[int, tuple | None] = {}
@@ -87,7 +87,7 @@ class XlsGrid(SheetGrid):
                     v = bool(v)
                 else:
                     xf = xfs[xf_index] if xf_index < len(xfs) else None
-                    fmt = self._format_strings.get(xf.format_key, "General") if xf is not None else "General"
+                    fmt = (self._format_strings.get(xf.format_key) if xf is not None else None) or "General"
                     if xf is not None and xf.format_key:
                         self.formats[rc] = xf.format_key
                     if ctype == xlrd.XL_CELL_DATE and "年度" not in fmt and "ggg" not in fmt:
