@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from dxroadmap.io.xlsx.read.axis import Axis, TimeCol
+from dxroadmap.io.xlsx.read.axis import FINER_HEADING, Axis, TimeCol
 from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
 from dxroadmap.model.fiscal import month_index
 from dxroadmap.model.wareki import find_fiscal_year, normalize, parse_fiscal_period
@@ -20,7 +20,6 @@ from dxroadmap.model.wareki import find_fiscal_year, normalize, parse_fiscal_per
 __all__ = ["month_row_axes", "fiscal_year_outside_grid"]
 
 _MONTH = re.compile(r"^(\d{1,2})月$")
-_FINER = re.compile(r"^(?:第?[1-5]週(?:目)?|[1-5]W|上旬|中旬|下旬|前半|後半|\d{1,2}日?)$", re.IGNORECASE)
 _MIN_MONTHS = 6
 
 
@@ -80,7 +79,7 @@ def month_row_axes(g: SheetGrid, max_scan_rows: int = 60) -> tuple[list[Axis], s
             continue
         fy, where = found
         below = r + 1
-        finer = {c for c in g.row_cells(below) if _FINER.match(normalize(as_text(g.raw(below, c))))}
+        finer = {c for c in g.row_cells(below) if FINER_HEADING.match(normalize(as_text(g.raw(below, c))))}
         if not finer - {c for c, _ in months}:
             finer = set()  # figures right under each month are data, not finer columns
         cols: list[TimeCol] = []
