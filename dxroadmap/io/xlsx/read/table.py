@@ -199,11 +199,13 @@ class TableReader:
             texts = [norm(t) for _r, t in vals]
             if texts and all(t in _PLAN_ACTUAL for t in texts) and any("実績" in t for t in texts):
                 roles[c] = "kubun"
-        names = sorted(c for c, ro in roles.items() if ro == "name")
-        if len(names) >= 2 or (names and any(h in _STAGE_WORDS for h in heads.values())):
-            for c in list(names) + [c for c, h in heads.items() if h in _STAGE_WORDS and c not in roles]:
-                if heads.get(c) in _STAGE_WORDS and len([n for n in names if n != c]) >= 1:
-                    roles[c] = "stage"
+        for c, h in heads.items():
+            if h not in _STAGE_WORDS or roles.get(c) not in (None, "name", "summary", "pillar"):
+                continue
+            named = [cc for cc in range(1, c) if heading_role(heads.get(cc, "")) == "name" and cc != c]
+            if named:  # 取組 | 工程: the 工程 column labels the phases of the 取組 on its left
+                roles[c] = "stage"
+                roles[named[-1]] = "name"
         names = sorted(c for c, ro in roles.items() if ro == "name")
         if not names:
             return
