@@ -196,8 +196,9 @@ class TableReader:
         heads = {c: " ".join(norm(as_text(g.value(r, c))) for r in self.header_rows) for c in range(1, last_label + 1)}
         values = {c: self._column_values(c) for c in range(1, last_label + 1)}
         for c, vals in values.items():
-            texts = [norm(t) for _r, t in vals]
-            if texts and all(t in _PLAN_ACTUAL for t in texts) and any("実績" in t for t in texts):
+            texts = [norm(t) for r, t in vals if g.origin(r, c)[1] == c]  # section rows merged across do not count
+            marks = [t for t in texts if t in _PLAN_ACTUAL]
+            if len(marks) >= 2 and len(marks) >= 0.8 * len(texts) and any("実績" in t for t in marks):
                 roles[c] = "kubun"
         for c, h in heads.items():
             if h not in _STAGE_WORDS or roles.get(c) not in (None, "name", "summary", "pillar"):
