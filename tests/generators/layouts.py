@@ -506,10 +506,11 @@ def _month_text(rng: random.Random, m: int, form: str, end: bool) -> tuple[objec
         if end and mo == 9:
             return f"{fy_text(fy, 'era')}上半期", None
         form = "era_month"
+    heisei = (y, mo) < (2019, 5)  # 令和 began in May 2019: April 2019 is 平成31年4月
     if form == "era_month":
-        return f"令和{'元' if n == 1 else n}年{mo}月", None
+        return (f"平成{y - 1988}年{mo}月" if heisei else f"令和{'元' if n == 1 else n}年{mo}月"), None
     if form == "r_dot":
-        return f"R{n}.{mo}", None
+        return (f"H{y - 1988}.{mo}" if heisei else f"R{n}.{mo}"), None
     if form == "west_month":
         return f"{y}年{mo}月", None
     if form == "slash":

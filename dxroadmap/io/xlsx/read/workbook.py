@@ -278,7 +278,7 @@ class WorkbookReader:
             a = axis_from_row(g, ov.header_row, min_years=1)
             axes = [a] if a and a.cols else []
         else:
-            axes = find_axes(g)
+            axes = [a for a in find_axes(g) if not _dates_under_date_headings(g, a)]
             if not axes:  # a 年間計画: months in the grid, the fiscal year in the title or sheet name
                 axes, axis_why = month_row_axes(g)
         det = SheetDetection(g.title, "none")
@@ -529,6 +529,22 @@ def _figures_table(g: SheetGrid, hr: int, roles: dict[int, str]) -> str:
     if figure_words and numbers >= 0.5 * max(1, numbers + texts):
         return "a table of figures, not a roadmap"
     return ""
+
+
+def _dates_under_date_headings(g: SheetGrid, axis: Axis) -> bool:
+    """True when the "year row" of ``axis`` is a data row of a date table: its year cells stand under
+    開始/終了/実施時期 headings (令和4年度 | 令和5年度 as one initiative's start and end)."""
+    cols = [t.col for t in axis.cols if g.raw(axis.year_row, t.col) is not None]
+    if not cols:
+        return False
+    under = 0
+    for c in cols:
+        for r in range(axis.year_row - 1, max(axis.year_row - 6, 0), -1):
+            role = heading_role(as_text(g.value(r, c)))
+            if role is not None:
+                under += role in ("start", "end", "period")
+                break
+    return under >= max(1, (len(cols) + 1) // 2)
 
 
 def header_signature(grid: SheetGrid, det: SheetDetection) -> str:
