@@ -320,7 +320,8 @@ def find_axes(grid: SheetGrid, max_scan_rows: int | None = None) -> list[Axis]:
         if v.__class__ is str and len(v) <= 12 and _SPAN_LIKE.search(v):
             span_like[r] = span_like.get(r, 0) + 1
     candidate_rows = sorted(r for r, n in counts.items()
-                            if n >= 2 or (span_like.get(r + 1, 0) >= 2 and _single_year_over_subheader(grid, r)))
+                            if n >= 2 or ((span_like.get(r + 1, 0) >= 2 or counts.get(r + 1, 0) >= 2)
+                                          and _single_year_over_subheader(grid, r)))
     for r in candidate_rows:
         if max_scan_rows is not None and r > max_scan_rows:
             break
@@ -352,7 +353,15 @@ def _single_year_over_subheader(grid: SheetGrid, r: int) -> bool:
     if not any(year_of_cell(grid, r, c) is not None for c in cells):
         return False
     below = grid.row_cells(r + 1)
-    return sum(1 for c in below if parse_month_span(as_text(grid.raw(r + 1, c))) is not None) >= 2
+    return sum(1 for c in below if parse_month_span(as_text(grid.raw(r + 1, c))) is not None
+               or _bare_month_number(grid, r + 1, c)) >= 2
+
+
+def _bare_month_number(grid: SheetGrid, r: int, c: int) -> bool:
+    """A month written as a bare number (4, 5 … 3) in a General cell."""
+    v = grid.raw(r, c)
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() and 1 <= v <= 12 \
+        and grid.number_format(r, c) == "General"
 
 
 def _could_be_header(v: object) -> bool:
