@@ -1,10 +1,8 @@
 """Evidence for a time axis: how much of the table under it the axis explains.
 
-Several rows of a sheet can look like a time axis (a year row, a month row under a title
-that names the year, a row of dates). :func:`axis_evidence` measures each candidate on the
-rows below it — how many rows carry marks (fills, text, arrows) in its columns, how many
-of its columns are used at all, how regular its headings are — and :func:`best_axis` keeps
-the one that explains most, with a sentence saying why, for the import preview.
+:func:`axis_evidence` measures an axis on the rows below it — how many rows carry marks
+(fills, text, arrows) in its columns and how many of its columns are used — and says so in
+a sentence the import preview shows next to the detection.
 """
 
 from __future__ import annotations
@@ -14,7 +12,9 @@ from dataclasses import dataclass
 from dxroadmap.io.xlsx.read.axis import Axis
 from dxroadmap.io.xlsx.read.grid import SheetGrid
 
-__all__ = ["AxisEvidence", "axis_evidence", "best_axis"]
+__all__ = ["AxisEvidence", "axis_evidence"]
+
+_MAX_ROWS = 300  # rows measured under an axis: enough to tell a schedule from a form, cheap on big sheets
 
 
 @dataclass
@@ -27,12 +27,6 @@ class AxisEvidence:
     cols_used: int     # axis columns holding any mark below the header
     reason: str = ""
 
-    @property
-    def score(self) -> float:
-        covered = self.rows_marked / self.rows if self.rows else 0.0
-        used = self.cols_used / len(self.axis.cols) if self.axis.cols else 0.0
-        return self.rows_marked + covered + 0.5 * used
-
 
 def axis_evidence(g: SheetGrid, axis: Axis, data_end: int | None = None) -> AxisEvidence:
     """Measure ``axis`` on the rows from its last header row to ``data_end``."""
@@ -44,20 +38,16 @@ def axis_evidence(g: SheetGrid, axis: Axis, data_end: int | None = None) -> Axis
     for r in g.rows_with_content:
         if r < start or r > end:
             continue
+        if rows >= _MAX_ROWS:
+            break
         rows += 1
         hit = [c for c in g.row_fills(r) if c in cols] + [c for c in g.row_cells(r) if c in cols]
         if hit:
             marked += 1
             used.update(hit)
     ev = AxisEvidence(axis, rows, marked, len(used))
-    ev.reason = (f"time axis by {axis.granularity} on row {axis.year_row}: {marked} of {rows} rows below it have "
-                 f"bars or marks in its {len(axis.cols)} columns")
+    ev.reason = (f"time axis by {axis.granularity} on row {axis.year_row}: {marked} of {rows} rows below it"
+                 f"{' (the first ' + str(_MAX_ROWS) + ')' if rows >= _MAX_ROWS else ''} have bars or marks "
+                 f"in its {len(axis.cols)} columns")
     return ev
 
-
-def best_axis(g: SheetGrid, candidates: list[Axis]) -> AxisEvidence | None:
-    """The candidate that explains most rows (ties: the finer axis, then the upper one)."""
-    scored = [axis_evidence(g, a) for a in candidates if a.cols]
-    if not scored:
-        return None
-    return max(scored, key=lambda e: (e.score, len(e.axis.cols), -e.axis.year_row))

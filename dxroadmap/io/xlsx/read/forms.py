@@ -24,6 +24,8 @@ _LOG_HEADS = ("確認者", "レビュアー", "レビュー者", "指摘者", "�
 _LOG_WORDS = ("指摘", "コメント", "変更内容", "改訂内容", "修正内容", "対応状況", "変更履歴", "改訂履歴", "レビュー記録")
 _SCORE_WORDS = ("評価", "得点", "点数", "スコア", "スキル", "成績", "平均", "偏差")
 _QUESTION = re.compile(r"^(?:問|Q)\s*[0-9０-９]+")
+_QUESTION_START = ("問", "Q", "Ｑ", "q", "ｑ")
+_QUESTION_ROWS = 300  # questions (問1, Q2 …) are looked for in the label columns of the first rows
 
 
 def _texts(g: SheetGrid, rows: range) -> list[str]:
@@ -42,25 +44,34 @@ def not_a_roadmap(g: SheetGrid, header_row: int, time_cols: set[int], data_end: 
     heads = _texts(g, range(max(1, header_row - 1), header_row + 2))
     above = _texts(g, range(1, header_row))
     head_text = " ".join(heads + above)
-    cells = [(r, c) for (r, c) in g.values if header_row < r <= data_end]
-    in_time = [(r, c) for r, c in cells if c in time_cols]
-    marks = sum(1 for rc in in_time if normalize(as_text(g.values[rc])).lower() in _ANSWER_MARKS)
-    questions = sum(1 for rc in cells if _QUESTION.match(normalize(as_text(g.values[rc]))))
-    # survey / answer form
     survey_words = [w for w in _SURVEY_WORDS if w in head_text]
+    reviewers = [w for w in _LOG_HEADS if w in head_text]
+    log_words = [w for w in _LOG_WORDS if w in head_text]
+    score_words = [w for w in _SCORE_WORDS if w in head_text]
+    values = g.values
+    first_time = min(time_cols) if time_cols else g.max_col + 1
+    head_rows = range(header_row + 1, min(data_end, header_row + _QUESTION_ROWS) + 1)
+    questions = sum(1 for r in head_rows for c in g.row_cells(r) if c < first_time and values[(r, c)].__class__ is str
+                    and values[(r, c)][:1] in _QUESTION_START and _QUESTION.match(normalize(values[(r, c)])))
+    if not (survey_words or reviewers or log_words or score_words or questions >= 2):
+        return ""  # nothing names a form, a log or a score sheet: the cheap common case
+    cells = [rc for rc in values if header_row < rc[0] <= data_end]
+    in_time = [rc for rc in cells if rc[1] in time_cols]
+    marks = sum(1 for rc in in_time if values[rc].__class__ is str and len(values[rc].strip()) <= 4
+                and normalize(values[rc]).lower() in _ANSWER_MARKS)
+    # survey / answer form
     if survey_words and (marks >= 3 or questions >= 3):
         return f"an answer form ({'・'.join(survey_words[:3])}, answers such as ○/×), not a roadmap"
     if marks >= 3 and marks >= 0.6 * max(1, len(in_time)) and questions >= 2:
         return "an answer form (questions answered with ○/× in the year columns), not a roadmap"
     # review / change log
-    reviewers = [w for w in _LOG_HEADS if w in head_text]
-    log_words = [w for w in _LOG_WORDS if w in head_text]
-    dated_rows = {r for r, c in cells if isinstance(g.values[(r, c)], (_dt.date, _dt.datetime))}
-    if (reviewers or len(log_words) >= 1) and (reviewers and log_words or len(dated_rows) >= 3):
-        return f"a review or change log ({'・'.join((reviewers + log_words)[:3])}, dated rows), not a roadmap"
+    if reviewers or log_words:
+        dated_rows = {rc[0] for rc in cells if isinstance(values[rc], (_dt.date, _dt.datetime))}
+        if reviewers and log_words or len(dated_rows) >= 3:
+            return f"a review or change log ({'・'.join((reviewers + log_words)[:3])}, dated rows), not a roadmap"
     # skill / score sheet: the "bars" hold figures
-    numbers = sum(1 for rc in in_time if isinstance(g.values[rc], (int, float)) and not isinstance(g.values[rc], bool))
-    score_words = [w for w in _SCORE_WORDS if w in head_text]
-    if score_words and numbers >= 0.6 * len(in_time) and numbers >= 6:
-        return f"a score sheet (figures under the month or year columns, {score_words[0]}), not a roadmap"
+    if score_words:
+        numbers = sum(1 for rc in in_time if isinstance(values[rc], (int, float)) and not isinstance(values[rc], bool))
+        if numbers >= 0.6 * len(in_time) and numbers >= 6:
+            return f"a score sheet (figures under the month or year columns, {score_words[0]}), not a roadmap"
     return ""
