@@ -16,9 +16,9 @@ from tests.generators.scoring import score_case, summarize
 from tests.generators.sheets import resave_with_libreoffice
 
 SEED = 20261201
-COUNT = 240
+COUNT = 300
 
-# Today's figures on SEED/COUNT: raise them with every reader improvement, never lower them.
+# Figures on SEED/COUNT (baseline before issue 10: 20.4 % phases exact, 69 % non-roadmaps refused); never lower them.
 MIN_PHASES_EXACT_PCT = 100.0
 MIN_NON_ROADMAPS_REFUSED_PCT = 100.0
 
