@@ -71,7 +71,7 @@ def read_any(path: str | os.PathLike) -> ReadResult:
         from dxroadmap.io.plan_json import read_plan_json
 
         return ReadResult(read_plan_json(path))
-    if ext in (".xlsx", ".xlsm"):
+    if ext in (".xlsx", ".xlsm", ".xls"):  # .xls: legacy BIFF8 workbooks, read through xlrd
         try:
             from dxroadmap.io.xlsx.read.workbook import import_workbook
             from dxroadmap.io.xlsx.reopen import ReopenedResult
@@ -82,11 +82,6 @@ def read_any(path: str | os.PathLike) -> ReadResult:
         if isinstance(result, ReopenedResult):
             return ReadResult(result.plan, list(result.warnings), list(result.changes), result.base)
         return ReadResult(result.plan, list(result.warnings))
-    if ext == ".xls":
-        raise PlanReadError("legacy-xls",
-                            f"{path.name} is in the old Excel 97–2003 format (.xls); open it in Excel and save it as .xlsx, then try again.",
-                            f"{path.name} は古い Excel 97–2003 形式（.xls）です。Excel で開いて .xlsx 形式で保存し直してから読み込んでください。",
-                            {"name": path.name})
     raise PlanReadError("unsupported-format",
                         f"{path.name} is not a file dxroadmap can open; it reads .json plans and .xlsx workbooks.",
                         f"{path.name} は開けない種類のファイルです。読み込めるのは .json の計画と .xlsx のブックです。",

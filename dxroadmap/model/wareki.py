@@ -30,6 +30,9 @@ __all__ = [
     "normalize",
     "format_era_date",
     "era_of_date",
+    "find_fiscal_year",
+    "parse_fiscal_period",
+    "parse_month_bound",
 ]
 
 MIN_YEAR = 1900
@@ -95,6 +98,7 @@ _ERA_TOKENS = "|".join(sorted(_ERA_BY_TOKEN, key=len, reverse=True))
 _ERA_YEAR_RE = re.compile(rf"^(?:({_ERA_TOKENS})\.?(元|\d{{1,3}}))(?:年度|年)?$", re.IGNORECASE)
 _WESTERN_RE = re.compile(r"^(?:FY)?(\d{4})(?:年度|年)?$", re.IGNORECASE)
 _PAREN_RE = re.compile(r"^(.+?)[(\[](.+?)[)\]]$")
+_INNER_PAREN_RE = re.compile(r"^(.+?)\((.+?)\)(年度|年)$")
 
 
 def _era_token(token: str) -> tuple[str, int]:
@@ -137,6 +141,16 @@ def parse_fiscal_year(text: str) -> int | None:
         first = _parse_single_year(match.group(1))
         second = _parse_single_year(match.group(2))
         if first is not None and (second is None and not match.group(2).strip() or second == first):
+            return first
+    match = _INNER_PAREN_RE.match(t)
+    if match:  # 令和5（2023）年度, 2023（令和5）年度: both halves name the same year
+        suffix = match.group(3)
+        first = _parse_single_year(match.group(1) + suffix)
+        inner = match.group(2)
+        second = _parse_single_year(inner if inner.endswith(("年度", "年")) else inner + suffix)
+        if second is None:
+            second = _parse_single_year(inner)
+        if first is not None and second == first:
             return first
     return None
 
@@ -229,6 +243,137 @@ def parse_month_span(text: str) -> FiscalSpan | None:
     if half:
         return FiscalSpan(*half)
     return None
+
+
+# A fiscal year inside running text (a title, a sheet name, a 計画期間 line), on normalized text.
+_FY_IN_TEXT = re.compile(
+    rf"(?<![A-Za-z0-9])(?P<era>{_ERA_TOKENS})\.?(?P<n>元|\d{{1,2}})(?:\((?P<w1>\d{{4}})\))?年度(?:\((?P<w2>\d{{4}})\))?"
+    rf"|(?<!\d)(?P<west>\d{{4}})(?:\((?P<era2>{_ERA_TOKENS})(?P<n2>元|\d{{1,2}})(?:年度|年)?\))?年度"
+    rf"|(?<![A-Za-z])FY\.?(?P<fy>\d{{4}})(?!\d)"
+    rf"|(?<![A-Za-z0-9])(?P<era3>{_ERA_TOKENS})(?P<n3>元|\d{{1,2}})(?![\d年.])", re.IGNORECASE)
+_PERIOD_SEP = re.compile(r"^(?:~|～|〜|-|－|ー|―|–|—|‐|から|より)$")
+_BARE_FY_AFTER = re.compile(r"^(?:~|～|〜|-|－|ー|―|–|—|‐|から)(元|\d{1,2})年度")
+
+
+def _fy_match_year(match: re.Match) -> int | None:
+    g = match.groupdict()
+    if g["era"]:
+        _, offset = _era_token(g["era"])
+        fy = offset + (1 if g["n"] == "元" else int(g["n"]))
+        if any(w and int(w) != fy for w in (g["w1"], g["w2"])):
+            return None
+    elif g["west"]:
+        fy = int(g["west"])
+        if g["era2"]:
+            _, offset = _era_token(g["era2"])
+            if offset + (1 if g["n2"] == "元" else int(g["n2"])) != fy:
+                return None
+    elif g["fy"]:
+        fy = int(g["fy"])
+    else:
+        _, offset = _era_token(g["era3"])
+        fy = offset + (1 if g["n3"] == "元" else int(g["n3"]))
+    return fy if MIN_YEAR <= fy <= MAX_YEAR else None
+
+
+def _fy_tokens(t: str) -> list[tuple[int, int, int, str]]:
+    """(start, end, fiscal year, era token or "") of every fiscal year named in normalized text ``t``."""
+    out = []
+    for match in _FY_IN_TEXT.finditer(t):
+        fy = _fy_match_year(match)
+        if fy is not None:
+            era = match.group("era") or match.group("era3") or ""
+            out.append((match.start(), match.end(), fy, era))
+    return out
+
+
+def find_fiscal_year(text: str) -> int | None:
+    """The one fiscal year a title or sheet name names (「令和6年度 DX推進 年間スケジュール」 → 2024).
+
+    Plain era years without 年度 (R6) count only when nothing else is written; a text naming
+    two different fiscal years names none (it is a period: see :func:`parse_fiscal_period`).
+    """
+    if not isinstance(text, str):
+        return None
+    t = normalize(text)
+    whole = parse_fiscal_year(t)
+    if whole is not None:
+        return whole
+    years = {fy for a, b, fy, _ in _fy_tokens(t) if "年度" in t[a:b] or t[a:b].upper().startswith("FY")}
+    return years.pop() if len(years) == 1 else None
+
+
+def parse_fiscal_period(text: str) -> tuple[int, int] | None:
+    """The fiscal years a period text names: (first, last), or ``None``.
+
+    計画期間：令和6（2024）年度～令和10（2028）年度, 令和6年度から令和10年度まで, R6～R10,
+    2024年度～2028年度, 令和6年度～10年度, FY2024-FY2028.
+    """
+    if not isinstance(text, str):
+        return None
+    t = normalize(text)
+    tokens = _fy_tokens(t)
+    for (_a0, a1, fa, _era), (b0, _b1, fb, _) in zip(tokens, tokens[1:]):
+        if _PERIOD_SEP.match(t[a1:b0]) and fa <= fb <= fa + 30:
+            return fa, fb
+    for _a0, a1, fa, era in tokens:
+        m = _BARE_FY_AFTER.match(t[a1:])
+        if m and era:
+            _, offset = _era_token(era)
+            fb = offset + (1 if m.group(1) == "元" else int(m.group(1)))
+            if fa <= fb <= fa + 30:
+                return fa, fb
+    return None
+
+
+_BOUND_SUFFIX = re.compile(r"(?:予定|頃|ごろ|まで|迄|から|以降|目途|めど|目処|中旬|上旬|下旬)+$")
+_ERA_DATE_RE = re.compile(rf"^({_ERA_TOKENS})\.?(元|\d{{1,2}})[年./\-](\d{{1,2}})月?(?:[./\-]?(\d{{1,2}})日?)?$",
+                          re.IGNORECASE)
+_WEST_DATE_RE = re.compile(r"^(\d{4})[年./\-](\d{1,2})月?(?:[./\-]?(\d{1,2})日?)?$")
+_FY_PART_RE = re.compile(r"^(.+?年度|FY\.?\d{4}|[A-Za-z]\d{1,2})(末|当初|初め|中|上半期|上期|前期|下半期|下期|後期|"
+                         r"第([1-4])四半期|Q([1-4])|([1-4])Q)?$", re.IGNORECASE)
+
+
+def parse_month_bound(text: str, end: bool = False) -> int | None:
+    """The first (or, with ``end``, the last) month a start or end date text names.
+
+    One grammar for 開始/終了 cells: 令和5年4月, R6.4, H30.4.1, 令和5年4月1日, 2024年10月,
+    2025/7, 2024-07-15, 2024.4; whole fiscal years 令和7年度, R7年度, FY2025, 2025年度
+    (April as a start, March as an end); 令和8年度末 (March); 令和6年度上半期 / 下半期 /
+    第2四半期 / Q3 (the first or last month of that part of the year). ``None`` otherwise.
+    """
+    if not isinstance(text, str):
+        return None
+    t = _BOUND_SUFFIX.sub("", normalize(text))
+    if not t:
+        return None
+    match = _ERA_DATE_RE.match(t)
+    if match:
+        return parse_era_month(f"{match.group(1)}{match.group(2)}年{match.group(3)}月")
+    match = _WEST_DATE_RE.match(t)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        return month_index(year, month) if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12 else None
+    match = _FY_PART_RE.match(t)
+    if not match:
+        return None
+    fy = parse_fiscal_year(match.group(1))
+    if fy is None:
+        return None
+    part = match.group(2) or ""
+    first, last = month_index(fy, 4), month_index(fy + 1, 3)
+    if part == "末":
+        return last
+    if part in ("当初", "初め"):
+        return first
+    if part in ("上半期", "上期", "前期"):
+        return first + 5 if end else first
+    if part in ("下半期", "下期", "後期"):
+        return last if end else first + 6
+    q = next((g for g in match.groups()[2:] if g), None)
+    if q:
+        return first + 3 * int(q) - 1 if end else first + 3 * (int(q) - 1)
+    return last if end else first
 
 
 def format_month(m: int, style: YearStyle = YearStyle.ERA) -> str:

@@ -41,11 +41,21 @@ def _convert_all(out: Path) -> dict[str, str]:
     return reasons
 
 
+def _expected_dir(tmp: Path) -> Path:
+    """The fixtures' expected plans, with CASE.imported.json in place of CASE.expected.json where a case that
+    used to be refused is now read (s08: a legacy .xls workbook, read through xlrd; see the fixtures README)."""
+    for path in FIXTURES.glob("*.expected.json"):
+        case = path.name[: -len(".expected.json")]
+        imported = FIXTURES / f"{case}.imported.json"
+        (tmp / path.name).write_text((imported if imported.is_file() else path).read_text(encoding="utf-8"), encoding="utf-8")
+    return tmp
+
+
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory):
     out = tmp_path_factory.mktemp("pred")
     reasons = _convert_all(out)
-    report = _score_module().run(out, FIXTURES, quiet=True)
+    report = _score_module().run(out, _expected_dir(tmp_path_factory.mktemp("expected")), quiet=True)
     return report, reasons
 
 
@@ -77,5 +87,5 @@ def test_error_cases_are_refused_with_the_named_reason(scored):
     _, reasons = scored
     for path in sorted(FIXTURES.glob("*.expected.json")):
         exp = json.loads(path.read_text(encoding="utf-8"))
-        if exp["error"]:
+        if exp["error"] and not (FIXTURES / f"{exp['case']}.imported.json").is_file():
             assert reasons.get(exp["case"]) == exp["error"], exp["case"]

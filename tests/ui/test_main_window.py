@@ -672,8 +672,9 @@ def test_translation_key_of_the_open_filter_exists():
 def test_unreadable_files_share_one_title_one_icon_and_plain_words(window, tmp_path, dialogs):
     truncated = tmp_path / "途中まで.xlsx"
     truncated.write_bytes((SHARED / "fixtures" / "s01_yearfill_matsumae.xlsx").read_bytes()[:3000])
-    bad = [SHARED / "fixtures" / n for n in ("s08_err_legacy_xls.xls", "s09_err_text_as_xlsx.xlsx",
-                                             "s11_err_encrypted.xlsx")] + [truncated]
+    damaged_xls = tmp_path / "壊れた.xls"  # legacy .xls files are read now (s08 imports); a damaged one is not
+    damaged_xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 700)
+    bad = [SHARED / "fixtures" / n for n in ("s09_err_text_as_xlsx.xlsx", "s11_err_encrypted.xlsx")] + [truncated, damaged_xls]
     for path in bad:
         copy = tmp_path / path.name
         if copy != path:

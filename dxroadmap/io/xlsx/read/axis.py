@@ -245,6 +245,9 @@ def _year_axis(grid: SheetGrid, r: int, years: list[tuple[int, int, int]]) -> Ax
             break
     cols: list[TimeCol] = []
     last = spans[-1]
+    finer_rows: list[int] = []
+    if sub_row is not None and _spread_months_over_finer_columns(grid, sub_row, sub):
+        finer_rows.append(sub_row + 1)
     if sub_row is not None:
         # the last year may run further right than its header cell says
         right = max(sub)
@@ -258,7 +261,9 @@ def _year_axis(grid: SheetGrid, r: int, years: list[tuple[int, int, int]]) -> Ax
                 cols.append(TimeCol(c, a, b))
         sizes = {t.end - t.start + 1 for t in cols}
         gran = {1: "month", 3: "quarter", 6: "half", 12: "year"}.get(max(sizes) if sizes else 12, "month")
-        rows = [r, sub_row]
+        if finer_rows and gran == "month":
+            gran = "week"
+        rows = [r, sub_row] + finer_rows
     else:
         spans[-1] = (last[0], last[1] if grid.merge_at(r, last[0]) else last[0], last[2])
         for lo, hi, fy in spans:
@@ -275,6 +280,34 @@ def _year_axis(grid: SheetGrid, r: int, years: list[tuple[int, int, int]]) -> Ax
     return Axis(r, sub_row, cols, gran, sorted(set(rows)))
 
 
+FINER_HEADING = re.compile(r"^(?:第?[1-5]週(?:目)?|[1-5]W|上旬|中旬|下旬|前半|後半|\d{1,2}日?)$", re.IGNORECASE)
+
+
+def _spread_months_over_finer_columns(grid: SheetGrid, sub_row: int, sub: dict) -> bool:
+    """A month merged over (or written above) finer columns — 1週…4週, 上旬/中旬/下旬, day numbers —
+    puts every one of those columns in that month. True when a row of such finer headings is below."""
+    below = sub_row + 1
+    finer = {c for c in grid.row_cells(below) if FINER_HEADING.match(normalize(as_text(grid.raw(below, c))))}
+    finer -= set(sub)
+    ordered = sorted(sub)
+    spread = False
+    for i, c in enumerate(ordered):
+        span = sub[c]
+        if span.first != span.last:
+            continue  # only single months are split into finer columns
+        m = grid.merge_at(sub_row, c)
+        hi = m.max_col if (m is not None and m.min_col == c and m.min_row == sub_row) else c
+        if hi == c and finer:
+            nxt = ordered[i + 1] if i + 1 < len(ordered) else max(finer | {c}) + 1
+            while hi + 1 < nxt and hi + 1 in finer:
+                hi += 1
+        for cc in range(c + 1, hi + 1):
+            if cc not in sub:
+                sub[cc] = span
+                spread = True
+    return spread and len(finer) >= 2
+
+
 def find_axes(grid: SheetGrid, max_scan_rows: int | None = None) -> list[Axis]:
     """Every row of the sheet that heads a time axis, top to bottom (sub-header rows skipped)."""
     out: list[Axis] = []
@@ -287,7 +320,8 @@ def find_axes(grid: SheetGrid, max_scan_rows: int | None = None) -> list[Axis]:
         if v.__class__ is str and len(v) <= 12 and _SPAN_LIKE.search(v):
             span_like[r] = span_like.get(r, 0) + 1
     candidate_rows = sorted(r for r, n in counts.items()
-                            if n >= 2 or (span_like.get(r + 1, 0) >= 2 and _single_year_over_subheader(grid, r)))
+                            if n >= 2 or ((span_like.get(r + 1, 0) >= 2 or counts.get(r + 1, 0) >= 2)
+                                          and _single_year_over_subheader(grid, r)))
     for r in candidate_rows:
         if max_scan_rows is not None and r > max_scan_rows:
             break
@@ -319,7 +353,15 @@ def _single_year_over_subheader(grid: SheetGrid, r: int) -> bool:
     if not any(year_of_cell(grid, r, c) is not None for c in cells):
         return False
     below = grid.row_cells(r + 1)
-    return sum(1 for c in below if parse_month_span(as_text(grid.raw(r + 1, c))) is not None) >= 2
+    return sum(1 for c in below if parse_month_span(as_text(grid.raw(r + 1, c))) is not None
+               or _bare_month_number(grid, r + 1, c)) >= 2
+
+
+def _bare_month_number(grid: SheetGrid, r: int, c: int) -> bool:
+    """A month written as a bare number (4, 5 … 3) in a General cell."""
+    v = grid.raw(r, c)
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() and 1 <= v <= 12 \
+        and grid.number_format(r, c) == "General"
 
 
 def _could_be_header(v: object) -> bool:

@@ -8,8 +8,8 @@ label and a colour) and the milestones it sees:
   columns count (a bar merged into a hidden column keeps its visible part);
 - a run of filled cells of the same fill (RGB, theme colour *and* tint, indexed) is one
   bar; a cell with text starts a new bar, as does a change of fill;
-- a label followed by ━ … → cells is one bar over all of them; ←─検討─→ is one bar
-  labelled 検討;
+- a label followed by ━ … → cells (or by one merged ━━━▶ cell) is one bar over all of
+  them; ←─検討─→ is one bar labelled 検討;
 - ◆label / ★ / ● cells are milestones at the start of their column's months.
 """
 
@@ -111,6 +111,13 @@ def row_marks(grid: SheetGrid, r: int, cols: list[TimeCol], column_fills: set | 
                 close()
                 marks.append(CellMilestone(i, ms or None))
             elif text or fill:
+                if text and not fill and _classify(text)[1] and run is not None and run.kind == "text" \
+                        and run.fill is None and run.label and run.last == i - 1:
+                    # a label cell followed by one merged ━━━━▶ cell: one bar from the label to the head
+                    run.last = j
+                    close()
+                    i = j + 1
+                    continue
                 close()
                 label = None
                 if text:

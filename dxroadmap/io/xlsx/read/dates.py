@@ -15,7 +15,7 @@ from typing import Any
 
 from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
 from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month, fy_last_month, month_index
-from dxroadmap.model.wareki import normalize, parse_era_month, parse_fiscal_year
+from dxroadmap.model.wareki import normalize, parse_era_month, parse_fiscal_period, parse_fiscal_year, parse_month_bound
 
 __all__ = ["EXCEL_EPOCH", "YEARISH", "serial_to_date", "year_of_cell", "date_of_cell", "month_of_value",
            "period_of_text", "period_from_text"]
@@ -95,16 +95,14 @@ def date_of_cell(grid: SheetGrid, r: int, c: int) -> _dt.datetime | None:
     return None
 
 
-def month_of_value(v: Any) -> int | None:
-    """The month of a date cell (a datetime, or text such as 2024/7, 令和6年7月, 2024-07-15)."""
+def month_of_value(v: Any, end: bool = False) -> int | None:
+    """The month of a date cell: a datetime, a serial shown as a number, or text in any form
+    :func:`~dxroadmap.model.wareki.parse_month_bound` reads (2024/7, 令和6年7月, R6.4, 令和7年度,
+    令和8年度末, 令和6年度上半期 …); with ``end``, a whole fiscal year or half gives its last month."""
     if isinstance(v, (_dt.datetime, _dt.date)):
         return month_index(v.year, v.month) if 1950 <= v.year <= 2150 else None
     if isinstance(v, str):
-        t = v.strip()
-        m = re.match(r"^(\d{4})[-/.年](\d{1,2})", t)
-        if m and 1 <= int(m.group(2)) <= 12 and 1950 <= int(m.group(1)) <= 2150:
-            return month_index(int(m.group(1)), int(m.group(2)))
-        return parse_era_month(t)
+        return parse_month_bound(v.strip(), end=end)
     if isinstance(v, (int, float)) and not isinstance(v, bool) and 20000 <= v <= 80000:
         d = EXCEL_EPOCH + _dt.timedelta(days=float(v))  # a date serial shown as a number
         return month_index(d.year, d.month)
@@ -132,14 +130,14 @@ def period_of_text(text: str) -> tuple[int, int | None] | None:
         return None
 
     def first(p: str) -> int | None:
-        m = parse_era_month(p)
+        m = parse_month_bound(p)
         if m is not None:
             return m
         fy = parse_fiscal_year(p)
         return fy_first_month(fy) if fy is not None else None
 
     def last(p: str) -> int | None:
-        m = parse_era_month(p)
+        m = parse_month_bound(p, end=True)
         if m is not None:
             return m
         fy = parse_fiscal_year(p)
@@ -171,6 +169,10 @@ def period_from_text(g: SheetGrid, before_row: int) -> tuple[int, int] | None:
         if r >= before_row:
             break
         t = as_text(g.values[(r, c)])
+        if len(t) <= 120:
+            period = parse_fiscal_period(t)
+            if period is not None:
+                return period
         m = _PERIOD_FY.search(t)
         if m:
             a, b = parse_fiscal_year(m.group(1)), parse_fiscal_year(m.group(2))

@@ -57,6 +57,11 @@ _PILLAR_PREFIX = re.compile(r"^(?:基本方針|基本目標|基本施策|施策�
 
 _kind = functools.lru_cache(maxsize=4096)(guess_kind)
 
+_PLAN_ACTUAL = {"予定", "実績", "計画", "見込", "見込み", "予定/実績", "実績値", "予実", "計画/実績"}
+_STAGE_WORDS = {"段階", "工程", "フェーズ", "ステップ", "phase", "step", "stage", "実施段階", "工程・段階"}
+# roles a row may fill in without naming a new initiative (its next phase, on the row below)
+_CONTINUATION_ROLES = {"stage", "start", "end", "period", "departments", "notes", "kubun"}
+
 
 def _merge_rounded(phases: list[Phase]) -> list[Phase]:
     """Day or week bars rounded to months: those that touch or overlap become one month-based bar.
@@ -147,6 +152,7 @@ class TableReader:
         """Two initiative-like columns (施策 | 取組): the coarser one is the pillar. An unnamed column
         left of the names whose cells are merged down over several initiatives is the pillar too."""
         roles = self.roles
+        self._mark_special_columns()
         if "pillar" in roles.values():
             return
         g = self.grid
@@ -176,6 +182,45 @@ class TableReader:
             if len(merged) >= 1 and sum(m.height for m in merged) >= 3:
                 roles[c] = "pillar"
                 return
+
+    def _mark_special_columns(self) -> None:
+        """Columns that are neither names nor pillars though their headings may say so:
+
+        - ``kubun``: a 区分 column holding only 予定/実績 (a 進捗管理表's row pairs);
+        - ``stage``: a 段階/工程/フェーズ column beside the names (the label of each phase row);
+        - ``sub``: a column right of the names whose items are enumerated (ア./①/・), the 取組
+          merged down over them — sub-actions in their own column.
+        """
+        g, roles = self.grid, self.roles
+        last_label = (min(self.time_set) - 1) if self.time_set else g.max_col
+        heads = {c: " ".join(norm(as_text(g.value(r, c))) for r in self.header_rows) for c in range(1, last_label + 1)}
+        values = {c: self._column_values(c) for c in range(1, last_label + 1)}
+        for c, vals in values.items():
+            texts = [norm(t) for r, t in vals if g.origin(r, c)[1] == c]  # section rows merged across do not count
+            marks = [t for t in texts if t in _PLAN_ACTUAL]
+            if len(marks) >= 2 and len(marks) >= 0.8 * len(texts) and any("実績" in t for t in marks):
+                roles[c] = "kubun"
+        for c, h in heads.items():
+            if h not in _STAGE_WORDS or roles.get(c) not in (None, "name", "summary", "pillar"):
+                continue
+            named = [cc for cc in range(1, c) if heading_role(heads.get(cc, "")) == "name" and cc != c]
+            if named:  # 取組 | 工程: the 工程 column labels the phases of the 取組 on its left
+                roles[c] = "stage"
+                roles[named[-1]] = "name"
+        names = sorted(c for c, ro in roles.items() if ro == "name")
+        if not names:
+            return
+        first = names[0]
+        merged_names = sum(1 for m in g.merges if m.min_col == first and m.height >= 2
+                           and self.data_start <= m.min_row <= self.data_end)
+        for c in range(first + 1, last_label + 1):
+            if roles.get(c) not in (None, "name", "summary"):
+                continue
+            texts = [t for _r, t in values.get(c, [])]
+            marked = sum(1 for t in texts if enumerator_of(t) and not is_enumerator(t))
+            if merged_names and len(texts) >= 2 and marked >= max(2, 0.6 * len(texts)):
+                roles[c] = "sub"
+                break
 
     def _col(self, role: str) -> int | None:
         cols = self.role_cols.get(role)
@@ -336,6 +381,21 @@ class TableReader:
         if self._pillar_row(r, walk, out, texts, name_origin, continuing, marks):
             return
         phases, milestones = self._row_timeline(r, out, marks)
+        if not phases:
+            dated = self._dated_phase(r)
+            if dated is not None:
+                phases = [dated]
+                out.phases_from.add(self._dated_source)
+        if continuing and "実績" in self._text(r, "kubun"):
+            what = f"{len(phases)} bar(s)" if phases else "no bars"
+            out.decisions.append(RowDecision(g.title, r, "ignored", f"a 実績 (actual progress) row of the initiative above "
+                                                                  f"({what}): actual progress is not a phase"))
+            if phases:
+                out.warnings.append(f"{g.title} row {r}: 実績 (actual progress) bars were not imported as phases "
+                                    f"(実績の行は工程として取り込んでいません).")
+            return
+        if self._sub_action_row(r, walk, out, name_origin, name_raw, level, continuing, phases, milestones):
+            return
         if continuing:
             init = walk.by_origin[name_origin]
             init.phases.extend(phases)
@@ -348,11 +408,6 @@ class TableReader:
         if name and r <= self.data_start + 2 and is_heading_word(name) == "name" and not out.entries:
             out.decisions.append(RowDecision(g.title, r, "header", f"column headings (“{name}”)"))
             return
-        if not phases:
-            dated = self._dated_phase(r)
-            if dated is not None:
-                phases = [dated]
-                out.phases_from.add(self._dated_source)
         if not name:
             self._nameless_row(r, walk, out, texts, phases, milestones, marks.consumed)
             return
@@ -361,6 +416,33 @@ class TableReader:
         init.milestones = milestones
         walk.by_origin[name_origin] = init
         self._place(r, init, name, name_raw, name_origin, level, walk, out)
+
+    def _sub_action_row(self, r: int, walk: _Walk, out: TableResult, name_origin: tuple[int, int], name_raw: str,
+                        level: int, continuing: bool, phases: list[Phase], milestones: list[Milestone]) -> bool:
+        """A row whose sub-action is written in its own column, under the 取組 merged down beside it."""
+        c = self._col("sub")
+        if c is None:
+            return False
+        g = self.grid
+        origin = g.origin(r, c)
+        sub_raw = as_text(g.values.get(origin)) if origin[0] == r else ""
+        sub = clean_name(sub_raw)
+        if not sub:
+            return False
+        parent = walk.by_origin.get(name_origin) if continuing else None
+        name = clean_name(name_raw)
+        if parent is None and name_origin[0] == r and name:
+            parent = self._new_initiative(r, name, name_raw)
+            walk.by_origin[name_origin] = parent
+            self._place(r, parent, name, name_raw, name_origin, level, walk, out)
+        if parent is None:
+            return False
+        child = Initiative(name=sub, phases=list(phases), milestones=list(milestones))
+        parent.children.append(child)
+        out.count += 1
+        out.decisions.append(RowDecision(g.title, r, "child", f"sub-action “{sub}” in its own column under “{parent.name}”"))
+        walk.current, walk.current_row_end = child, r
+        return True
 
     def _legend_or_note(self, r: int, walk: _Walk, out: TableResult, texts: list[tuple[int, str]],
                         name_origin: tuple[int, int], name_raw: str, continuing: bool) -> bool:
@@ -431,7 +513,7 @@ class TableReader:
             return
         current = walk.current
         if (phases or milestones) and current is not None and walk.current_row_end == r - 1 \
-                and not any(c < self.first_time for c, _ in texts):
+                and all(c >= self.first_time or self.roles.get(g.origin(r, c)[1]) in _CONTINUATION_ROLES for c, _ in texts):
             current.phases.extend(phases)
             current.milestones.extend(milestones)
             walk.current_row_end = r
@@ -518,18 +600,20 @@ class TableReader:
                 if open_end:  # 令和6年度～ / 令和6年度以降: runs to the end of the plan (set when assembling)
                     b = fy_last_month(fiscal_year_of(a))
                 self._dated_source = "period"
-                phase = Phase(a, b, None, guess_kind(None))
+                stage = self._text(r, "stage") or None
+                phase = Phase(a, b, stage, guess_kind(stage))
                 if open_end:
                     self.open_ended.append(phase)
                 return phase
         sc, ec = self._col("start"), self._col("end")
         if sc is None or ec is None:
             return None
-        a, b = month_of_value(self.grid.value(r, sc)), month_of_value(self.grid.value(r, ec))
+        a, b = month_of_value(self.grid.value(r, sc)), month_of_value(self.grid.value(r, ec), end=True)
         if a is None or b is None or b < a or b - a > 1200:
             return None
         self._dated_source = "dates"
-        return Phase(a, b, None, guess_kind(None))
+        stage = self._text(r, "stage") or None
+        return Phase(a, b, stage, guess_kind(stage))
 
     def _column_shading(self, rows: list[int]) -> set:
         """(column, fill) pairs that shade whole columns — weekends, holidays — rather than draw bars.

@@ -58,6 +58,8 @@ from dxroadmap.io.xlsx.package.preflight import check_workbook
 from dxroadmap.io.xlsx.read.axis import Axis, TimeCol, axis_from_row, find_axes
 from dxroadmap.io.xlsx.read.cards import is_card_sheet, read_cards
 from dxroadmap.io.xlsx.read.dates import period_from_text
+from dxroadmap.io.xlsx.read.evidence import axis_evidence
+from dxroadmap.io.xlsx.read.forms import not_a_roadmap
 from dxroadmap.io.xlsx.read.grid import (
     SHEET_MAX_COLS,
     SHEET_MAX_ROWS,
@@ -69,18 +71,22 @@ from dxroadmap.io.xlsx.read.grid import (
     workbook_palette,
 )
 from dxroadmap.io.xlsx.read.headings import column_roles, find_list_header, guess_header_row, heading_role
+from dxroadmap.io.xlsx.read.month_row import month_row_axes
 from dxroadmap.io.xlsx.read.results import Detection, ImportResult, RowDecision, SheetDetection, SheetOverrides
 from dxroadmap.io.xlsx.read.table import TableReader, TableResult
 from dxroadmap.io.xlsx.read.words import is_note, norm
+from dxroadmap.io.xlsx.read.xls import XlsBook, load_xls
 from dxroadmap.io.xlsx.reopen import attach_sheet_ids, read_saved_workbook
 from dxroadmap.model.fiscal import fiscal_year_of
 from dxroadmap.model.plan import Pillar, Plan
-from dxroadmap.model.wareki import parse_fiscal_year
+from dxroadmap.model.wareki import find_fiscal_year, parse_fiscal_period, parse_fiscal_year
 
 __all__ = ["import_workbook", "detect", "WorkbookReader", "ImportResult", "RowDecision", "Detection",
            "SheetDetection", "SheetOverrides", "header_signature"]
 
 Overrides = dict  # sheet title -> SheetOverrides
+
+_MAX_UNPLACED_LINES = 20  # warnings naming rows not imported, one each; the rest are counted
 
 
 def _no_roadmap(path: Path, detail: str = "") -> PlanReadError:
@@ -100,6 +106,20 @@ def _has_drawings(path: Path) -> bool:
         return False
 
 
+def _open_xls(path: Path) -> XlsBook:
+    """A legacy .xls workbook read by xlrd; a password-protected one stays refused (``encrypted``)."""
+    try:
+        check_workbook(path)
+    except PlanReadError as exc:
+        if exc.reason != "legacy-xls":
+            raise
+    else:  # a zip package or anything else named .xls is not a BIFF workbook
+        raise PlanReadError("not-a-workbook",
+                            f"{path.name} is named .xls but is not an Excel 97–2003 workbook; save it again from Excel.",
+                            f"{path.name} は拡張子が .xls ですが Excel 97–2003 形式のブックではありません。Excel で保存し直してください。")
+    return load_xls(path)
+
+
 class WorkbookReader:
     """One loaded workbook, read as a roadmap as many times as needed."""
 
@@ -107,13 +127,23 @@ class WorkbookReader:
         self.path = Path(path)
         if not self.path.exists():
             raise PlanReadError("missing", f"There is no file {self.path}.", f"ファイル {self.path} がありません。")
+        self._grids: dict[str, SheetGrid] = {}
+        self.shapes: dict[str, list] = {}
+        self.warnings: list[str] = []
+        self._xls: XlsBook | None = None
+        if self.path.suffix.lower() == ".xls":
+            self._xls = _open_xls(self.path)
+            self.wb = None
+            self._tabs = self._xls.tabs
+            self._palette = []
+            for title in sorted(self._xls.sheets_with_drawings):
+                self.warnings.append(f"{title}: shapes in an .xls workbook are not read; bars drawn as shapes on this sheet "
+                                     f"were not imported (.xls の図形は読み込めません。図形で描いたバーは取り込まれていません).")
+            return
         check_workbook(self.path)
         self.wb = load_workbook(self.path)
         self._tabs = sheet_tabs(self.wb)
         self._palette = workbook_palette(self.wb)
-        self._grids: dict[str, SheetGrid] = {}
-        self.shapes: dict[str, list] = {}
-        self.warnings: list[str] = []
         if _has_drawings(self.path):
             try:
                 self.shapes = read_sheet_shapes(self.path) or {}
@@ -130,7 +160,10 @@ class WorkbookReader:
         """The cells of sheet ``title`` (built on first use, then cached)."""
         g = self._grids.get(title)
         if g is None:
-            g = self._grids[title] = sheet_grid(self.wb, title, self._palette)
+            if self._xls is not None:
+                g = self._grids[title] = self._xls.grid(title)
+            else:
+                g = self._grids[title] = sheet_grid(self.wb, title, self._palette)
         return g
 
     # ------------------------------------------------------------------ reading
@@ -157,7 +190,7 @@ class WorkbookReader:
     def _detect(self, overrides: Overrides | None) -> Detection:
         overrides = overrides or {}
         data_warning = []
-        if not overrides:
+        if not overrides and self.wb is not None:  # an .xls has no data sheet
             # a workbook dxroadmap saved: its data sheet, with what a colleague edited on the roadmap sheet
             saved, data_warning = read_saved_workbook(self.wb, self.warnings)
             if saved is not None:
@@ -206,8 +239,18 @@ class WorkbookReader:
         if not reads:
             why = next((s.reason for s in sheets if s.reason and s.layout == "refused"), "")
             return Detection(sheets, None, signature, _no_roadmap(self.path, why))
-        plan = self._assemble(reads, covers, warns)
-        attach_sheet_ids(self.wb, plan)  # a sheet dxroadmap wrote keeps its rows' ids without its data sheet
+        try:
+            plan = self._assemble(reads, covers, warns, confirmed=bool(overrides))
+        except PlanReadError as exc:
+            return Detection(sheets, None, signature, exc)
+        if self.wb is not None:
+            attach_sheet_ids(self.wb, plan)  # a sheet dxroadmap wrote keeps its rows' ids without its data sheet
+        unplaced = [d for d in report if d.role == "unplaced"]
+        for d in unplaced[:_MAX_UNPLACED_LINES]:
+            warns.append(f"{d.sheet} row {d.row}: not imported — {d.reason} (取り込めなかった行)")
+        if len(unplaced) > _MAX_UNPLACED_LINES:
+            warns.append(f"… and {len(unplaced) - _MAX_UNPLACED_LINES} more rows not imported "
+                         f"(ほかに {len(unplaced) - _MAX_UNPLACED_LINES} 行を取り込めませんでした)")
         main = max(reads, key=lambda x: x[1].count)[0]
         result = ImportResult(plan, _dedupe(warns), report, main.layout)
         return Detection(sheets, result, signature)
@@ -218,6 +261,7 @@ class WorkbookReader:
                     ) -> tuple[SheetDetection, TableResult | None, list[Axis]]:
         shapes = self.shapes.get(g.title) or []
         axes: list[Axis]
+        axis_why = ""
         if ov.time_columns is not None:
             if ov.time_columns:
                 cols = [TimeCol(c, a, b) for c, (a, b) in sorted(ov.time_columns.items())]
@@ -231,7 +275,9 @@ class WorkbookReader:
             a = axis_from_row(g, ov.header_row, min_years=1)
             axes = [a] if a and a.cols else []
         else:
-            axes = find_axes(g)
+            axes = [a for a in find_axes(g) if not _dates_under_date_headings(g, a)]
+            if not axes:  # a 年間計画: months in the grid, the fiscal year in the title or sheet name
+                axes, axis_why = month_row_axes(g)
         det = SheetDetection(g.title, "none")
         if axes and ov.header_row is None and ov.time_columns is None and is_card_sheet(g, axes):
             res = read_cards(g, axes, shapes)
@@ -281,6 +327,14 @@ class WorkbookReader:
                     det.granularity = a.granularity
             if res.count:
                 a = axes[0]
+                refusal = "" if ov.column_roles or ov.time_columns is not None else \
+                    not_a_roadmap(g, a.year_row, a.col_set)
+                if refusal:
+                    det.layout, det.reason = "refused", refusal
+                    refused = TableResult()
+                    refused.decisions.append(RowDecision(g.title, a.year_row, "ignored", refusal))
+                    return det, refused, []
+                det.reason = "; ".join(x for x in (axis_why, axis_evidence(g, a).reason) if x)
                 src = res.phases_from
                 kind = "shapes" if "shape" in src else ("text" if "text" in src and "fill" not in src else
                                                         "dates" if src <= {"dates", "period"} else "fill")
@@ -308,7 +362,7 @@ class WorkbookReader:
             hr, roles = found
         roles.update(ov.column_roles)
         roles = {c: r for c, r in roles.items() if r != "ignore"}
-        figures = _figures_table(g, hr, roles)
+        figures = _figures_table(g, hr, roles) or not_a_roadmap(g, hr, set())
         det.header_row, det.data_start, det.column_roles = hr, hr + 1, dict(roles)
         if figures and not ov.column_roles:
             det.layout = "refused"
@@ -358,7 +412,7 @@ class WorkbookReader:
 
     # ------------------------------------------------------------------ the plan
 
-    def _assemble(self, reads, covers: list[SheetGrid], warns: list[str]) -> Plan:
+    def _assemble(self, reads, covers: list[SheetGrid], warns: list[str], confirmed: bool = False) -> Plan:
         pillars: dict[str, Pillar] = {}
         for _det, res, _axes in reads:
             for pname, init in res.entries:
@@ -388,12 +442,18 @@ class WorkbookReader:
                          [x for _p, i in plan.walk() for ph in i.phases for x in (ph.start, ph.end)]
                 if months:
                     period = (fiscal_year_of(min(months)), fiscal_year_of(max(months)))
-            if period is None:
-                today = _dt.date.today()
-                fy = today.year if today.month >= 4 else today.year - 1
-                period = (fy, fy + 4)
-                warns.append("The workbook names no plan period; it was set to five years from this fiscal year "
-                             "(計画期間が見つからないため、今年度から5年間としました).")
+            if period is None:  # never from today's date: the same file gives the same plan on any day
+                period = self._years_named([self.grid(d.title) for d, _r, _a in reads] + covers)
+                if period is None and confirmed:  # a list the person confirmed: the plan's default period, said so
+                    default = Plan()
+                    period = (default.start_fy, default.end_fy)
+                    warns.append(f"The workbook names no fiscal year or date; the plan period was set to "
+                                 f"{period[0]}–{period[1]} (年度の記載がないため、計画期間を仮に設定しました).")
+                elif period is None:
+                    raise _no_roadmap(self.path, "the workbook names no fiscal year or date, so the plan has no period")
+                else:
+                        warns.append(f"The workbook names no plan period; it was set to the fiscal years it mentions "
+                                 f"({period[0]}–{period[1]}) (計画期間の記載がないため、ブックに書かれた年度から決めました).")
         # bars outside the columns' years (plan period) stretch the period rather than vanish
         months = [x for _p, i in plan.walk() for ph in i.phases for x in (ph.start, ph.end)]
         if months:
@@ -405,6 +465,24 @@ class WorkbookReader:
         title, org = self._title(reads, covers)
         plan.title, plan.organization = title, org
         return plan
+
+    @staticmethod
+    def _years_named(grids: list[SheetGrid]) -> tuple[int, int] | None:
+        """The first and last fiscal year the sheets mention (titles, period lines, cells, dates, sheet names)."""
+        years: set[int] = set()
+        for g in grids:
+            for t in [g.title] + [v for v in g.values.values() if isinstance(v, str) and len(v) <= 80]:
+                period = parse_fiscal_period(t)
+                if period is not None:
+                    years.update(period)
+                    continue
+                fy = find_fiscal_year(t)
+                if fy is not None:
+                    years.add(fy)
+            for v in g.values.values():
+                if isinstance(v, (_dt.date, _dt.datetime)) and 1950 <= v.year <= 2150:
+                    years.add(v.year if v.month >= 4 else v.year - 1)
+        return (min(years), max(years)) if years else None
 
     def _title(self, reads, covers: list[SheetGrid]) -> tuple[str, str]:
         texts = []
@@ -450,6 +528,22 @@ def _figures_table(g: SheetGrid, hr: int, roles: dict[int, str]) -> str:
     return ""
 
 
+def _dates_under_date_headings(g: SheetGrid, axis: Axis) -> bool:
+    """True when the "year row" of ``axis`` is a data row of a date table: its year cells stand under
+    開始/終了/実施時期 headings (令和4年度 | 令和5年度 as one initiative's start and end)."""
+    cols = [t.col for t in axis.cols if g.raw(axis.year_row, t.col) is not None]
+    if not cols:
+        return False
+    under = 0
+    for c in cols:
+        for r in range(axis.year_row - 1, max(axis.year_row - 6, 0), -1):
+            role = heading_role(as_text(g.value(r, c)))
+            if role is not None:
+                under += role in ("start", "end", "period")
+                break
+    return under >= max(1, (len(cols) + 1) // 2)
+
+
 def header_signature(grid: SheetGrid, det: SheetDetection) -> str:
     """A short hash of a sheet's heading texts: the same office's workbooks share it."""
     if det.header_row is None:
@@ -480,7 +574,7 @@ def import_workbook(path: str | os.PathLike, overrides: Overrides | None = None)
     first (seconds faster than a full load on a large plan); a damaged data sheet falls
     through to the full reader, which reads the visible sheets and says so.
     """
-    if not overrides and Path(path).exists():
+    if not overrides and Path(path).exists() and Path(path).suffix.lower() != ".xls":
         check_workbook(Path(path))
         try:
             plan = read_data_sheet_quickly(path)

@@ -22,7 +22,6 @@ def test_month_of_value(value, year, month):
     assert month_of_value(value) == month_index(year, month)
 
 
-@pytest.mark.xfail(reason="era abbreviations with a dot (R6.4, H31.4) are not read as months yet", strict=True)
 @pytest.mark.parametrize("value, year, month", [("R6.4", 2024, 4), ("H31.4", 2019, 4)])
 def test_month_of_dotted_era_abbreviation(value, year, month):
     assert month_of_value(value) == month_index(year, month)

@@ -69,14 +69,14 @@ def _read(name: str):
     return read_any(path)
 
 
-def test_legacy_xls_is_refused_with_the_save_as_advice():
+def test_legacy_xls_is_read_through_xlrd_not_refused_for_its_format():
+    """The legacy .xls (a 工程表 template with no fiscal-year schedule) is read like any workbook, not refused for its format."""
     path = REAL / "chacouru_koteihyo_legacy.xls"
     if not path.exists():
         pytest.skip("no legacy workbook")
     with pytest.raises(PlanReadError) as info:
         read_any(path)
-    assert info.value.reason == "legacy-xls"
-    assert ".xlsx" in info.value.message("en") and ".xlsx" in info.value.message("ja")
+    assert info.value.reason == "no-roadmap"
 
 
 def test_daily_schedule_becomes_month_bars_with_a_rounding_warning():
