@@ -2,13 +2,14 @@
 
 The keys of ../shared/spec/plan-json.md are a contract and keep their names and
 meanings. We add our own keys (``kind``, ``color``, ``priority_items``, ``kpi``,
-``status``, ``notes``, pillar ``description``) and ignore keys we do not know. Every pillar,
+``status``, ``notes``, pillar ``description``, plan ``survey_rounds``) and ignore keys we do not know. Every pillar,
 initiative, phase and milestone carries its stable ``id`` (:mod:`dxroadmap.model.ids`); a plan
 without ids gets them when it is first saved (:func:`dumps`, :func:`write_plan_json`).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -83,6 +84,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "organization": plan.organization,
             "period": {"start_fy": plan.start_fy, "end_fy": plan.end_fy},
             "pillars": pillars,
+            **({"survey_rounds": copy.deepcopy(plan.survey_rounds)} if plan.survey_rounds else {}),
         },
     }
 
@@ -196,6 +198,14 @@ def _initiative_from(d: Any, where: str, depth: int = 0) -> Initiative:
     )
 
 
+def _survey_rounds(value: Any) -> list[dict]:
+    """The department survey rounds (objects kept as read; see :mod:`dxroadmap.io.surveys`)."""
+    rounds = _list(value, "plan.survey_rounds")
+    if not all(isinstance(r, dict) for r in rounds):
+        raise _Invalid("plan.survey_rounds", "should be a list of objects")
+    return rounds
+
+
 def _year(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
         raise _Invalid(where, "should be a year such as 2023")
@@ -238,7 +248,8 @@ def plan_from_dict(doc: Any) -> Plan:
                                   description=_str(p.get("description"), f"plan.pillars[{k}].description"),
                                   id=_id(p.get("id"), f"plan.pillars[{k}].id")))
         plan = Plan(title=_str(body.get("title"), "plan.title"), organization=_str(body.get("organization"), "plan.organization"),
-                    start_fy=start_fy, end_fy=end_fy, pillars=pillars)
+                    start_fy=start_fy, end_fy=end_fy, pillars=pillars,
+                    survey_rounds=_survey_rounds(body.get("survey_rounds")))
         clear_duplicate_ids(plan)
         return plan
     except _Invalid as bad:

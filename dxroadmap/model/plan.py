@@ -195,6 +195,9 @@ class Plan:
     end_fy: int = 2027
     pillars: list[Pillar] = field(default_factory=list)
     uid: str = field(default_factory=new_uid)
+    # department surveys (各課照会): one JSON-ready record per round, who answered and when
+    # (see :mod:`dxroadmap.io.surveys`); kept as plain dicts so the model knows nothing of files
+    survey_rounds: list[dict] = field(default_factory=list)
 
     @property
     def first_month(self) -> int:
