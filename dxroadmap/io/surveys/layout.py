@@ -17,19 +17,19 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterator
 
-from dxroadmap.model.fiscal import fy_first_month, fy_last_month
+from dxroadmap.model.fiscal import fy_first_month
 from dxroadmap.model.plan import Initiative, Plan
 from dxroadmap.model.wareki import format_fiscal_year
 
 __all__ = [
-    "INFO_SHEET", "TABLE_SHEET", "INFO_MARKER", "STATUS_CODES", "STATUS_WORDS", "HEAD",
+    "INFO_SHEET", "TABLE_SHEET", "SURVEY_JSON", "INFO_MARKER", "STATUS_CODES", "STATUS_WORDS", "HEAD",
     "Quarter", "quarters", "quarter_label", "SurveyRow", "department_rows", "departments_of",
     "plan_fingerprint", "get_block", "set_block", "actual_label", "NEXT_LABEL", "safe_file_name",
     "era_year_month",
 ]
 
+SURVEY_JSON = "survey.json"  # the plan as sent, kept by the secretariat beside the surveys
 TABLE_SHEET = "照会票"
 INFO_SHEET = "dxroadmap_survey"
 INFO_MARKER = "dxroadmap-survey"
@@ -202,11 +202,3 @@ def safe_file_name(name: str, taken: set[str]) -> str:
         out, k = f"{base}_{k}", k + 1
     taken.add(out.casefold())
     return out
-
-
-def iter_descendants(init: Initiative) -> Iterator[Initiative]:
-    yield from init.walk()
-
-
-def period_months(plan: Plan) -> tuple[int, int]:
-    return fy_first_month(plan.start_fy), fy_last_month(plan.end_fy)

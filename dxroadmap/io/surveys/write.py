@@ -30,17 +30,29 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from dxroadmap.io.storage.atomic import atomic_write_bytes
 from dxroadmap.io.surveys.layout import (
-    HEAD, INFO_MARKER, INFO_SHEET, STATUS_CODES, TABLE_SHEET, NEXT_LABEL, actual_label, department_rows,
-    departments_of, get_block, plan_fingerprint, quarter_label, quarters, safe_file_name,
+    HEAD,
+    INFO_MARKER,
+    INFO_SHEET,
+    NEXT_LABEL,
+    STATUS_CODES,
+    SURVEY_JSON,
+    TABLE_SHEET,
+    actual_label,
+    department_rows,
+    departments_of,
+    get_block,
+    plan_fingerprint,
+    quarter_label,
+    quarters,
+    safe_file_name,
 )
 from dxroadmap.io.xlsx.datasheet import put_text, write_data_sheet
 from dxroadmap.model.ids import ensure_ids
-from dxroadmap.model.plan import Initiative, Pillar, Plan
+from dxroadmap.model.plan import Initiative, Plan
 from dxroadmap.model.wareki import format_fiscal_year, format_span
 
 __all__ = ["SurveyFile", "SURVEY_JSON", "survey_identity", "write_surveys", "survey_workbook_bytes"]
 
-SURVEY_JSON = "survey.json"
 INFO_VERSION = 1
 HEADER_ROW = 7  # first of the two header rows as written (the reader never relies on it)
 
@@ -113,7 +125,7 @@ def survey_workbook_bytes(plan: Plan, department: str, fy: int, *, sent: str | N
 
     ``plan`` must already carry its ids (:func:`dxroadmap.model.ids.ensure_ids`).
     """
-    sent = sent or _dt.date.today().isoformat()
+    sent = sent or _dt.datetime.now().isoformat(timespec="seconds")
     rows = department_rows(plan, department)
     qs = quarters(plan)
     wb = openpyxl.Workbook()
@@ -248,7 +260,7 @@ def write_surveys(plan: Plan, outdir: str | os.PathLike, fy: int | None = None) 
         fy = min(max(fy, plan.start_fy), plan.end_fy)
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    sent = _dt.date.today().isoformat()
+    sent = _dt.datetime.now().isoformat(timespec="microseconds")
     taken: set[str] = set()
     written: list[SurveyFile] = []
     departments = departments_of(plan)
