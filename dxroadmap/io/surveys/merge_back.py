@@ -101,19 +101,29 @@ def load_sent(path: str | os.PathLike) -> SentRound:
 # ------------------------------------------------------------------ theirs
 
 
-def _quarter_set(init: Initiative, qs: list[Quarter]) -> frozenset[Quarter]:
-    return frozenset(q for q in qs if any(p.start <= q.last and p.end >= q.first for p in init.phases))
+def _sent_colours(init: Initiative, qs: list[Quarter]) -> dict[Quarter, str]:
+    """The quarters the survey painted for ``init``, with their colours (as the writer paints them)."""
+    out: dict[Quarter, str] = {}
+    for q in qs:
+        phase = next((p for p in init.phases if p.start <= q.last and p.end >= q.first), None)
+        if phase is not None:
+            out[q] = phase.display_color.lstrip("#").upper()
+    return out
 
 
-def _runs(filled: frozenset[Quarter], qs: list[Quarter]) -> list[tuple[int, int]]:
-    """Contiguous runs of filled quarters as (first, last) positions in ``qs``."""
+def _runs(filled: dict[Quarter, str], qs: list[Quarter]) -> list[tuple[int, int]]:
+    """Runs of painted quarters as (first, last) positions in ``qs``: contiguous and of one colour."""
     runs: list[tuple[int, int]] = []
+    previous = None
     for k, q in enumerate(qs):
         if q in filled:
-            if runs and runs[-1][1] == k - 1:
+            if runs and runs[-1][1] == k - 1 and filled[q] == previous:
                 runs[-1] = (runs[-1][0], k)
             else:
                 runs.append((k, k))
+            previous = filled[q]
+        else:
+            previous = None
     return runs
 
 
@@ -122,7 +132,7 @@ def _phase_run(phase: Phase, qs: list[Quarter]) -> tuple[int, int] | None:
     return (ks[0], ks[-1]) if ks else None
 
 
-def _repaint(init: Initiative, filled: frozenset[Quarter], qs: list[Quarter]) -> None:
+def _repaint(init: Initiative, filled: dict[Quarter, str], qs: list[Quarter]) -> None:
     """Phases of ``init`` redrawn from the filled quarters (called only when they differ from what was sent)."""
     runs = _runs(filled, qs)
     inside = sorted((p for p in init.phases if _phase_run(p, qs) is not None), key=lambda p: (p.start, p.end))
@@ -175,7 +185,8 @@ def _apply_answer(init: Initiative, row: AnswerRow, sent: Initiative | None, fy:
             init.notes = set_block(init.notes, block, text)
     if sent is not None and row.name and row.name != sent.name:
         init.name = row.name
-    if row.filled != _quarter_set(before, qs):
+    sent_paint = _sent_colours(before, qs)
+    if set(row.filled) != set(sent_paint) or _runs(row.filled, qs) != _runs(sent_paint, qs):
         _repaint(init, row.filled, qs)
     for key in ("new_start", "new_end"):
         text = row.values.get(key, "")

@@ -51,7 +51,7 @@ class AnswerRow:
     id: str
     name: str
     values: dict[str, str] = field(default_factory=dict)  # status, actual, next, new_start, new_end, remarks
-    filled: frozenset[Quarter] = frozenset()
+    filled: dict[Quarter, str] = field(default_factory=dict)  # painted quarter → its colour (RRGGBB, "" for ■)
     parent_row_id: str = ""  # for a new row: the id of the nearest row above that has one
 
 
@@ -83,18 +83,22 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _is_filled(cell: Any) -> bool:
+def _fill_colour(cell: Any) -> str | None:
+    """The colour a cell is painted with (``RRGGBB``, or ``theme3+0.4``…); ``None`` when it is not painted."""
     fill = getattr(cell, "fill", None)
     if fill is None or fill.fill_type != "solid":
-        return False
+        return None
     color = fill.fgColor
     if color is None:
-        return False
+        return None
     if color.type == "rgb":
-        return isinstance(color.rgb, str) and color.rgb.upper() not in _WHITE and color.rgb != "00000000"
+        ok = isinstance(color.rgb, str) and color.rgb.upper() not in _WHITE and color.rgb != "00000000"
+        return color.rgb[-6:].upper() if ok else None
     if color.type == "theme":
-        return not (color.theme in (0, 1) and not color.tint)  # the page colours
-    return color.type == "indexed" and color.indexed not in (9, 64, 65)
+        return None if color.theme in (0, 1) and not color.tint else f"theme{color.theme}{color.tint:+}"
+    if color.type == "indexed" and color.indexed not in (9, 64, 65):
+        return f"indexed{color.indexed}"
+    return None
 
 
 def _identity(wb: Any) -> tuple[dict[str, str], str]:
@@ -209,8 +213,12 @@ def _read_table(grid: list[list[Any]]) -> tuple[list[AnswerRow], list[str]] | No
         if not is_stable_id(rid):
             rid = ""
         values = {key: at(key) for key in ("status", "actual", "next", "new_start", "new_end", "remarks")}
-        filled = frozenset(q for k, q in quarter_col.items() if k < len(row) and (
-            _is_filled(row[k]) or _cell_text(row[k]) in _BAR_MARKS))
+        filled: dict[Quarter, str] = {}
+        for k, q in quarter_col.items():
+            if k < len(row):
+                colour = _fill_colour(row[k])
+                if colour is not None or _cell_text(row[k]) in _BAR_MARKS:
+                    filled[q] = colour or ""
         extra = [f"{get_column_letter(k + 1)}{number}: {_cell_text(c)}" for k, c in enumerate(row)
                  if k not in known and k not in skip_cols and _cell_text(c)]
         if rid or name:
