@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from openpyxl.styles import PatternFill
 
 HEADER_WORDS = ("取組名", "状況")
 
@@ -46,17 +45,6 @@ def write(ws, initiative_id: str, word: str, text: str) -> None:
 def filled_columns(ws, row: int) -> list[int]:
     return [c.column for c in ws[row] if c.fill.fill_type == "solid" and c.column < column(ws, "状況")
             and c.column > column(ws, "現在の工程")]
-
-
-def move_bar(ws, initiative_id: str, quarters: int) -> None:
-    """Repaint the row's bar ``quarters`` columns later, the way a person copies fills."""
-    r = row_of(ws, initiative_id)
-    cols = filled_columns(ws, r)
-    colour = ws.cell(r, cols[0]).fill.fgColor.rgb
-    for c in cols:
-        ws.cell(r, c).fill = PatternFill(fill_type=None)
-    for c in cols:
-        ws.cell(r, c + quarters).fill = PatternFill("solid", fgColor=colour)
 
 
 def insert_row(ws, at: int) -> None:

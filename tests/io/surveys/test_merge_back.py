@@ -16,7 +16,7 @@ from dxroadmap.io.surveys.layout import actual_label, set_block
 from dxroadmap.io.surveys.read import read_returned
 from dxroadmap.model.plan import Initiative
 
-from .filling import column, filled_columns, insert_row, move_bar, open_survey, row_of, write
+from .filling import column, filled_columns, insert_row, open_survey, row_of, write
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 SHARED = "i-bab51c5e"  # 松前町: ＤＸ部門, 商工観光課 and 政策財政課 share it
