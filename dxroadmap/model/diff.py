@@ -250,11 +250,27 @@ def _index(plan: Plan, tag: str) -> tuple[list[_Node], dict[int, _Node]]:
     return nodes, by_obj
 
 
+class _Pairs(dict):
+    """``id(old node) -> (new node, how)``, keeping the set of the new nodes' ids taken (so a look-up is not a scan)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.taken: set[int] = set()
+
+    def __setitem__(self, key: int, value: tuple[_Node, str]) -> None:
+        super().__setitem__(key, value)
+        self.taken.add(id(value[0]))
+
+
+def _taken(pairs: dict[int, tuple[_Node, str]]) -> set[int]:
+    return pairs.taken if isinstance(pairs, _Pairs) else {id(v[0]) for v in pairs.values()}
+
+
 def _pair(old: list[_Node], new: list[_Node], pairs: dict[int, tuple[_Node, str]], rules) -> None:
     """Match the still unmatched ``old`` and ``new`` nodes rule by rule (each a key function)."""
     for how, rule in rules:
         left = [o for o in old if id(o) not in pairs]
-        taken = {id(v[0]) for v in pairs.values()}
+        taken = _taken(pairs)
         right = [n for n in new if id(n) not in taken]
         if not left or not right:
             return
@@ -278,7 +294,8 @@ class _Matching:
     def __init__(self, old: Plan, new: Plan) -> None:
         self.old_nodes, self.old_by_obj = _index(old, "o")
         self.new_nodes, self.new_by_obj = _index(new, "n")
-        self.pairs: dict[int, tuple[_Node, str]] = {}  # id(old node) -> (new node, how)
+        self.pairs: dict[int, tuple[_Node, str]] = _Pairs()  # id(old node) -> (new node, how)
+        self._old_node_map = {id(n): n for n in self.old_nodes}
         olds = {k: [n for n in self.old_nodes if n.kind == k] for k in _KIND_JA}
         news = {k: [n for n in self.new_nodes if n.kind == k] for k in _KIND_JA}
 
@@ -320,7 +337,7 @@ class _Matching:
 
     @property
     def _old_node(self) -> dict[int, _Node]:
-        return {id(n): n for n in self.old_nodes}
+        return self._old_node_map
 
     def old_by_obj_node(self, node_id: int) -> _Node:
         return self._old_node[node_id]
@@ -331,7 +348,7 @@ class _Matching:
         return n.key if n.key.startswith("@") else f"@n:{n.order}"
 
     def _pair_pillars_by_content(self, olds: list[_Node], news: list[_Node]) -> None:
-        taken = {id(v[0]) for v in self.pairs.values()}
+        taken = _taken(self.pairs)
         left = [o for o in olds if id(o) not in self.pairs]
         right = [n for n in news if id(n) not in taken]
         for o in left:
@@ -351,7 +368,7 @@ class _Matching:
                     right.remove(best)
 
     def _pair_by_overlap(self, ol: list[_Node], nl: list[_Node], kind: str) -> None:
-        taken = {id(v[0]) for v in self.pairs.values()}
+        taken = _taken(self.pairs)
         left = [o for o in ol if id(o) not in self.pairs]
         right = [n for n in nl if id(n) not in taken]
         for o in left:
