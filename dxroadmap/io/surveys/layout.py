@@ -12,6 +12,7 @@ initiative itself: the status word in ``Initiative.status`` and 実績 / 今後�
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -24,7 +25,7 @@ from dxroadmap.model.wareki import format_fiscal_year
 
 __all__ = [
     "INFO_SHEET", "TABLE_SHEET", "SURVEY_JSON", "INFO_MARKER", "STATUS_CODES", "STATUS_WORDS", "HEAD",
-    "Quarter", "quarters", "quarter_label", "SurveyRow", "department_rows", "departments_of",
+    "Quarter", "quarters", "quarter_label", "SurveyRow", "department_plan", "department_rows", "departments_of",
     "plan_fingerprint", "get_block", "set_block", "actual_label", "NEXT_LABEL", "safe_file_name",
     "era_year_month",
 ]
@@ -176,6 +177,30 @@ def department_rows(plan: Plan, department: str) -> list[SurveyRow]:
         for init in pillar.initiatives:
             visit(pillar.name, init, [], None)
     return rows
+
+
+def department_plan(plan: Plan, department: str) -> Plan:
+    """``plan`` cut down to ``department``'s rows and the initiatives they sit in (shallow copies: do not change it)."""
+    keep_ids = {id(r.initiative) for r in department_rows(plan, department)}
+
+    def keep(init: Initiative) -> Initiative | None:
+        kids = [k for k in (keep(c) for c in init.children) if k is not None]
+        if id(init) in keep_ids or kids:
+            out = copy.copy(init)
+            out.children = kids
+            return out
+        return None
+
+    out = copy.copy(plan)
+    out.survey_rounds = []
+    out.pillars = []
+    for pillar in plan.pillars:
+        inits = [k for k in (keep(i) for i in pillar.initiatives) if k is not None]
+        if inits:
+            p = copy.copy(pillar)
+            p.initiatives = inits
+            out.pillars.append(p)
+    return out
 
 
 def plan_fingerprint(plan: Plan) -> str:

@@ -29,6 +29,7 @@ from dxroadmap.io.surveys.layout import (
     SURVEY_JSON,
     Quarter,
     actual_label,
+    department_plan,
     department_rows,
     get_block,
     plan_fingerprint,
@@ -36,8 +37,8 @@ from dxroadmap.io.surveys.layout import (
     set_block,
 )
 from dxroadmap.io.surveys.read import AnswerRow, NotASurvey, ReturnedSurvey, read_returned
-from dxroadmap.model.diff import Change
-from dxroadmap.model.merge import Conflict, merge_many
+from dxroadmap.model.diff import Change, diff_plans
+from dxroadmap.model.merge import Conflict, merge_change_lists
 from dxroadmap.model.plan import Initiative, Phase, Plan
 from dxroadmap.model.wareki import format_fiscal_year, parse_era_month
 
@@ -223,10 +224,31 @@ def _locate(plan: Plan) -> dict[str, tuple[Initiative, list[Initiative]]]:
     return out
 
 
+def _clone_initiative(init: Initiative) -> Initiative:
+    out = copy.copy(init)
+    out.departments, out.priority_items = list(init.departments), list(init.priority_items)
+    out.phases = [copy.copy(p) for p in init.phases]
+    out.milestones = [copy.copy(m) for m in init.milestones]
+    out.children = [_clone_initiative(c) for c in init.children]
+    return out
+
+
+def _clone(plan: Plan) -> Plan:
+    """A copy of ``plan`` sharing nothing mutable with it (uids kept; much faster than ``deepcopy``)."""
+    out = copy.copy(plan)
+    out.survey_rounds = copy.deepcopy(plan.survey_rounds)
+    out.pillars = []
+    for pillar in plan.pillars:
+        p = copy.copy(pillar)
+        p.initiatives = [_clone_initiative(i) for i in pillar.initiatives]
+        out.pillars.append(p)
+    return out
+
+
 def theirs_from(base: Plan, returned: ReturnedSurvey, fy: int, notes: list[str] | None = None) -> Plan:
     """The plan as sent with one department's answers applied."""
     notes = notes if notes is not None else []
-    theirs = copy.deepcopy(base)
+    theirs = _clone(base)
     qs = quarters(base)
     sent_at = _locate(base)
     here = _locate(theirs)
@@ -330,20 +352,21 @@ def merge_returned(ours: Plan, returned: Sequence[str | os.PathLike], rounds: Se
     base.survey_rounds = []
     mine = copy.copy(ours)
     mine.survey_rounds = []
-    sources: list[tuple[str, Plan]] = []
+    sources: list[tuple[str, list[Change]]] = []
     names: dict[str, int] = {}
     for s in accepted:
         department = s.identity.get("department", "") or s.path.stem
         names[department] = names.get(department, 0) + 1
         source = department if names[department] == 1 else f"{department}（{s.path.name}）"
         notes: list[str] = []
-        theirs = theirs_from(base, s, current.fy, notes)
-        theirs.survey_rounds = []
-        sources.append((source, theirs))
+        # a department changes only its own rows: diff that part of the plan alone
+        sent_part = department_plan(base, department)
+        theirs = theirs_from(sent_part, s, current.fy, notes)
+        sources.append((source, diff_plans(sent_part, theirs)))
         outcome.notes.extend((source, n) for n in notes)
         outcome.notes.extend((source, f"記入欄以外の記入 {t}") for t in s.stray)
         outcome.answered.append({"department": department, "file": s.path.name, "modified": s.modified})
-    result = merge_many(base, sources, ours=mine)
+    result = merge_change_lists(base, sources, diff_plans(base, mine))
     outcome.plan = result.plan
     outcome.applied, outcome.conflicts = result.applied, result.conflicts
     record = next((r for r in kept_rounds if r.get("round") == current.round), None)

@@ -16,7 +16,6 @@ for the department's rows (:func:`dxroadmap.io.xlsx.datasheet.write_data_sheet`)
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import io
 import os
@@ -38,6 +37,7 @@ from dxroadmap.io.surveys.layout import (
     SURVEY_JSON,
     TABLE_SHEET,
     actual_label,
+    department_plan,
     department_rows,
     departments_of,
     get_block,
@@ -90,28 +90,6 @@ def _instructions(fy: int) -> list[str]:
         "・予定を変更する場合は「変更後の開始」「変更後の終了」に 令和N年M月 の形で記入するか、工程欄のセルを塗り直してください。",
         "・新しい細目を追加する場合は、取組の行のすぐ下に行を挿入して取組名を記入してください。A列（非表示）は変更しないでください。",
     ]
-
-
-def _sub_plan(plan: Plan, rows_ids: set[int]) -> Plan:
-    """The plan as sent, cut down to the department's rows (pillars without any dropped)."""
-    def keep(init: Initiative) -> Initiative | None:
-        kids = [k for k in (keep(c) for c in init.children) if k is not None]
-        if id(init) in rows_ids or kids:
-            out = copy.copy(init)
-            out.children = kids
-            return out
-        return None
-
-    out = copy.copy(plan)
-    out.survey_rounds = []
-    out.pillars = []
-    for pillar in plan.pillars:
-        inits = [k for k in (keep(i) for i in pillar.initiatives) if k is not None]
-        if inits:
-            p = copy.copy(pillar)
-            p.initiatives = inits
-            out.pillars.append(p)
-    return out
 
 
 def _schedule_text(init: Initiative) -> str:
@@ -238,7 +216,7 @@ def survey_workbook_bytes(plan: Plan, department: str, fy: int, *, sent: str | N
         put_text(info.cell(k, 1), key)
         put_text(info.cell(k, 2), value)
     info.protection.sheet = True
-    write_data_sheet(wb, _sub_plan(plan, {id(r.initiative) for r in rows}))
+    write_data_sheet(wb, department_plan(plan, department))
     wb.properties.title = f"取組状況照会票（{department}）"
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -231,3 +231,32 @@ def test_reader_finds_the_table_wherever_it_moved(matsumae):
     assert got.rows[0].values["status"] == "完了"
     assert got.rows[0].filled  # the bars are still found under their quarters
     assert any("メモ" in s for s in got.stray)
+
+
+def test_diffing_each_departments_part_merges_as_diffing_the_whole_plan(matsumae):
+    """merge_change_lists on each department's part gives what merge_many on whole copies gives."""
+    from dxroadmap.io.surveys.layout import department_plan
+    from dxroadmap.io.surveys.merge_back import load_sent, theirs_from
+    from dxroadmap.model.diff import diff_plans
+    from dxroadmap.model.merge import merge_change_lists, merge_many
+
+    plan_path, out = matsumae
+    _fill_dx(out / "ＤＸ部門.xlsx")
+    for name, status in (("商工観光課", "実施中"), ("政策財政課", "完了")):
+        wb, ws = open_survey(out / f"{name}.xlsx")
+        write(ws, SHARED, "状況", status)
+        wb.save(out / f"{name}.xlsx")
+    sent = load_sent(out / "survey.json")
+    ours = read_plan_json(plan_path)
+    ours.pillars[1].initiatives[0].summary = "事務局が変更"
+    whole, parts = [], []
+    for name in ("ＤＸ部門", "商工観光課", "政策財政課"):
+        answer = read_returned(out / f"{name}.xlsx")
+        whole.append((name, theirs_from(sent.plan, answer, 2024)))
+        part = department_plan(sent.plan, name)
+        parts.append((name, diff_plans(part, theirs_from(part, answer, 2024))))
+    a = merge_many(sent.plan, whole, ours=ours)
+    b = merge_change_lists(sent.plan, parts, diff_plans(sent.plan, ours))
+    assert _drop_new_ids(plan_to_dict(a.plan), set()) == _drop_new_ids(plan_to_dict(b.plan), set())
+    assert [c.describe() for c in a.applied] == [c.describe() for c in b.applied]
+    assert [c.describe() for c in a.conflicts] == [c.describe() for c in b.conflicts] and len(a.conflicts) == 1
