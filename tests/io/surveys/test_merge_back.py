@@ -260,3 +260,14 @@ def test_diffing_each_departments_part_merges_as_diffing_the_whole_plan(matsumae
     assert _drop_new_ids(plan_to_dict(a.plan), set()) == _drop_new_ids(plan_to_dict(b.plan), set())
     assert [c.describe() for c in a.applied] == [c.describe() for c in b.applied]
     assert [c.describe() for c in a.conflicts] == [c.describe() for c in b.conflicts] and len(a.conflicts) == 1
+
+
+def test_who_answered_is_kept_in_a_saved_workbook(matsumae, tmp_path, capsys):
+    plan_path, out = matsumae
+    result = tmp_path / "merged.xlsx"
+    assert main(["merge", str(plan_path), str(out / "商工観光課.xlsx"), "-o", str(result)]) == 0
+    from dxroadmap.formats import read_any
+
+    rounds = read_any(result).plan.survey_rounds
+    assert [a["department"] for a in rounds[0]["answered"]] == ["商工観光課"]
+    assert "ＤＸ部門" in rounds[0]["not_yet"]
