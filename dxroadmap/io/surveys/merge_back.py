@@ -40,7 +40,7 @@ from dxroadmap.io.surveys.read import AnswerRow, NotASurvey, ReturnedSurvey, rea
 from dxroadmap.model.diff import Change, diff_plans
 from dxroadmap.model.merge import Conflict, merge_change_lists
 from dxroadmap.model.plan import Initiative, Phase, Plan
-from dxroadmap.model.wareki import format_fiscal_year, parse_era_month
+from dxroadmap.model.wareki import parse_era_month
 
 __all__ = ["Refused", "SentRound", "MergeOutcome", "load_sent", "theirs_from", "merge_returned", "change_line"]
 
@@ -384,8 +384,3 @@ def merge_returned(ours: Plan, returned: Sequence[str | os.PathLike], rounds: Se
     record["not_yet"] = list(outcome.not_yet)
     outcome.plan.survey_rounds = kept_rounds
     return outcome
-
-
-def round_title(fy: int) -> str:
-    """How a round is named for people: 令和7年度 照会."""
-    return f"{format_fiscal_year(fy)} 照会"

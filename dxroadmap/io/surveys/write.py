@@ -74,9 +74,9 @@ class SurveyFile:
     rows: int
 
 
-def survey_identity(plan: Plan, fy: int, department: str, sent: str) -> dict[str, str]:
-    """The key/value pairs of the hidden identity sheet."""
-    fingerprint = plan_fingerprint(plan)
+def survey_identity(plan: Plan, fy: int, department: str, sent: str, fingerprint: str | None = None) -> dict[str, str]:
+    """The key/value pairs of the hidden identity sheet (``fingerprint`` of ``plan`` when already known)."""
+    fingerprint = fingerprint or plan_fingerprint(plan)
     return {"marker": INFO_MARKER, "version": str(INFO_VERSION), "title": plan.title,
             "organization": plan.organization, "fy": str(fy), "fingerprint": fingerprint,
             "round": f"{fy}-{fingerprint[:8]}", "department": department, "sent": sent}
@@ -98,7 +98,17 @@ def _schedule_text(init: Initiative) -> str:
     return "\n".join(parts)
 
 
-def survey_workbook_bytes(plan: Plan, department: str, fy: int, *, sent: str | None = None) -> tuple[bytes, int]:
+def _lines(text: str, width: float) -> int:
+    """About how many lines ``text`` wraps to in a column ``width`` characters wide (full-width counts 2)."""
+    total = 0
+    for part in (text or "").split("\n"):
+        size = sum(2 if ord(ch) > 0x2E7F else 1 for ch in part)
+        total += max(1, -(-size // int(max(width * 0.9, 4))))
+    return total
+
+
+def survey_workbook_bytes(plan: Plan, department: str, fy: int, *, sent: str | None = None,
+                          fingerprint: str | None = None) -> tuple[bytes, int]:
     """The survey workbook of ``department`` (as .xlsx bytes) and its number of initiative rows.
 
     ``plan`` must already carry its ids (:func:`dxroadmap.model.ids.ensure_ids`).
@@ -170,6 +180,9 @@ def survey_workbook_bytes(plan: Plan, department: str, fy: int, *, sent: str | N
             if values.get(key):
                 put_text(cell, values[key])
             cell.fill, cell.protection, cell.alignment = _INPUT_FILL, _UNLOCKED, _WRAP
+        lines = max(_lines(init.name, 34 - 2 * row.depth), _lines(_schedule_text(init), 26),
+                    *(_lines(values[k], 34) for k in ("actual", "next") if values.get(k)))
+        ws.row_dimensions[r].height = 13.5 * min(max(lines, 1), 8) + 3
         for key in fixed:
             ws.cell(r, col[key]).border = _BORDER
             if key != "name":
@@ -212,7 +225,7 @@ def survey_workbook_bytes(plan: Plan, department: str, fy: int, *, sent: str | N
 
     info = wb.create_sheet(INFO_SHEET)
     info.sheet_state = "hidden"
-    for k, (key, value) in enumerate(survey_identity(plan, fy, department, sent).items(), start=1):
+    for k, (key, value) in enumerate(survey_identity(plan, fy, department, sent, fingerprint).items(), start=1):
         put_text(info.cell(k, 1), key)
         put_text(info.cell(k, 2), value)
     info.protection.sheet = True
@@ -243,8 +256,9 @@ def write_surveys(plan: Plan, outdir: str | os.PathLike, fy: int | None = None) 
     written: list[SurveyFile] = []
     departments = departments_of(plan)
     files: dict[str, str] = {}
+    fingerprint = plan_fingerprint(plan)
     for department in departments:
-        data, count = survey_workbook_bytes(plan, department, fy, sent=sent)
+        data, count = survey_workbook_bytes(plan, department, fy, sent=sent, fingerprint=fingerprint)
         path = out / f"{safe_file_name(department, taken)}.xlsx"
         atomic_write_bytes(path, data)
         files[department] = path.name
@@ -253,7 +267,7 @@ def write_surveys(plan: Plan, outdir: str | os.PathLike, fy: int | None = None) 
     import json
 
     doc = json.loads(doc_text)
-    identity = survey_identity(plan, fy, "", sent)
+    identity = survey_identity(plan, fy, "", sent, fingerprint)
     doc["survey"] = {"round": identity["round"], "fy": fy, "fingerprint": identity["fingerprint"], "sent": sent,
                      "departments": [{"department": d, "file": files[d]} for d in departments]}
     atomic_write_bytes(out / SURVEY_JSON, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

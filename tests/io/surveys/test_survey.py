@@ -144,3 +144,11 @@ def test_a_survey_prints_in_libreoffice(abashiri, tmp_path):
     subprocess.run(["pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "page")], check=True)
     png = next(tmp_path.glob("page*.png"))
     assert png.stat().st_size > 5000
+
+
+def test_survey_command_line_errors(tmp_path, capsys):
+    assert main(["survey", str(SAMPLES / "matsumae.json"), str(tmp_path / "o"), "--fy", "2040"]) == 2
+    assert main(["survey", str(tmp_path / "missing.json"), str(tmp_path / "o")]) == 3
+    assert not (tmp_path / "o").exists()
+    assert main(["merge", str(SAMPLES / "matsumae.json"), str(tmp_path / "none.xlsx"), "-o", str(tmp_path / "m.json")]) == 3
+    assert not (tmp_path / "m.json").exists()
