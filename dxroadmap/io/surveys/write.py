@@ -5,7 +5,7 @@ initiative of the department (sub-actions indented below their initiative): the 
 name, the departments, the current schedule in words, the roadmap bars at quarter
 resolution for the plan period (the cells' fills; milestones as ◆), and the columns to fill:
 状況 (a list), the year's 実績, 今後の方向性, the requested new start and end (令和N年M月) and
-意見・要望. Column A holds the initiative ids and is hidden. Input and schedule cells are
+意見・要望. Column A holds the initiative ids and is hidden. Input, name and schedule cells are
 unlocked and the sheet is protected without a password (rows may be inserted and cells
 painted). A4 landscape, fit to width, header rows repeated on every page.
 
@@ -85,10 +85,10 @@ def survey_identity(plan: Plan, fy: int, department: str, sent: str, fingerprint
 def _instructions(fy: int) -> list[str]:
     year = format_fiscal_year(fy)
     return [
-        "【記入のしかた】黄色のセルに記入してください。他のセルは変更できません（シートの保護はパスワードなしで解除できます）。",
+        "【記入のしかた】黄色のセルに記入してください。基本方針・関係部門・現在の工程の欄は変更できません（シートの保護はパスワードなしで解除できます）。",
         f"・状況：一覧から選んでください（{'／'.join(STATUS_CODES)}）。 ・{year}の実績、今後の方向性：文章で記入してください。",
         "・予定を変更する場合は「変更後の開始」「変更後の終了」に 令和N年M月 の形で記入するか、工程欄のセルを塗り直してください。",
-        "・新しい細目を追加する場合は、取組の行のすぐ下に行を挿入して取組名を記入してください。A列（非表示）は変更しないでください。",
+        "・新しい細目を追加する場合は、取組の行のすぐ下に行を挿入して取組名を記入してください（取組名の修正も反映されます）。A列（非表示）は変更しないでください。",
     ]
 
 
@@ -187,6 +187,9 @@ def survey_workbook_bytes(plan: Plan, department: str, fy: int, *, sent: str | N
             ws.cell(r, col[key]).border = _BORDER
             if key != "name":
                 ws.cell(r, col[key]).alignment = _WRAP
+        # the name stays editable: Excel gives an inserted row the formats of the row above, and a
+        # new sub-action needs its name typed there (a changed name comes back as a rename)
+        ws.cell(r, col["name"]).protection = _UNLOCKED
         for key in inputs:
             ws.cell(r, col[key]).border = _BORDER
     end_row = second + max(len(rows), 1)

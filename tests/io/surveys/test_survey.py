@@ -59,7 +59,8 @@ def test_what_a_person_may_edit(abashiri):
     first = header_row(ws) + 2
     status, actual = column(ws, "状況"), column(ws, "実績")
     assert not ws.cell(first, status).protection.locked and not ws.cell(first, actual).protection.locked
-    assert ws.cell(first, column(ws, "取組名")).protection.locked
+    assert ws.cell(first, column(ws, "基本方針")).protection.locked and ws.cell(first, column(ws, "現在の工程")).protection.locked
+    assert not ws.cell(first, column(ws, "取組名")).protection.locked  # an inserted row takes the row above's formats
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert lists and all(word in lists[0].formula1 for word in STATUS_CODES)
     assert f"{openpyxl.utils.get_column_letter(status)}{first}" in lists[0].sqref
@@ -152,3 +153,15 @@ def test_survey_command_line_errors(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
     assert main(["merge", str(SAMPLES / "matsumae.json"), str(tmp_path / "none.xlsx"), "-o", str(tmp_path / "m.json")]) == 3
     assert not (tmp_path / "m.json").exists()
+
+
+def test_answer_blocks_in_the_notes():
+    from dxroadmap.io.surveys.layout import get_block, set_block
+
+    notes = set_block("研修を毎年行う。", "令和6年度実績", "2回実施")
+    assert notes == "研修を毎年行う。\n【令和6年度実績】2回実施"
+    notes = set_block(notes, "今後の方向性", "継続")
+    assert get_block(notes, "令和6年度実績") == "2回実施" and get_block(notes, "今後の方向性") == "継続"
+    notes = set_block(notes, "令和6年度実績", "3回実施")
+    assert notes == "研修を毎年行う。\n【令和6年度実績】3回実施\n【今後の方向性】継続"
+    assert set_block(notes, "令和6年度実績", "") == "研修を毎年行う。\n【今後の方向性】継続"
