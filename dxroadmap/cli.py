@@ -3,7 +3,8 @@
 Exit statuses (../shared/spec/plan-json.md): 0 success, 2 usage error, 3 the input
 cannot be read as a plan; 1 when the output cannot be written. Reasons go to standard
 error in one or two plain sentences, never a traceback, and no output file is left
-behind. ``convert`` to JSON never imports Qt.
+behind. ``survey`` writes the department surveys; ``merge`` merges the returned ones and
+exits 4 when some changes conflict (those are left out), 3 when a returned file is refused. ``convert`` to JSON never imports Qt.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Sequence
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_WRITE, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
-_SUBCOMMANDS = ("convert", "info", "update", "compare", "report")
+EXIT_OK, EXIT_WRITE, EXIT_USAGE, EXIT_UNREADABLE, EXIT_CONFLICT = 0, 1, 2, 3, 4
+_SUBCOMMANDS = ("convert", "info", "update", "compare", "report", "survey", "merge")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +42,16 @@ def _parser() -> argparse.ArgumentParser:
                         help="write even where the form cannot show the plan (the data sheet keeps it exactly)")
     _add_compare_parser(sub)
     _add_report_parser(sub)
+    survey = sub.add_parser("survey", help="write one survey workbook per department (各課照会) and survey.json")
+    survey.add_argument("plan", help="the plan (.json or .xlsx)")
+    survey.add_argument("outdir", help="the folder to write the workbooks into")
+    survey.add_argument("--fy", type=int, help="the fiscal year asked about (default: the current one)")
+    merge = sub.add_parser("merge", help="merge returned survey workbooks into the plan (取りまとめ)")
+    merge.add_argument("plan", help="the master plan as it is now (.json or .xlsx)")
+    merge.add_argument("returned", nargs="+", help="returned survey workbooks (.xlsx)")
+    merge.add_argument("-o", "--output", required=True, help="the merged plan to write (.json or .xlsx)")
+    merge.add_argument("--sent", help="the survey.json written with the surveys (default: looked for beside the "
+                                      "returned files and the plan)")
     return parser
 
 
@@ -302,11 +313,90 @@ def _update(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _survey(args: argparse.Namespace) -> int:
+    from dxroadmap.io.errors import PlanWriteError
+    from dxroadmap.io.surveys.write import write_surveys
+
+    result, error = _read(args.plan)
+    if error:
+        return _fail(EXIT_UNREADABLE, error)
+    plan = result.plan
+    if args.fy is not None and not plan.start_fy <= args.fy <= plan.end_fy:
+        return _fail(EXIT_USAGE, f"--fy must be within the plan period ({plan.start_fy}–{plan.end_fy}).")
+    try:
+        files = write_surveys(plan, args.outdir, args.fy)
+    except PlanWriteError as exc:
+        return _fail(EXIT_WRITE, exc)
+    except OSError as exc:
+        return _fail(EXIT_WRITE, f"could not write into {args.outdir}: {exc.strerror or exc}.")
+    if not files:
+        print("dxroadmap: warning: no initiative names a department (関係部門); no survey written.", file=sys.stderr)
+    for f in files:
+        print(f"{f.path}\t{f.department}\t{f.rows}")
+    return EXIT_OK
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from dxroadmap.formats import write_any
+    from dxroadmap.io.errors import PlanReadError, PlanWriteError, message_language
+    from dxroadmap.io.surveys.layout import SURVEY_JSON
+    from dxroadmap.io.surveys.merge_back import change_line, load_sent, merge_returned
+
+    result, error = _read(args.plan)
+    if error:
+        return _fail(EXIT_UNREADABLE, error)
+    candidates = [Path(args.sent)] if args.sent else []
+    candidates += [Path(r).parent / SURVEY_JSON for r in args.returned] + [Path(args.plan).parent / SURVEY_JSON]
+    rounds, seen, current = [], set(), None
+    for path in candidates:
+        key = str(path.resolve()) if path.exists() else str(path)
+        if key in seen or not path.is_file():
+            if args.sent and path == Path(args.sent) and not path.is_file():
+                return _fail(EXIT_UNREADABLE, f"there is no file {path}.")
+            continue
+        seen.add(key)
+        try:
+            rounds.append(load_sent(path))
+            if args.sent and path == Path(args.sent):
+                current = rounds[-1]
+        except PlanReadError as exc:
+            if args.sent and path == Path(args.sent):
+                return _fail(EXIT_UNREADABLE, exc)
+    outcome = merge_returned(result.plan, args.returned, rounds, current)
+    japanese = message_language() == "ja"
+    for refused in outcome.refused:
+        print(f"dxroadmap: refused: {refused.ja if japanese else refused.en}", file=sys.stderr)
+    if outcome.round is None:
+        return _fail(EXIT_UNREADABLE, "no returned workbook answers a survey of this plan; nothing was written.")
+    for change in outcome.applied:
+        print("\t".join(change_line(change)))
+    for conflict in outcome.conflicts:
+        for change in conflict.changes:
+            source, name, what = change_line(change)
+            print(f"{'master' if source == 'ours' else source}\t{name}\tconflict: {what}")
+    for source, note in outcome.notes:
+        print(f"dxroadmap: note: {source}: {note}", file=sys.stderr)
+    try:
+        write_any(outcome.plan, Path(args.output))
+    except PlanWriteError as exc:
+        return _fail(EXIT_WRITE, exc)
+    except OSError as exc:
+        return _fail(EXIT_WRITE, f"could not write {Path(args.output).name}: {exc.strerror or exc}.")
+    for a in outcome.answered:
+        print(f"answered\t{a['department']}\t{a['file']}\t{a['modified']}")
+    if outcome.not_yet:
+        print("not yet answered\t" + "、".join(outcome.not_yet))
+    if outcome.refused:
+        return EXIT_UNREADABLE
+    return EXIT_CONFLICT if outcome.conflicts else EXIT_OK
+
+
 def _gui(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="dxroadmap", description="Open the DX推進計画 roadmap editor.",
                                      epilog="Sub-commands: dxroadmap convert IN OUT, dxroadmap info IN, "
                                             "dxroadmap update OFFICE.xlsx PLAN OUT.xlsx, dxroadmap compare OLD NEW OUT, "
-                                            "dxroadmap report coverage PLAN OUT.")
+                                            "dxroadmap report progress|coverage PLAN OUT, dxroadmap survey PLAN OUTDIR, "
+                                            "dxroadmap merge PLAN RETURNED.xlsx… -o OUT.")
     parser.add_argument("file", nargs="?", help="a plan (.json) or roadmap workbook (.xlsx) to open")
     args = parser.parse_args(argv)
     try:
@@ -327,6 +417,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _compare(args)
     if args.command == "report":
         return _report(args)
+    if args.command in ("survey", "merge"):
+        return _survey(args) if args.command == "survey" else _merge(args)
     return _convert(args) if args.command == "convert" else _info(args)
 
 

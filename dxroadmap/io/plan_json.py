@@ -2,7 +2,7 @@
 
 The keys of ../shared/spec/plan-json.md are a contract and keep their names and
 meanings. We add our own keys (``kind``, ``color``, ``priority_items``, ``kpi``,
-``status``, ``notes``, pillar ``description``), the yearly cycle's ``progress`` and ``kpis``
+``status``, ``notes``, pillar ``description``, plan ``survey_rounds``), the yearly cycle's ``progress`` and ``kpis``
 (shapes in :mod:`dxroadmap.model.progress`) and ignore keys we do not know. Every pillar,
 initiative, phase and milestone carries its stable ``id`` (:mod:`dxroadmap.model.ids`); a plan
 without ids gets them when it is first saved (:func:`dumps`, :func:`write_plan_json`).
@@ -10,6 +10,7 @@ without ids gets them when it is first saved (:func:`dumps`, :func:`write_plan_j
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -86,6 +87,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "organization": plan.organization,
         "period": {"start_fy": plan.start_fy, "end_fy": plan.end_fy},
         "pillars": pillars,
+        **({"survey_rounds": copy.deepcopy(plan.survey_rounds)} if plan.survey_rounds else {}),
     }
     if plan.national_version:
         body["national_version"] = plan.national_version
@@ -211,6 +213,14 @@ def _initiative_from(d: Any, where: str, depth: int = 0) -> Initiative:
     )
 
 
+def _survey_rounds(value: Any) -> list[dict]:
+    """The department survey rounds (objects kept as read; see :mod:`dxroadmap.io.surveys`)."""
+    rounds = _list(value, "plan.survey_rounds")
+    if not all(isinstance(r, dict) for r in rounds):
+        raise _Invalid("plan.survey_rounds", "should be a list of objects")
+    return rounds
+
+
 def _year(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
         raise _Invalid(where, "should be a year such as 2023")
@@ -254,7 +264,8 @@ def plan_from_dict(doc: Any) -> Plan:
                                   id=_id(p.get("id"), f"plan.pillars[{k}].id")))
         plan = Plan(title=_str(body.get("title"), "plan.title"), organization=_str(body.get("organization"), "plan.organization"),
                     start_fy=start_fy, end_fy=end_fy, pillars=pillars,
-                    national_version=_str(body.get("national_version"), "plan.national_version"))
+                    national_version=_str(body.get("national_version"), "plan.national_version"),
+                    survey_rounds=_survey_rounds(body.get("survey_rounds")))
         clear_duplicate_ids(plan)
         plan.versions = _versions_from(body.get("versions"))
         return plan

@@ -23,7 +23,7 @@ from typing import Any, Iterator, Sequence
 from dxroadmap.model.diff import Change, _children_lists, _index, diff_plans
 from dxroadmap.model.plan import Plan
 
-__all__ = ["apply_changes", "Conflict", "MergeResult", "merge_many", "merge3"]
+__all__ = ["apply_changes", "Conflict", "MergeResult", "merge_many", "merge_change_lists", "merge3"]
 
 @dataclass
 class Conflict:
@@ -193,11 +193,22 @@ def _rekey(changes: list[Change], tag: int) -> list[Change]:
 
 def merge_many(base: Plan, sources: Sequence[tuple[str, Plan]], ours: Plan | None = None) -> MergeResult:
     """Merge the copies in ``sources`` (``(name, plan)`` pairs) into ``base`` (see the module docstring)."""
+    return merge_change_lists(base, [(name, diff_plans(base, plan)) for name, plan in sources],
+                              diff_plans(base, ours) if ours is not None else None)
+
+
+def merge_change_lists(base: Plan, sources: Sequence[tuple[str, Sequence[Change]]],
+                       ours: Sequence[Change] | None = None) -> MergeResult:
+    """:func:`merge_many` given each copy's changes against ``base`` (``diff_plans(base, copy)``) instead of the copy.
+
+    For callers that know a copy differs from ``base`` only in part of it (a department's rows)
+    and diff that part alone; keys must be those of ``base`` (stable ids).
+    """
     groups: list[list[Change]] = []
     if ours is not None:
-        groups.append([ch.with_source("ours") for ch in diff_plans(base, ours)])
-    for name, plan in sources:
-        groups.append([ch.with_source(name) for ch in diff_plans(base, plan)])
+        groups.append([ch.with_source("ours") for ch in ours])
+    for name, changes in sources:
+        groups.append([ch.with_source(name) for ch in changes])
     groups = [_rekey(g, k) for k, g in enumerate(groups)]
     has_ours = ours is not None
     inside = _descendant_keys(base)

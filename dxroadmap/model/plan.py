@@ -202,6 +202,9 @@ class Plan:
     # 版: named snapshots, oldest first (see dxroadmap.model.versions); the national plan version followed ("" = latest)
     versions: list["PlanVersion"] = field(default_factory=list)
     national_version: str = ""
+    # department surveys (各課照会): one JSON-ready record per round, who answered and when
+    # (see :mod:`dxroadmap.io.surveys`); kept as plain dicts so the model knows nothing of files
+    survey_rounds: list[dict] = field(default_factory=list)
 
     @property
     def first_month(self) -> int:

@@ -232,6 +232,8 @@ class MainWindow(QMainWindow):
         self.act_save_version = self._action("act.save_version", self.save_version)
         self.act_versions = self._action("act.versions", self.show_versions)
         self.act_coverage = self._action("act.coverage", self.show_coverage)
+        self.act_survey_out = self._action("act.survey_out", self.send_surveys)
+        self.act_survey_in = self._action("act.survey_in", self.import_survey_answers)
         self.act_preferences = self._action("act.preferences", self.show_preferences, K.Preferences)
         self.act_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         if self.act_preferences.shortcut().isEmpty():  # no platform standard (Linux, Windows)
@@ -259,6 +261,18 @@ class MainWindow(QMainWindow):
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
 
+    def send_surveys(self) -> None:
+        """File › 各課照会 (openpyxl is loaded only when asked for)."""
+        from dxroadmap.ui.dialogs.survey import send_surveys
+
+        send_surveys(self, self.document)
+
+    def import_survey_answers(self) -> None:
+        """File › 回答の取り込み."""
+        from dxroadmap.ui.dialogs.survey import import_answers
+
+        import_answers(self, self.document)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.menu_file = bar.addMenu("")
@@ -273,6 +287,7 @@ class MainWindow(QMainWindow):
         self.menu_file.addActions([self.act_print, self.act_export_pdf, self.act_export_image])
         self.menu_file.addSeparator()
         self.menu_file.addActions([self.act_save_version, self.act_versions, self.act_coverage])
+        self.menu_file.addActions([self.act_survey_out, self.act_survey_in])
         self.menu_file.addSeparator()
         self.menu_file.addActions([self.act_preferences])
         self.menu_file.addSeparator()

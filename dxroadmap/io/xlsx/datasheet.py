@@ -9,7 +9,8 @@ field exactly. Layout (row numbers as Excel shows them):
   describes what people see, and the reader refuses it so the importer reads the visible sheet;
 * row 2 — the header: one column name per field (see :data:`COLUMNS`); readers find columns by
   name, so columns may be reordered or added later;
-* row 3 on — one record per row: the ``plan`` (title, organization, period), then each
+* row 3 on — one record per row: the ``plan`` (title, organization, period, its department
+  survey rounds as JSON), then each
   ``pillar`` followed by its ``initiative`` rows (depth first, sub-actions after their parent),
   each followed by its ``phase`` and ``milestone`` rows. ``id`` is the item's stable id
   (``g-…``, ``i-…``, ``p-…``, ``m-…``, :mod:`dxroadmap.model.ids`; data sheets written before
@@ -84,12 +85,12 @@ COLUMNS: tuple[str, ...] = (
     "name", "label", "start", "end", "date", "kind", "color",
     "summary", "departments", "priority_items", "kpi", "status", "notes",
     "description", "organization", "start_fy", "end_fy", "progress", "kpis",
-    "national_version", "snapshot",
+    "national_version", "snapshot", "survey_rounds",
 )
 _WIDTHS = {"record": 11, "id": 7, "parent": 7, "depth": 6, "order": 6, "name": 30, "label": 16, "start": 9,
            "end": 9, "date": 9, "kind": 10, "color": 9, "summary": 40, "departments": 24, "priority_items": 24,
            "kpi": 20, "status": 12, "notes": 24, "description": 24, "organization": 16, "start_fy": 9, "end_fy": 9,
-           "progress": 24, "kpis": 24}
+           "progress": 24, "kpis": 24, "survey_rounds": 24}
 
 _NOTE = "dxroadmap が計画を読み戻すためのデータです。編集しないでください。 / Data dxroadmap reads back; please do not edit."
 _EMPTY = "\\e"
@@ -197,7 +198,8 @@ def write_data_sheet(wb: Any, plan: Plan) -> None:
     w = _Writer(ws)
     t = w.text
     w.add("plan", name=t(plan.title), organization=t(plan.organization), start_fy=plan.start_fy, end_fy=plan.end_fy,
-          national_version=t(plan.national_version))
+          national_version=t(plan.national_version),
+          survey_rounds=t(json.dumps(plan.survey_rounds, ensure_ascii=False)) if plan.survey_rounds else None)
     counter = 0
     used: set[str] = set()
 
@@ -567,7 +569,8 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
                 raise _Damaged(number, "a second plan record", "plan の行が二つあります")
             plan = Plan(title=row.text("name"), organization=row.text("organization"),
                         start_fy=row.integer("start_fy"), end_fy=row.integer("end_fy"),
-                        national_version=row.text("national_version"))
+                        national_version=row.text("national_version"),
+                        survey_rounds=_survey_rounds(row))
         elif record == "pillar":
             pillar = Pillar(name=row.text("name"), description=row.text("description"), id=_stable(row))
             _register(by_id, row, "pillar", pillar)
@@ -641,6 +644,20 @@ def _read_version(rows: list[_Row]) -> PlanVersion:
     except (json.JSONDecodeError, RecursionError, TypeError, PlanReadError):
         raise head.fail("snapshot", "is not a readable plan", "が計画として読めません") from None
     return PlanVersion(head.text("name"), saved, snap)
+
+
+def _survey_rounds(row: _Row) -> list[dict]:
+    """The plan's department survey rounds (a JSON list of objects; see :mod:`dxroadmap.io.surveys`)."""
+    text = row.text("survey_rounds")
+    if not text:
+        return []
+    try:
+        rounds = json.loads(text)
+    except ValueError:
+        raise row.fail("survey_rounds", "is not valid JSON", "が正しい JSON ではありません") from None
+    if not isinstance(rounds, list) or not all(isinstance(r, dict) for r in rounds):
+        raise row.fail("survey_rounds", "should be a list of objects", "はオブジェクトのリストのはずです")
+    return rounds
 
 
 def _stable(row: _Row) -> str:
