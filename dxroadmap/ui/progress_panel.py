@@ -39,7 +39,6 @@ from dxroadmap.model.plan import Initiative
 from dxroadmap.model.progress import (
     GRADE_JA,
     GRADES,
-    STATUS_JA,
     STATUS_SYMBOL,
     STATUSES,
     Baseline,

@@ -17,7 +17,8 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen
 
 from dxroadmap.model.fiscal import fy_first_month, fy_last_month
 from dxroadmap.model.plan import Initiative
-from dxroadmap.model.progress import STATUS_COLOR, STATUS_JA, STATUS_SYMBOL
+from dxroadmap.model.progress import STATUS_COLOR, STATUS_SYMBOL, STATUSES
+from dxroadmap.ui.strings import tr
 from dxroadmap.ui.timeline import style
 from dxroadmap.ui.timeline.layers import Mapper, _Layer
 from dxroadmap.ui.timeline.state import TimelineState
@@ -47,7 +48,8 @@ class ProgressLayer(_Layer):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the overlay takes the mouse
         self._font = style.ui_font(8.5, bold=True)
         self._fm = QFontMetricsF(self._font)
-        self._wide = max(self._fm.horizontalAdvance(f"{STATUS_SYMBOL[s]} {STATUS_JA[s]}") for s in STATUS_JA) + 10
+        self._texts: dict[str, dict[str, str]] = {}
+        self._wides: dict[str, float] = {}
         self._narrow = max(self._fm.horizontalAdvance(STATUS_SYMBOL[s]) for s in STATUS_SYMBOL) + 8
         # (initiative uid, fiscal year) → status, for every badge painted since the last reset
         self.drawn: dict[tuple[str, int], str] = {}
@@ -55,13 +57,21 @@ class ProgressLayer(_Layer):
     def reset_drawn(self) -> None:
         self.drawn = {}
 
+    def _words(self, lang: str) -> tuple[dict[str, str], float]:
+        """The badge texts (symbol and word) in ``lang`` and the width of the widest badge."""
+        if lang not in self._texts:
+            self._texts[lang] = {s: f"{STATUS_SYMBOL[s]} {tr('prog.status.' + s, lang=lang)}" for s in STATUSES}
+            self._wides[lang] = max(self._fm.horizontalAdvance(t) for t in self._texts[lang].values()) + 10
+        return self._texts[lang], self._wides[lang]
+
     def draw(self, p: QPainter, m: Mapper, r0: int, r1: int, x0: float, x1: float) -> None:
         st = self.state
         rows = st.index.rows
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setFont(self._font)
         year_px = m.sx * 12
-        wide = year_px >= self._wide + 12
+        words, wide_px = self._words(st.lang)
+        wide = year_px >= wide_px + 12
         if year_px < self._narrow + 4:
             return  # zoomed out too far for a badge per year
         for r in range(r0, min(r1, len(rows))):
@@ -79,8 +89,8 @@ class ProgressLayer(_Layer):
                     p.setPen(pen)
                     p.setBrush(Qt.BrushStyle.NoBrush)
                     p.drawRect(QRectF(m.x(first) + 1.5, m.y(r) + 1.5, m.x(last) - m.x(first) - 3, m.sy - 3))
-                text = f"{STATUS_SYMBOL[status]} {STATUS_JA[status]}" if wide else STATUS_SYMBOL[status]
-                rect = badge_rect(m, r, fy, self._wide if wide else self._narrow)
+                text = words[status] if wide else STATUS_SYMBOL[status]
+                rect = badge_rect(m, r, fy, wide_px if wide else self._narrow)
                 p.setPen(QPen(_BADGE_BORDER[status], 1))
                 p.setBrush(_FILL[status])
                 p.drawRoundedRect(rect, 3, 3)
