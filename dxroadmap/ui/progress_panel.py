@@ -222,7 +222,7 @@ class ProgressPanel(QWidget):
         known = set(self.initiative.progress) if self.initiative is not None else set()
         years = sorted(set(range(first, last + 1)) | known | {self.fy})
         current = [self.year.itemData(i) for i in range(self.year.count())]
-        self._updating = True
+        was, self._updating = self._updating, True  # also called from refresh, which is updating already
         try:
             if force or current != years:
                 self.year.clear()
@@ -230,7 +230,7 @@ class ProgressPanel(QWidget):
                     self.year.addItem(_year_text(y, self._year_style), y)
             self.year.setCurrentIndex(years.index(self.fy))
         finally:
-            self._updating = False
+            self._updating = was
 
     def entry(self) -> ProgressEntry | None:
         """The shown initiative's entry for the shown year (``None`` when it has none)."""
