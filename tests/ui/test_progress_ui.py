@@ -39,17 +39,20 @@ def window(qtbot, monkeypatch, tmp_path):
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     for kind in ("critical", "warning", "information", "question"):
         monkeypatch.setattr(QMessageBox, kind, staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok))
+    boxes = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box.text()) or QMessageBox.StandardButton.Cancel)
     set_language("ja")
-    win = MainWindow(prefs=Preferences())
-    qtbot.addWidget(win)
+    win = MainWindow(prefs=Preferences())  # closed below, after the history is marked clean (no save question)
     win.resize(1500, 900)
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()
     win.document.set_plan(progress_plan())
     yield win
+    assert not boxes, boxes
     win.document.undo_stack.setClean()
     win.close()
+    win.deleteLater()
     set_language("ja")
 
 
