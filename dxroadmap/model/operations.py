@@ -14,11 +14,13 @@ An invalid operation raises ``ValueError`` before it changes anything.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any, Protocol, Union
 
 from dxroadmap.model import edits
 from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
+from dxroadmap.model.progress import Kpi, ProgressEntry
 
 __all__ = [
     "Operation",
@@ -35,6 +37,8 @@ __all__ = [
     "RemovePillar",
     "MovePillar",
     "SetPeriod",
+    "SetProgress",
+    "SetKpis",
 ]
 
 Editable = Union[Plan, Pillar, Initiative, Phase, Milestone]
@@ -226,3 +230,46 @@ class SetPeriod:
     def apply(self, plan: Plan) -> "SetPeriod":
         return SetPeriod(*edits.set_period(plan, self.start_fy, self.end_fy))
 
+
+
+@dataclass(frozen=True, eq=False)
+class SetProgress:
+    """Set (or, with ``entry`` ``None``, remove) an initiative's progress entry for fiscal year ``fy``.
+
+    The entry is stored as a copy, so later changes to the object given here cannot
+    reach the plan behind the undo history's back; the years stay in ascending order.
+    """
+
+    initiative: Initiative
+    fy: int
+    entry: ProgressEntry | None
+
+    def apply(self, plan: Plan) -> "SetProgress":
+        if isinstance(self.fy, bool) or not isinstance(self.fy, int):
+            raise ValueError(f"a fiscal year is a whole number, not {self.fy!r}")
+        progress = self.initiative.progress
+        old = progress.get(self.fy)
+        if self.entry is None:
+            progress.pop(self.fy, None)
+        else:
+            progress[self.fy] = copy.deepcopy(self.entry)
+            if list(progress) != sorted(progress):
+                ordered = sorted(progress.items())
+                progress.clear()
+                progress.update(ordered)
+        return SetProgress(self.initiative, self.fy, old)
+
+
+@dataclass(frozen=True, eq=False)
+class SetKpis:
+    """Replace an initiative's KPIs with ``kpis`` (copies; the inverse holds the old list)."""
+
+    initiative: Initiative
+    kpis: tuple[Kpi, ...] | list[Kpi]
+
+    def apply(self, plan: Plan) -> "SetKpis":
+        if not all(isinstance(k, Kpi) for k in self.kpis):
+            raise ValueError("every KPI must be a Kpi")
+        old = tuple(self.initiative.kpis)
+        self.initiative.kpis = [copy.deepcopy(k) for k in self.kpis]
+        return SetKpis(self.initiative, old)

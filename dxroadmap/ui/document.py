@@ -158,6 +158,8 @@ class Document(QObject):
             if isinstance(op, ops.RemoveItem) and self.selection is op.item:
                 self.select(None)
             self.scheduleChanged.emit(op.owner)
+        elif isinstance(op, (ops.SetProgress, ops.SetKpis)):
+            self.itemChanged.emit(op.initiative)
         elif isinstance(op, _STRUCTURAL):
             if self.selection is not None and self.plan.find(getattr(self.selection, "uid", "")) is None:
                 self.select(None)

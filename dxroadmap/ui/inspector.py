@@ -36,6 +36,7 @@ from dxroadmap.model.national import CATEGORY_NAMES, NationalVersion, match_item
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
 from dxroadmap.model.wareki import YearStyle, format_fiscal_year
 from dxroadmap.ui.document import Document
+from dxroadmap.ui.progress_panel import ProgressPanel
 from dxroadmap.ui.strings import language, tr
 from dxroadmap.ui.timeline.texts import month_name, span_text
 
@@ -235,6 +236,8 @@ class Inspector(QWidget):
         self.init_status.activated.connect(lambda *_: self._set("status", self.init_status.currentText(), "状況の変更"))
         page.row("insp.status", self.init_status)
         self.init_notes = self._text(page, "insp.notes", "notes", text="備考の変更", height=60)
+        self.progress = ProgressPanel(self.document)  # 進捗 of a chosen year and the KPI table
+        page.form.addRow(self.progress)
         self.stack.addWidget(page)
 
     def _build_phase_page(self) -> None:
@@ -364,6 +367,7 @@ class Inspector(QWidget):
         for fy in PERIOD_YEARS:
             for combo in (self.period_start, self.period_end):
                 combo.addItem(_year_text(fy, style), fy)
+        self.progress.set_year_style(style)
         self.refresh()
 
     def retranslate(self) -> None:
@@ -373,6 +377,7 @@ class Inspector(QWidget):
         self.phase_color_default.setText(tr("insp.color_default"))
         for i, kind in enumerate(PhaseKind):
             self.phase_kind.setItemText(i, kind_text(kind))
+        self.progress.retranslate()
         self.refresh()
 
     def show_object(self, obj: object | None) -> None:
@@ -381,6 +386,7 @@ class Inspector(QWidget):
         page = {Pillar: self.pillar_page, Initiative: self.initiative_page, Phase: self.phase_page,
                 Milestone: self.milestone_page}.get(type(self.obj), self.plan_page)
         self.stack.setCurrentWidget(page)
+        self.progress.show_initiative(self.obj if isinstance(self.obj, Initiative) else None)
         self.refresh()
 
     def _item_changed(self, obj: object) -> None:

@@ -13,6 +13,7 @@ from typing import Callable
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QContextMenuEvent,
     QDragEnterEvent,
@@ -24,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QHeaderView,
@@ -40,8 +42,10 @@ from PySide6.QtWidgets import (
 from dxroadmap.io.errors import PlanWriteError
 from dxroadmap.io.xlsx.read.results import Notice
 from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar, Plan
+from dxroadmap.model.progress import report_fiscal_year
 from dxroadmap.model.rows import Row, flatten_rows
 from dxroadmap.model.validation import validate
+from dxroadmap.model.wareki import format_fiscal_year
 from dxroadmap.ui.context_menus import (
     add_initiative_near,
     add_milestone_at,
@@ -67,7 +71,7 @@ from dxroadmap.ui.preferences import (
 from dxroadmap.ui.strings import language, notice_text, problem_text, set_language, tr, tr_command
 from dxroadmap.ui.timeline import TimelineView
 from dxroadmap.ui.timeline.texts import month_text, span_text
-from dxroadmap.ui.tree_model import COL_DEPARTMENTS, COL_NAME, COL_SUMMARY, PlanTreeModel
+from dxroadmap.ui.tree_model import COL_DEPARTMENTS, COL_NAME, COL_SUMMARY, PROGRESS_FILTERS, PlanTreeModel
 
 __all__ = ["MainWindow", "new_plan", "written_by_dxroadmap", "OPEN_EXTENSIONS", "SAVE_EXTENSIONS"]
 
@@ -193,6 +197,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self._build_menus()
+        self._build_progress_ui()
         self._connect()
         self.apply_preferences(self.prefs, save=False)
         self._on_structure()
@@ -334,6 +339,91 @@ class MainWindow(QMainWindow):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_print)
 
+    def _build_progress_ui(self) -> None:
+        """進捗管理: the 進捗 view toggle and the tree filter (表示), File › 進捗状況一覧…, a filter box."""
+        self.act_progress_view = self._action("act.progress_view", self.set_progress_view, "Ctrl+Shift+G",
+                                              checkable=True)
+        self.act_progress_report = self._action("act.progress_report", self.export_progress_report)
+        self.menu_file.insertAction(self.act_preferences, self.act_progress_report)
+        self.menu_file.insertSeparator(self.act_preferences)
+        self.menu_view.addSeparator()
+        self.menu_view.addAction(self.act_progress_view)
+        self.menu_progress_filter = self.menu_view.addMenu("")
+        self._text(self.menu_progress_filter.setTitle, "menu.progress_filter")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.filter_actions: dict[str, QAction] = {}
+        self.filter_box = QComboBox()
+        self.filter_box.setObjectName("progressFilter")
+        for i, name in enumerate(PROGRESS_FILTERS):
+            action = self._action(f"act.filter.{name}", lambda n=name: self.set_progress_filter(n))
+            action.setCheckable(True)
+            group.addAction(action)
+            self.menu_progress_filter.addAction(action)
+            self.filter_actions[name] = action
+            self.filter_box.addItem("", name)
+            self._text(lambda t, i=i: self.filter_box.setItemText(i, t.replace("&", "")), f"act.filter.{name}")
+        self.filter_actions["all"].setChecked(True)
+        self.filter_box.activated.connect(lambda i: self.set_progress_filter(self.filter_box.itemData(i)))
+        self.toolbar.addSeparator()
+        self.filter_label = QLabel()
+        self._text(self.filter_label.setText, "filter.label")
+        self.toolbar.addWidget(self.filter_label)
+        self.toolbar.addWidget(self.filter_box)
+        self.toolbar.addAction(self.act_progress_view)
+
+    def set_progress_view(self, on: bool) -> None:
+        """Show or hide the timeline's 進捗 view (status per fiscal year)."""
+        self.timeline.set_progress_mode(on)
+        if self.act_progress_view.isChecked() != bool(on):
+            self.act_progress_view.setChecked(bool(on))
+
+    def set_progress_filter(self, name: str) -> None:
+        """Filter the tree and the timeline by status ("all", "attention", "delayed", "not_started")."""
+        plan = self.document.plan
+        self.model.set_progress_filter(PROGRESS_FILTERS[name], report_fiscal_year(plan))
+        self.filter_actions[name].setChecked(True)
+        self.filter_box.setCurrentIndex(self.filter_box.findData(name))
+        fy = report_fiscal_year(plan)
+        try:
+            year = format_fiscal_year(fy, self.prefs.year_style)
+        except ValueError:
+            year = str(fy)
+        self.filter_box.setToolTip(tr("filter.tooltip", year=year))
+        self._apply_progress_filter()
+
+    def _apply_progress_filter(self) -> None:
+        """Hide the tree rows the filter refuses and show the same rows on the timeline."""
+        model, tree = self.model, self.tree
+
+        def visit(obj: object, children: list) -> None:
+            parent = model.index_of(obj)
+            for row, child in enumerate(children):
+                tree.setRowHidden(row, parent, not model.passes_filter(child))
+                visit(child, child.children)
+
+        for pillar in self.document.plan.pillars:
+            visit(pillar, pillar.initiatives)
+        self._update_rows()
+
+    def _progress_changed(self, obj: object) -> None:
+        if isinstance(obj, Initiative) and self.model.progress_filter:
+            self.model.set_progress_filter(self.model.progress_filter, report_fiscal_year(self.document.plan))
+            self._apply_progress_filter()
+
+    def export_progress_report(self) -> None:
+        """File › 進捗状況一覧…: the report of a fiscal year as .xlsx or .pdf."""
+        from dxroadmap.ui.dialogs.progress_report import export_progress_report
+
+        folder = str(Path(self.document.path).parent) if self.document.path else None
+        try:
+            path = export_progress_report(self, self.document.plan, folder, self.prefs.year_style)
+        except (PlanWriteError, OSError) as exc:
+            self._error(tr("file.write_error_title"), write_message(exc, ""))
+            return
+        if path is not None:
+            self.statusBar().showMessage(tr("report.done", name=path.name), 5000)
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.selection_label = QLabel()
@@ -357,6 +447,7 @@ class MainWindow(QMainWindow):
         doc.structureChanged.connect(self._on_structure)
         doc.selectionChanged.connect(self._on_document_selection)
         doc.itemChanged.connect(self._changed)
+        doc.itemChanged.connect(self._progress_changed)
         doc.scheduleChanged.connect(self._changed)
         doc.planChanged.connect(self._on_plan_changed)
         stack = doc.undo_stack
@@ -399,7 +490,7 @@ class MainWindow(QMainWindow):
         return self._rows
 
     def _update_rows(self) -> None:
-        self._rows = flatten_rows(self.document.plan, self._is_expanded)
+        self._rows = [r for r in flatten_rows(self.document.plan, self._is_expanded) if self.model.passes_filter(r.obj)]
         self.timeline.set_rows(self._rows)
         self._sync_geometry()
 
@@ -434,6 +525,9 @@ class MainWindow(QMainWindow):
 
     def _on_structure(self) -> None:
         self._restore_expansion()
+        if self.model.progress_filter:  # the reset showed every row again; the year may have changed
+            self.model.set_progress_filter(self.model.progress_filter, report_fiscal_year(self.document.plan))
+            self._apply_progress_filter()
         self._update_rows()
         self._on_document_selection(self.document.selection)
         self._changed()

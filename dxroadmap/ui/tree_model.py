@@ -19,11 +19,18 @@ from dxroadmap.ui.document import Document
 from dxroadmap.ui.strings import tr
 from dxroadmap.ui.timeline.style import PILLAR_HUES, PILLAR_TEXT
 
-__all__ = ["PlanTreeModel", "MIME_TYPE", "COL_NAME", "COL_DEPARTMENTS", "COL_SUMMARY"]
+__all__ = ["PlanTreeModel", "MIME_TYPE", "COL_NAME", "COL_DEPARTMENTS", "COL_SUMMARY", "PROGRESS_FILTERS"]
 
 MIME_TYPE = "application/x-dxroadmap-uid"
 COL_NAME, COL_DEPARTMENTS, COL_SUMMARY = 0, 1, 2
 _COLUMNS = ("col.name", "col.departments", "col.summary")
+# The tree's progress filters: name → the statuses an initiative must have in the filter year (none: all shown).
+PROGRESS_FILTERS: dict[str, frozenset[str]] = {
+    "all": frozenset(),
+    "attention": frozenset({"delayed", "not-started"}),
+    "delayed": frozenset({"delayed"}),
+    "not_started": frozenset({"not-started"}),
+}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
@@ -44,6 +51,9 @@ class PlanTreeModel(QAbstractItemModel):
         self._hue: dict[int, int] = {}  # object id -> its pillar's index (the swimlane colour)
         self._bold = QFont()
         self._bold.setBold(True)
+        self._filter: frozenset[str] = frozenset()
+        self._filter_fy: int | None = None
+        self._shown: set[int] | None = None  # ids of the rows the progress filter keeps (None: all)
         self._rebuild()
         document.structureChanged.connect(self.reset)
         document.planChanged.connect(self.reset)
@@ -70,10 +80,60 @@ class PlanTreeModel(QAbstractItemModel):
             add(pillar.initiatives, pillar, row % len(PILLAR_HUES))
         self._objects, self._parent, self._hue = objects, parents, hues
 
+    # ------------------------------------------------------------ progress filter
+
+    def set_progress_filter(self, statuses: frozenset[str] | set[str], fy: int | None = None) -> None:
+        """Keep only initiatives whose status in fiscal year ``fy`` is one of ``statuses`` (empty: all).
+
+        An initiative without an entry for ``fy`` does not match; the parents of a matching
+        sub-action and every pillar stay, so the hierarchy reads. Call :meth:`refresh_filter`
+        after progress changes; the view hides the rows :meth:`passes_filter` refuses.
+        """
+        self._filter = frozenset(statuses)
+        self._filter_fy = fy
+        self.refresh_filter()
+
+    @property
+    def progress_filter(self) -> frozenset[str]:
+        return self._filter
+
+    @property
+    def filter_fy(self) -> int | None:
+        return self._filter_fy
+
+    def refresh_filter(self) -> None:
+        """Re-evaluate the progress filter over the whole plan."""
+        if not self._filter or self._filter_fy is None:
+            self._shown = None
+            return
+        shown: set[int] = set()
+        fy, wanted = self._filter_fy, self._filter
+
+        def visit(init: Initiative) -> bool:
+            keep = False
+            for child in init.children:
+                keep = visit(child) or keep
+            entry = init.progress.get(fy)
+            if keep or (entry is not None and entry.status in wanted):
+                shown.add(id(init))
+                return True
+            return False
+
+        for pillar in self.document.plan.pillars:
+            shown.add(id(pillar))
+            for init in pillar.initiatives:
+                visit(init)
+        self._shown = shown
+
+    def passes_filter(self, obj: object) -> bool:
+        """Whether the progress filter keeps the row of ``obj`` (always, when no filter is set)."""
+        return self._shown is None or id(obj) in self._shown
+
     def reset(self) -> None:
         """Re-read the whole plan (after a structural change)."""
         self.beginResetModel()
         self._rebuild()
+        self.refresh_filter()
         self.endResetModel()
 
     def _item_changed(self, obj: object) -> None:

@@ -261,3 +261,50 @@ def test_fields_of_a_phase_already_ending_before_it_starts_can_still_be_edited()
     ops.SetFields(phase, {"label": "検討（再）"}).apply(plan)
     ops.SetFields(plan, {"title": "計画"}).apply(plan)
     assert phase.label == "検討（再）" and plan.title == "計画"
+
+
+def test_set_progress_adds_changes_and_removes_a_year_and_each_inverse_restores_it():
+    from dxroadmap.model.progress import ProgressEntry
+
+    plan = make_plan()
+    a = plan.pillars[0].initiatives[0]
+    a.progress = {2024: ProgressEntry("in-progress", "B", "実績", "次", "2025-03")}
+    before = snapshot(plan)
+    entry = ProgressEntry("delayed", "C", "遅れ", "", "2024-03")
+    undo_add = ops.SetProgress(a, 2023, entry).apply(plan)
+    assert list(a.progress) == [2023, 2024]  # kept in year order
+    assert a.progress[2023] == entry and a.progress[2023] is not entry  # a copy
+    entry.status = "done"
+    assert a.progress[2023].status == "delayed"  # the caller's object cannot reach the plan
+    undo_change = ops.SetProgress(a, 2024, ProgressEntry("done")).apply(plan)
+    assert a.progress[2024].status == "done"
+    undo_remove = ops.SetProgress(a, 2023, None).apply(plan)
+    assert 2023 not in a.progress
+    redo_remove = undo_remove.apply(plan)
+    assert a.progress[2023].status == "delayed"
+    redo_remove.apply(plan)
+    undo_change.apply(plan)
+    assert a.progress[2024] == ProgressEntry("in-progress", "B", "実績", "次", "2025-03")
+    undo_add.apply(plan)
+    assert snapshot(plan) == before
+
+
+def test_set_kpis_replaces_the_list_with_copies_and_its_inverse_restores_it():
+    from dxroadmap.model.progress import Baseline, Kpi
+
+    plan = make_plan()
+    a = plan.pillars[0].initiatives[0]
+    a.kpis = [Kpi("申請件数", "件", Baseline(2022, 10), {2027: 100}, {2023: 20})]
+    before = snapshot(plan)
+    new = [Kpi("申請件数", "件", Baseline(2022, 10), {2027: 100}, {2023: 25}), Kpi("待ち時間", "分", direction="lower")]
+    undo = ops.SetKpis(a, new).apply(plan)
+    assert [k.name for k in a.kpis] == ["申請件数", "待ち時間"] and a.kpis[0].actuals == {2023: 25}
+    new[0].actuals[2023] = 99
+    assert a.kpis[0].actuals == {2023: 25}
+    redo = undo.apply(plan)
+    assert snapshot(plan) == before
+    redo.apply(plan)
+    assert a.kpis[1].direction == "lower"
+    with pytest.raises(ValueError):
+        ops.SetKpis(a, ["not a kpi"]).apply(plan)
+    assert len(a.kpis) == 2

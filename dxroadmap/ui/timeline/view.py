@@ -37,6 +37,7 @@ from dxroadmap.ui.timeline import style
 from dxroadmap.ui.timeline.axis import HeaderWidget
 from dxroadmap.ui.timeline.interaction import Controller
 from dxroadmap.ui.timeline.layers import BandLayer, BarLayer, Mapper, MilestoneLayer, OverlayLayer, bar_pixel_rect
+from dxroadmap.ui.timeline.progress_layer import ProgressLayer
 from dxroadmap.ui.timeline.state import TimelineState
 
 __all__ = ["TimelineView"]
@@ -136,6 +137,10 @@ class TimelineView(QWidget):
         for z, layer in enumerate((self.bands, self.bars, self.milestones, self.overlay)):
             layer.setZValue(z * 10)
             self.viewbox.addItem(layer, ignoreBounds=True)
+        self.progress = ProgressLayer(self.state)  # the 進捗 view: status badges per fiscal year
+        self.progress.setZValue(25)  # above the milestones, below the overlay that takes the mouse
+        self.progress.setVisible(False)
+        self.viewbox.addItem(self.progress, ignoreBounds=True)
         self.controller = Controller(self)
         self.overlay.controller = self.controller
 
@@ -210,6 +215,15 @@ class TimelineView(QWidget):
         self.state.lang = lang if lang in ("ja", "en") else "ja"
         self.header.update()
 
+    def set_progress_mode(self, on: bool) -> None:
+        """The 進捗 view: status badges per initiative and fiscal year over faded bars."""
+        self.progress.setVisible(bool(on))
+        self.bars.setOpacity(0.45 if on else 1.0)
+        self._update_all()
+
+    def progress_mode(self) -> bool:
+        return self.progress.isVisible()
+
     # ------------------------------------------------------------ geometry helpers
 
     def viewport(self) -> QWidget:
@@ -247,7 +261,7 @@ class TimelineView(QWidget):
         return bar_pixel_rect(self.mapper(), r, int(idx.p_lane[k]), int(idx.row_lanes[r]), s, e)
 
     def _layers(self):
-        return (self.bands, self.bars, self.milestones, self.overlay)
+        return (self.bands, self.bars, self.milestones, self.overlay, self.progress)
 
     def _set_x(self, x0: float, x1: float) -> None:
         st = self.state
