@@ -8,6 +8,8 @@ the window as a PNG. Options:
 ``--import-preview``   PLAN is an office's workbook: show the import preview instead.
 ``--crowd``            drag the first initiative's later phases back over its first one,
                        so the row holds overlapping bars (as after a careless drag).
+``--progress``         the 進捗 view (status per fiscal year) with an initiative selected, so the
+                       inspector shows its 進捗 section and KPI table.
 ``--print``            with ``--crowd``: the top of the printed sheet (page 1) instead of the
                        window, where a crowded row grows a lane per overlapping bar.
 
@@ -54,7 +56,7 @@ def _crowd(window) -> None:
 
 
 def take_screenshot(plan_path: str, out_path: str, width: int = 1600, height: int = 900, *, lang: str = "ja",
-                    crowd: bool = False, printed: bool = False) -> None:
+                    crowd: bool = False, printed: bool = False, progress: bool = False) -> None:
     """Open ``plan_path`` in a ``width``×``height`` main window and save it (or its print) to ``out_path``."""
     from dxroadmap.ui.app import make_application
     from dxroadmap.ui.main_window import MainWindow
@@ -73,7 +75,12 @@ def take_screenshot(plan_path: str, out_path: str, width: int = 1600, height: in
         _crowd(window)
     plan = window.document.plan
     target = next((i for _, i in plan.walk() if i.phases), None)
-    if target is not None:
+    if progress:
+        window.set_progress_view(True)
+        chosen = next((i for _, i in plan.walk() if i.kpis), None) or next((i for _, i in plan.walk()), None)
+        if chosen is not None:
+            window.document.select(chosen)
+    elif target is not None:
         window.document.select(target.phases[0])
     window.document.undo_stack.setClean()
     _settle(app)
@@ -134,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--import-preview", action="store_true")
     parser.add_argument("--crowd", action="store_true")
     parser.add_argument("--print", dest="printed", action="store_true")
+    parser.add_argument("--progress", action="store_true")
     args = parser.parse_args(argv)
     if len(args.size) not in (0, 2):
         parser.error("give both WIDTH and HEIGHT, or neither")
@@ -141,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
         take_import_preview(args.plan, args.out, *(args.size or (1400, 860)), lang=args.lang)
     else:
         take_screenshot(args.plan, args.out, *(args.size or (1600, 900)), lang=args.lang, crowd=args.crowd,
-                        printed=args.printed)
+                        printed=args.printed, progress=args.progress)
 
 
 if __name__ == "__main__":
