@@ -19,6 +19,7 @@ from pathlib import Path
 from dxroadmap.io.storage.atomic import atomic_path
 from dxroadmap.model.colors import DARK_TEXT, contrast_ratio, text_color_on
 from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month, fy_last_month, year_month
+from dxroadmap.model.lanes import assign_lanes
 from dxroadmap.model.plan import Initiative, PhaseKind, Plan
 from dxroadmap.model.titles import sheet_title
 from dxroadmap.model.wareki import format_fiscal_year
@@ -49,20 +50,6 @@ def bar_text(start: int, end: int, label: str) -> str:
     return f"{span_text(start, end)} {label}".strip()
 
 
-def _lanes(intervals: list[tuple[int, int]]) -> list[int]:
-    """Greedy lane per interval (in order) so that no two in a lane overlap."""
-    ends: list[int] = []
-    lanes = []
-    for a, b in intervals:
-        for i, end in enumerate(ends):
-            if end <= a:
-                ends[i] = b
-                lanes.append(i)
-                break
-        else:
-            ends.append(b)
-            lanes.append(len(ends) - 1)
-    return lanes
 
 
 _CSS = """
@@ -149,7 +136,7 @@ def _schedule(init: Initiative, first: int, last: int) -> list[str]:
         if s <= e:
             phases.append((ph, s, e))
     phases.sort(key=lambda t: (t[1], t[2]))
-    lanes = _lanes([(s, e + 1) for _, s, e in phases])
+    lanes = assign_lanes([(s, e + 1) for _, s, e in phases])
     for (ph, s, e), lane in zip(phases, lanes):
         color = ph.display_color
         fg = text_color_on(color)

@@ -30,6 +30,7 @@ from pptx.util import Emu, Pt
 from dxroadmap.io.storage.atomic import atomic_path
 from dxroadmap.model.colors import DARK_TEXT, text_color_on
 from dxroadmap.model.fiscal import fy_first_month, fy_last_month
+from dxroadmap.model.lanes import assign_lanes
 from dxroadmap.model.plan import Initiative, PhaseKind, Pillar, Plan
 from dxroadmap.model.titles import sheet_title
 from dxroadmap.model.wareki import format_fiscal_year, format_month
@@ -121,20 +122,6 @@ def _elide(text: str, size_pt: float, width_in: float) -> str:
     return text + "…" if text else ""
 
 
-def _lanes(intervals: list[tuple[int, int]]) -> list[int]:
-    """Greedy lane per interval (in drawing order) so that no two in a lane overlap."""
-    ends: list[int] = []
-    lanes = []
-    for a, b in intervals:
-        for i, end in enumerate(ends):
-            if end <= a:
-                ends[i] = b
-                lanes.append(i)
-                break
-        else:
-            ends.append(b)
-            lanes.append(len(ends) - 1)
-    return lanes
 
 
 # ---- layout (pure) --------------------------------------------------------------------------------
@@ -213,7 +200,7 @@ def _build_rows(plan: Plan, geo: _Geometry) -> list[_Block]:
             if s <= e:
                 phases.append((number, s, e))
         phases.sort(key=lambda t: (t[1], t[2]))
-        lanes = _lanes([(s, e + 1) for _, s, e in phases])
+        lanes = assign_lanes([(s, e + 1) for _, s, e in phases])
         placed = [(n, s, e, lane) for (n, s, e), lane in zip(phases, lanes)]
         ms = [i for i, m in enumerate(init.milestones) if geo.first_month <= m.month <= geo.last_month]
         n_lanes = max(lanes, default=0) + 1

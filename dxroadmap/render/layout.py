@@ -22,6 +22,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 
 from dxroadmap.model.colors import DARK_TEXT, text_color_on
 from dxroadmap.model.fiscal import fy_first_month, fy_last_month, year_month
+from dxroadmap.model.lanes import assign_lanes
 from dxroadmap.model.plan import Initiative, PhaseKind, Pillar, Plan
 from dxroadmap.model.titles import sheet_title
 from dxroadmap.model.wareki import YearStyle, format_era_date, format_fiscal_year
@@ -259,20 +260,6 @@ class _Measure:
         return self.metrics[role].elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
-def _lanes(intervals: list[tuple[float, float]]) -> list[int]:
-    """Greedy lane per interval (given in drawing order) so that no two in a lane overlap."""
-    ends: list[float] = []
-    lanes = []
-    for a, b in intervals:
-        for i, end in enumerate(ends):
-            if end <= a:
-                ends[i] = b
-                lanes.append(i)
-                break
-        else:
-            ends.append(b)
-            lanes.append(len(ends) - 1)
-    return lanes
 
 
 class _Builder:
@@ -386,7 +373,7 @@ class _Builder:
             else:
                 a, b, side = cx - MS_SIZE / 2, right_end, "right"
             ms_items.append((ms, cx, label, a, b, side))
-        ms_lanes = _lanes([(a, b + 30) for _, _, _, a, b, _ in ms_items])
+        ms_lanes = assign_lanes([(a, b + 30) for _, _, _, a, b, _ in ms_items])
         n_ms = max(ms_lanes, default=-1) + 1
         milestones = []
         line = self.m.line("milestone")
@@ -408,7 +395,7 @@ class _Builder:
                 continue
             phases.append((ph, s, e))
         phases.sort(key=lambda t: (t[1], t[2]))
-        lanes = _lanes([(s, e + 1) for _, s, e in phases])
+        lanes = assign_lanes([(s, e + 1) for _, s, e in phases])
         n_lanes = max(lanes, default=0) + 1
         top = PAD / 2 + n_ms * MS_LANE_H
         bars: list[BarGeom] = []
