@@ -137,3 +137,16 @@ def test_paper_options_on_slides_or_web_pages_are_a_usage_error(good, tmp_path, 
     out = tmp_path / f"plan{ext}"
     proc = run_cli("convert", good, out, "--paper", "A4")
     assert proc.returncode == 2 and "--paper" in proc.stderr and not out.exists()
+
+
+def test_convert_drops_a_trailing_plan_period_from_an_imported_title(shared_dir, tmp_path):
+    """The CLI import gives the same title as the GUI import: no period the printed sheet repeats anyway."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(shared_dir / "fixtures" / "s01_yearfill_matsumae.xlsx")
+    wb.worksheets[0]["A1"] = "松前町ＤＸ推進計画（令和5年度～令和9年度）"
+    src = tmp_path / "office.xlsx"
+    wb.save(src)
+    out = tmp_path / "plan.json"
+    assert main(["convert", str(src), str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["plan"]["title"] == "松前町ＤＸ推進計画"

@@ -59,7 +59,6 @@ from dxroadmap.io.xlsx.read.grid import SheetGrid, as_text
 from dxroadmap.io.xlsx.read.workbook import Detection, SheetOverrides, WorkbookReader
 from dxroadmap.model.fiscal import fiscal_year_of, format_ym, fy_first_month, month_index, year_month
 from dxroadmap.model.plan import Plan
-from dxroadmap.model.titles import title_without_period
 from dxroadmap.model.wareki import YearStyle, era_of_date, format_fiscal_year, parse_fiscal_year
 from dxroadmap.ui.strings import error_text, has_text, language, notice_text, tr
 
@@ -864,12 +863,10 @@ class ImportDialog(QDialog):
         self.grid_view.set_marks(preview_marks(self.detection, self.current_sheet, model.grid))
 
     def plan(self) -> Plan | None:
-        """The detected plan; its title without a trailing plan period the printed sheet repeats anyway."""
+        """The detected plan (the reader already dropped a trailing plan period from its title)."""
         if self.detection is None or self.detection.result is None:
             return None
-        plan = self.detection.result.plan
-        plan.title = title_without_period(plan.title, plan.start_fy, plan.end_fy)
-        return plan
+        return self.detection.result.plan
 
     # ------------------------------------------------------------------ memory per office
 

@@ -79,6 +79,7 @@ from dxroadmap.io.xlsx.read.xls import XlsBook, load_xls
 from dxroadmap.io.xlsx.reopen import attach_sheet_ids, read_saved_workbook
 from dxroadmap.model.fiscal import fiscal_year_of
 from dxroadmap.model.plan import Pillar, Plan
+from dxroadmap.model.titles import title_without_period
 from dxroadmap.model.wareki import find_fiscal_year, parse_fiscal_period, parse_fiscal_year
 
 __all__ = ["import_workbook", "detect", "WorkbookReader", "ImportResult", "RowDecision", "Detection",
@@ -463,7 +464,8 @@ class WorkbookReader:
             for phase in res.open_ended:
                 phase.end = max(phase.end, plan.last_month)
         title, org = self._title(reads, covers)
-        plan.title, plan.organization = title, org
+        # the printed heading states the period under the title anyway: drop a trailing one (GUI and CLI alike)
+        plan.title, plan.organization = title_without_period(title, plan.start_fy, plan.end_fy), org
         return plan
 
     @staticmethod
