@@ -32,6 +32,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         font = QFont(app.font())
         font.setFamilies([family, *font.families()])
         app.setFont(font)
+    from dxroadmap.ui.file_dialogs import install_file_dialog_tuning
+
+    install_file_dialog_tuning(app)
     return app
 
 
