@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -141,6 +142,46 @@ def _plain(max_height: int = 90) -> QPlainTextEdit:
     return edit
 
 
+class _PageStack(QStackedWidget):
+    """A stack as large as the page it shows, so a short page (a bar, a milestone) gets no scroll bar.
+
+    QStackedWidget's size is that of its largest page (the initiative's, with the 進捗 table),
+    which made the scroll area around it scroll on every page. QStackedLayout leaves pages
+    whose size policy is Ignored out of its size: every page but the current one is.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(self._fit)
+
+    def _fit(self, _index: int) -> None:
+        Policy = QSizePolicy.Policy
+        for i in range(self.count()):
+            page = self.widget(i)
+            if page is self.currentWidget():
+                page.setSizePolicy(Policy.Preferred, Policy.Preferred)
+            else:
+                page.setSizePolicy(Policy.Ignored, Policy.Ignored)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        page = self.currentWidget()
+        return page.hasHeightForWidth() if page is not None else super().hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+        # QStackedLayout answers with its tallest page (wrapped labels make pages height-for-width)
+        page = self.currentWidget()
+        return page.heightForWidth(width) if page is not None else super().heightForWidth(width)
+
+
 class Inspector(QWidget):
     """Fields of ``document.selection`` (the plan's own fields when nothing is selected)."""
 
@@ -156,13 +197,14 @@ class Inspector(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.heading.setFont(font)
         self.heading.setWordWrap(True)
-        self.stack = QStackedWidget()
+        self.stack = _PageStack()
         self._build_plan_page()
         self._build_pillar_page()
         self._build_initiative_page()
         self._build_phase_page()
         self._build_milestone_page()
-        scroll = QScrollArea()
+        self.stack._fit(self.stack.currentIndex())
+        scroll = self._scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.stack)

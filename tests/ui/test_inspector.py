@@ -278,3 +278,24 @@ def test_english_inspector_shows_no_era_dates(qtbot):
         assert not [t for t in texts if "令和" in t or "月" in t], texts
     finally:
         set_language(before)
+
+
+def test_short_pages_get_no_scroll_bar_after_the_tall_initiative_page(doc, qtbot):
+    """A bar's or a milestone's few fields fit: no scroll bar left over from the initiative's long page."""
+    from PySide6.QtWidgets import QScrollArea
+
+    widget = Inspector(doc)
+    qtbot.addWidget(widget)
+    widget.resize(320, 700)
+    widget.show()
+    area = next(a for a in widget.findChildren(QScrollArea) if a.widget() is widget.stack)
+    a = initiative(doc)
+    doc.select(a)
+    QApplication.processEvents()
+    assert area.verticalScrollBar().isVisible()  # the initiative's page is taller than 700 px: it scrolls
+    for obj in (a.phases[0], a.milestones[0], doc.plan.pillars[0], None):
+        doc.select(obj)
+        QApplication.processEvents()
+        assert not area.verticalScrollBar().isVisible(), obj
+        assert not area.horizontalScrollBar().isVisible(), obj
+        assert area.widget().height() <= area.viewport().height()
