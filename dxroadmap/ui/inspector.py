@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
 from dxroadmap.model.departments import split_departments
 from dxroadmap.model.edits import clamp_span
 from dxroadmap.model.fiscal import fiscal_month_number, fiscal_year_of, fy_first_month, year_month
-from dxroadmap.model.national import CATEGORY_NAMES, NationalVersion, match_item, version_of
+from dxroadmap.model.national import NationalVersion, match_item, version_of
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan
 from dxroadmap.model.wareki import YearStyle, format_fiscal_year
 from dxroadmap.ui.document import Document
 from dxroadmap.ui.progress_panel import ProgressPanel
-from dxroadmap.ui.strings import language, tr
+from dxroadmap.ui.strings import language, national_category_text, national_item_text, tr
 from dxroadmap.ui.timeline.texts import month_name, span_text
 
 __all__ = ["Inspector", "MonthPicker", "STATUS_CHOICES"]
@@ -266,7 +266,7 @@ class Inspector(QWidget):
         self.init_priority.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.init_priority.setWordWrap(True)
         self.init_priority.setUniformItemSizes(True)
-        self._priority_version: str | None = None
+        self._priority_version: tuple[str, str] | None = None  # (national version, UI language) shown
         self._fill_priority()
         self.init_priority.itemChanged.connect(self._priority_changed)
         page.row("insp.priority", self.init_priority)
@@ -342,14 +342,15 @@ class Inspector(QWidget):
     def _fill_priority(self) -> None:
         """The 重点取組事項 checklist: the items of the plan's national version."""
         catalogue = self._national()
-        if self._priority_version == catalogue.version:
+        if self._priority_version == (catalogue.version, language()):
             return
         was, self._updating = self._updating, True
         try:
             self.init_priority.clear()
             for national in catalogue.items:
-                item = QListWidgetItem(national.name)
-                item.setToolTip(f"{catalogue.label}　{CATEGORY_NAMES[national.category]}")
+                item = QListWidgetItem(national_item_text(national))
+                item.setData(Qt.ItemDataRole.UserRole, national.name)  # what the plan stores: the national name
+                item.setToolTip(f"{catalogue.label}　{national_category_text(national.category)}")
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
                 item.setCheckState(Qt.CheckState.Unchecked)
                 self.init_priority.addItem(item)
@@ -357,12 +358,12 @@ class Inspector(QWidget):
             self._updating = was
         rows = self.init_priority.sizeHintForRow(0) * len(catalogue.items)
         self.init_priority.setFixedHeight(rows + 2 * self.init_priority.frameWidth() + 2)
-        self._priority_version = catalogue.version
+        self._priority_version = (catalogue.version, language())
 
     def _priority_changed(self, _item: QListWidgetItem) -> None:
         if self._updating or not isinstance(self.obj, Initiative):
             return
-        checked = [self.init_priority.item(i).text() for i in range(self.init_priority.count())
+        checked = [self.init_priority.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.init_priority.count())
                    if self.init_priority.item(i).checkState() == Qt.CheckState.Checked]
         version = self._national().version
         others = [p for p in self.obj.priority_items if match_item(p, version) is None]  # tags naming no item kept
@@ -469,7 +470,7 @@ class Inspector(QWidget):
                 served = {m.name for m in (match_item(p, version) for p in obj.priority_items) if m is not None}
                 for i in range(self.init_priority.count()):
                     item = self.init_priority.item(i)
-                    state = Qt.CheckState.Checked if item.text() in served else Qt.CheckState.Unchecked
+                    state = Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in served else Qt.CheckState.Unchecked
                     if item.checkState() != state:
                         item.setCheckState(state)
                 self._put_text(self.init_kpi, obj.kpi)

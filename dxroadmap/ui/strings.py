@@ -23,7 +23,7 @@ from typing import Any
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
 
 __all__ = ["tr", "tr_command", "has_text", "set_language", "language", "problem_text", "error_text", "notice_text",
-           "LANGUAGES", "TABLE"]
+           "national_item_text", "national_category_text", "LANGUAGES", "TABLE"]
 
 LANGUAGES = ("ja", "en")
 
@@ -90,6 +90,23 @@ _JA: dict[str, str] = {
     "coverage.count": "取組数",
     "coverage.uncovered": "未対応",
     "coverage.summary": "{total} 項目中 {covered} 項目に対応。未対応の項目は色付きで示します。",
+    # the national plan's categories (the item names themselves are the national plan's Japanese words)
+    "national.cat.priority": "重点取組事項",
+    "national.cat.alongside": "併せて取り組むべき事項",
+    "national.cat.optional": "任意に取り組む事項",
+    # short names (the English UI shows its glosses of the same keys beside the full Japanese name)
+    "national.gloss.frontyard": "フロントヤード改革",
+    "national.gloss.standardization": "システムの標準化・共通化",
+    "national.gloss.eltax": "eLTAXの活用",
+    "national.gloss.mynumber": "マイナンバーカード",
+    "national.gloss.security": "セキュリティ対策",
+    "national.gloss.ai-rpa": "AI・RPA",
+    "national.gloss.telework": "テレワーク",
+    "national.gloss.digital-implementation": "デジタル実装",
+    "national.gloss.digital-divide": "デジタルデバイド対策",
+    "national.gloss.regulation-review": "規制の点検・見直し",
+    "national.gloss.bpr": "BPR",
+    "national.gloss.open-data": "オープンデータ",
     "act.preferences": "環境設定…",
     "act.quit": "終了(&Q)",
     "act.undo": "元に戻す(&U)",
@@ -543,6 +560,22 @@ _EN: dict[str, str] = {
     "coverage.count": "Initiatives",
     "coverage.uncovered": "Not covered",
     "coverage.summary": "{covered} of {total} items covered; uncovered items are shaded.",
+    "national.cat.priority": "Priority item",
+    "national.cat.alongside": "Alongside item",
+    "national.cat.optional": "Optional item",
+    # English glosses of the national plan's items, by their stable key (model.national)
+    "national.gloss.frontyard": "front-yard reform: online and in-person service counters",
+    "national.gloss.standardization": "standardizing and sharing municipal information systems",
+    "national.gloss.eltax": "eLTAX for public payments",
+    "national.gloss.mynumber": "My Number Card uptake and use",
+    "national.gloss.security": "information security",
+    "national.gloss.ai-rpa": "AI and RPA in municipal work",
+    "national.gloss.telework": "telework",
+    "national.gloss.digital-implementation": "digital implementation in the community",
+    "national.gloss.digital-divide": "digital divide measures",
+    "national.gloss.regulation-review": "reviewing rules by the digital principles",
+    "national.gloss.bpr": "BPR: paper, seals and in-person steps reviewed",
+    "national.gloss.open-data": "open data and public-private data use",
     "act.preferences": "Preferences…",
     "act.quit": "&Quit",
     "act.undo": "&Undo",
@@ -1040,6 +1073,18 @@ def notice_text(notice: Any, lang: str | None = None) -> str:
     if _fits(key, notice.params):
         return tr(key, lang, **notice.params)
     return notice.text
+
+
+def national_item_text(item: Any, lang: str | None = None) -> str:
+    """A national plan item's name as the UI shows it: the Japanese name, with its gloss in English."""
+    if (lang or _language) == "en" and f"national.gloss.{item.key}" in _EN:
+        return f"{item.name} ({tr(f'national.gloss.{item.key}', 'en')})"
+    return item.name
+
+
+def national_category_text(category: str, lang: str | None = None) -> str:
+    """The name of a national plan category (重点取組事項 …) in the UI language."""
+    return tr(f"national.cat.{category}", lang)
 
 
 def tr_command(text: str) -> str:

@@ -299,3 +299,28 @@ def test_short_pages_get_no_scroll_bar_after_the_tall_initiative_page(doc, qtbot
         assert not area.verticalScrollBar().isVisible(), obj
         assert not area.horizontalScrollBar().isVisible(), obj
         assert area.widget().height() <= area.viewport().height()
+
+
+def test_english_priority_checklist_glosses_each_national_item_and_still_stores_its_name(doc, qtbot):
+    """In English each 重点取組事項 reads with its gloss; ticking one stores the national plan's own name."""
+    from dxroadmap.model.national import version_of
+    from dxroadmap.ui.strings import language, set_language
+
+    before = language()
+    set_language("en")
+    try:
+        widget = Inspector(doc)
+        qtbot.addWidget(widget)
+        a = initiative(doc)
+        doc.select(a)
+        items = [widget.init_priority.item(i) for i in range(widget.init_priority.count())]
+        catalogue = version_of(doc.plan.national_version)
+        assert len(items) == len(catalogue.items)
+        for item, national in zip(items, catalogue.items):
+            assert item.text().startswith(national.name) and "(" in item.text() and item.text().isascii() is False
+            assert any(c.isascii() and c.isalpha() for c in item.text().split("(", 1)[1])
+        items[0].setCheckState(Qt.CheckState.Checked)
+        assert catalogue.items[0].name in a.priority_items
+        assert not any("(" in p for p in a.priority_items)
+    finally:
+        set_language(before)

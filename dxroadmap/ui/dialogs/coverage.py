@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from dxroadmap.model.national import CATEGORY_NAMES, coverage_report
+from dxroadmap.model.national import coverage_report
 from dxroadmap.model.plan import Initiative
 from dxroadmap.ui.document import Document
-from dxroadmap.ui.strings import tr
+from dxroadmap.ui.strings import national_category_text, national_item_text, tr
 
 __all__ = ["CoverageDialog"]
 
@@ -46,7 +46,7 @@ class CoverageDialog(QDialog):
         table.setHorizontalHeaderLabels([tr("coverage.category"), tr("coverage.item"), tr("coverage.count")]
                                         + [report.initiative_label(i) for i in self.initiatives])
         for r, row in enumerate(report.rows):
-            cells = [CATEGORY_NAMES[row.item.category], row.item.name,
+            cells = [national_category_text(row.item.category), national_item_text(row.item),
                      str(len(row.initiatives)) if row.covered else tr("coverage.uncovered")]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
