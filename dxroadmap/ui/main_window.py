@@ -234,6 +234,8 @@ class MainWindow(QMainWindow):
         self.act_print = self._action("act.print", lambda: self._print_call("print_preview"), K.Print)
         self.act_export_pdf = self._action("act.export_pdf", lambda: self._print_call("export_pdf"), "Ctrl+Shift+E")
         self.act_export_image = self._action("act.export_image", lambda: self._print_call("export_image"))
+        self.act_export_slides = self._action("act.export_slides", self.export_slides)
+        self.act_export_web = self._action("act.export_web", self.export_web_page)
         self.act_save_version = self._action("act.save_version", self.save_version)
         self.act_versions = self._action("act.versions", self.show_versions)
         self.act_coverage = self._action("act.coverage", self.show_coverage)
@@ -289,7 +291,8 @@ class MainWindow(QMainWindow):
         self.menu_file.addSeparator()
         self.menu_file.addActions([self.act_save, self.act_save_as])
         self.menu_file.addSeparator()
-        self.menu_file.addActions([self.act_print, self.act_export_pdf, self.act_export_image])
+        self.menu_file.addActions([self.act_print, self.act_export_pdf, self.act_export_image, self.act_export_slides,
+                                   self.act_export_web])
         self.menu_file.addSeparator()
         self.menu_file.addActions([self.act_save_version, self.act_versions, self.act_coverage])
         self.menu_file.addActions([self.act_survey_out, self.act_survey_in])
@@ -410,6 +413,25 @@ class MainWindow(QMainWindow):
         if isinstance(obj, Initiative) and self.model.progress_filter:
             self.model.set_progress_filter(self.model.progress_filter, report_fiscal_year(self.document.plan))
             self._apply_progress_filter()
+
+    def _plan_folder(self) -> str | None:
+        return str(Path(self.document.path).parent) if self.document.path else None
+
+    def export_slides(self) -> None:
+        """File › スライドに書き出し: the roadmap as editable PowerPoint slides."""
+        from dxroadmap.ui.dialogs.slides_export import export_slides
+
+        written = export_slides(self, self.document.plan, self._plan_folder())
+        if written is not None:
+            self.statusBar().showMessage(tr("file.saved", name=written.name), 5000)
+
+    def export_web_page(self) -> None:
+        """File › Web ページに書き出し: the roadmap as one accessible web page."""
+        from dxroadmap.ui.dialogs.slides_export import export_web_page
+
+        written = export_web_page(self, self.document.plan, self._plan_folder())
+        if written is not None:
+            self.statusBar().showMessage(tr("file.saved", name=written.name), 5000)
 
     def export_progress_report(self) -> None:
         """File › 進捗状況一覧…: the report of a fiscal year as .xlsx or .pdf."""

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QPointF, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QInputMethodEvent, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -719,3 +719,44 @@ def test_the_quarter_heading_preference_reaches_the_timeline(window):
     assert window.timeline.state.quarter_months is False
     window.apply_preferences(Preferences(quarter_labels="months"), save=False)
     assert window.timeline.state.quarter_months is True
+
+
+def test_export_slides_and_web_page_from_the_file_menu(window, tmp_path, monkeypatch, qtbot):
+    """File › スライドに書き出し: the options chosen in the dialog shape the deck; the web page follows."""
+    from pptx import Presentation
+
+    from dxroadmap.ui.dialogs.slides_export import SlidesDialog
+
+    folder = tmp_path / "企画課"
+    folder.mkdir()
+    assert window.load_file(plan_file(folder))
+    asked = []
+
+    def save_name(parent, title, start, flt):
+        asked.append(start)
+        return str(Path(start).with_suffix("")), ""  # the user drops the extension: it is added back
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+
+    def answer():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SlidesDialog) and w.isVisible())
+        dialog.paginate.setFocus()
+        qtbot.keyClick(dialog.paginate, Qt.Key.Key_Down)  # 行を詰めて並べる
+        dialog.rows.setFocus()
+        dialog.rows.selectAll()
+        qtbot.keyClicks(dialog.rows, "1")
+        if dialog.cover.isChecked():
+            qtbot.mouseClick(dialog.cover, Qt.MouseButton.LeftButton,
+                             pos=dialog.cover.rect().topLeft() + QPoint(8, dialog.cover.height() // 2))
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+
+    QTimer.singleShot(200, answer)
+    window.act_export_slides.trigger()
+    deck = folder / (Path(asked[0]).stem + ".pptx")
+    assert Path(asked[0]).parent == folder and deck.exists()
+    rows = sum(1 for _p, _i in window.document.plan.walk())
+    slides = Presentation(str(deck)).slides
+    assert rows > 1 and len(slides) == rows  # one initiative row a slide, no cover slide
+    window.act_export_web.trigger()
+    page = folder / (Path(asked[1]).stem + ".html")
+    assert page.exists() and window.document.plan.pillars[0].initiatives[0].name in page.read_text(encoding="utf-8")
