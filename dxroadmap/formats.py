@@ -9,6 +9,7 @@ converting JSON never loads openpyxl or Qt, and a batch job starts quickly.
 from __future__ import annotations
 
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from dxroadmap.io.xlsx.update.writer import UpdateResult
 
 __all__ = ["ReadResult", "READ_EXTENSIONS", "WRITE_EXTENSIONS", "OFFICE_EXTENSIONS", "read_any", "write_any",
-           "update_office", "missing_dependency"]
+           "update_office", "saved_office_plan", "missing_dependency"]
 
 
 @dataclass
@@ -161,3 +162,28 @@ def update_office(office: str | os.PathLike, plan: Plan, target: str | os.PathLi
     result = update_workbook(office, plan, force=force)
     atomic_write_bytes(target, result.data, backup=backup and _keeps_backup(target))
     return result
+
+
+def saved_office_plan(path: str | os.PathLike) -> Plan | None:
+    """The exact plan :func:`update_office` kept in an office's workbook, when its form still matches it.
+
+    ``None`` for a workbook without dxroadmap's hidden data sheet, one whose form was edited
+    since (the visible sheet is then the truth: import it), and for anything that cannot be
+    read this way (the importer reads it and explains). Looks at the sheet list first, so an
+    office's own workbook costs only its zip directory and ``workbook.xml``.
+    """
+    from dxroadmap.io.xlsx.datasheet import SHEET_NAME, read_data_sheet_quickly
+    from dxroadmap.io.xlsx.package.parts import workbook_sheets
+    from dxroadmap.io.xlsx.package.preflight import check_workbook
+
+    path = Path(path)
+    if path.suffix.lower() not in OFFICE_EXTENSIONS:
+        return None
+    try:
+        check_workbook(path)
+        with zipfile.ZipFile(path) as archive:
+            if not any(sheet.title == SHEET_NAME for sheet in workbook_sheets(archive)):
+                return None
+        return read_data_sheet_quickly(path)
+    except (PlanReadError, OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return None
