@@ -480,9 +480,8 @@ _JA: dict[str, str] = {
     "act.save_as_workbook": "dxroadmap 形式のブックとして保存…",
     "office.refused_title": "様式に書き込めない内容があります",
     "office.refused_text": "{name} の様式では、計画の次の点をそのまま表せません。",
-    "office.refused_info": "様式に書き込むと、表せない部分は様式に合わせて描かれます（正確な計画は非表示のデータシートに保存され、"
-                           "dxroadmap で開き直すとそのまま戻ります）。元のブックは .bak に残ります。"
-                           "dxroadmap 形式で別名保存すると、元のブックはそのままです。",
+    "office.force_info": "表せない部分は様式に合わせて描かれます。正確な計画は非表示のデータシートに保存され、dxroadmap で開き直すとそのまま戻ります。元のブックは .bak に残ります。",
+    "office.save_as_info": "計画をそのまま dxroadmap 形式の新しいブックに保存します。元のブックはそのままです。",
     "office.force": "様式に書き込む（正確な計画はデータシートに保存）",
     "office.save_as_copy": "dxroadmap 形式で別名保存…",
     "office.unwritable_title": "この様式には書き込めません",
@@ -930,9 +929,8 @@ _EN: dict[str, str] = {
     "act.save_as_workbook": "Save as a dxroadmap Workbook…",
     "office.refused_title": "The form cannot show everything",
     "office.refused_text": "The form of {name} cannot show these parts of the plan as they are.",
-    "office.refused_info": "Writing into the form draws them as well as the form allows (the exact plan is kept in the "
-                           "hidden data sheet and comes back when dxroadmap opens the workbook again); the original "
-                           "workbook is kept as .bak. Saving as a dxroadmap workbook leaves the original as it is.",
+    "office.force_info": "What the form cannot show is drawn as well as it allows; the exact plan is kept in the hidden data sheet and comes back when dxroadmap opens the workbook again. The original workbook is kept as .bak.",
+    "office.save_as_info": "Saves the plan as it is in a new dxroadmap workbook; the original stays as it is.",
     "office.force": "Write into the form (exact plan kept in the data sheet)",
     "office.save_as_copy": "Save as a dxroadmap Workbook…",
     "office.unwritable_title": "Cannot write into this form",

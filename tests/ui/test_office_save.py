@@ -123,8 +123,7 @@ def answer_modal(qtbot, kind: type, click) -> list:
 
 def refusal_answer(qtbot, key: str) -> list:
     def click(dialog: OfficeRefusalDialog) -> None:
-        texts = [dialog.issues.item(i).text() for i in range(dialog.issues.count())]
-        dialog.setProperty("texts", texts)
+        dialog.setProperty("texts", dialog.issue_texts)
         qtbot.mouseClick(dialog.buttons[key], Qt.MouseButton.LeftButton)
     return answer_modal(qtbot, OfficeRefusalDialog, click)
 
@@ -249,13 +248,13 @@ def test_refusal_cancel_writes_nothing(qtbot, sessions, office):
 def test_the_refusal_dialog_speaks_the_ui_language(qtbot):
     issues = [Issue("“A”: the bar 2023-10–2032-03 runs past the form's years and is cut at its edge",
                     "「A」の 2023-10～2032-03 のバーは様式の年度をはみ出すため端で切れます")]
-    for lang, force, first in (("ja", "様式に書き込む（正確な計画はデータシートに保存）", issues[0].ja),
-                               ("en", "Write into the form (exact plan kept in the data sheet)", issues[0].en)):
+    for lang, force, first in (("ja", "様式に書き込む（正確な計画はデータシートに保存）", "・" + issues[0].ja),
+                               ("en", "Write into the form (exact plan kept in the data sheet)", "• " + issues[0].en)):
         set_language(lang)
         dialog = OfficeRefusalDialog("森町.xlsx", issues)
         qtbot.addWidget(dialog)
         assert dialog.buttons["force"].text() == force
-        assert dialog.issues.item(0).text() == first == issue_text(issues[0])
+        assert dialog.issues.toPlainText() == first and first.endswith(issue_text(issues[0]))
         assert dialog.choice == "cancel"
         dialog.reject()  # Esc
         assert dialog.choice == "cancel"

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QAbstractButton,
+    QCommandLinkButton,
     QDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QStyle,
     QVBoxLayout,
@@ -54,36 +56,35 @@ class OfficeRefusalDialog(QDialog):
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning, None, self).pixmap(size, size))
         text = QLabel(tr("office.refused_text", name=name))
         text.setWordWrap(True)
-        text.setObjectName("office_text")
-        self.issues = QListWidget()
+        self.issue_texts = [issue_text(issue) for issue in issues]
+        bullet = "・" if language() == "ja" else "• "
+        self.issues = QPlainTextEdit("\n".join(bullet + line for line in self.issue_texts))
         self.issues.setObjectName("office_issues")
-        self.issues.addItems([issue_text(issue) for issue in issues])
-        self.issues.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.issues.setWordWrap(True)
-        self.issues.setMaximumHeight(max(60, min(len(issues), 6) * 24 + 12))
-        info = QLabel(tr("office.refused_info"))
-        info.setWordWrap(True)
+        self.issues.setReadOnly(True)
+        lines = self.issues.fontMetrics().lineSpacing()
+        self.issues.setFixedHeight(lines * min(max(len(issues) * 2, 3), 8) + 12)  # a long sentence wraps once
         top = QHBoxLayout()
-        top.addWidget(icon, 0)
+        top.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(text, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.buttons: dict[str, QPushButton] = {}
-        for key, label in (("force", tr("office.force")), ("save_as", tr("office.save_as_copy")),
-                           ("cancel", tr("btn.cancel"))):
-            button = QPushButton(label)
+        self.buttons: dict[str, QAbstractButton] = {
+            "force": QCommandLinkButton(tr("office.force"), tr("office.force_info")),
+            "save_as": QCommandLinkButton(tr("office.save_as_copy"), tr("office.save_as_info")),
+            "cancel": QPushButton(tr("btn.cancel")),
+        }
+        for key, button in self.buttons.items():
             button.setObjectName(f"office_{key}")
-            button.setAutoDefault(False)
             button.clicked.connect(lambda *_, k=key: self._done(k))
-            buttons.addWidget(button)
-            self.buttons[key] = button
         self.buttons["force"].setDefault(True)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons["cancel"])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.issues)
-        layout.addWidget(info)
-        layout.addLayout(buttons)
-        self.setMinimumWidth(560)
+        layout.addWidget(self.buttons["force"])
+        layout.addWidget(self.buttons["save_as"])
+        layout.addLayout(bottom)
+        self.resize(640, self.sizeHint().height())
 
     def _done(self, choice: str) -> None:
         self.choice = choice
