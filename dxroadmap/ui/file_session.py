@@ -342,9 +342,10 @@ class FileSession(QObject):
         verdict = self.guard.before_write(target)
         if verdict is not None:
             return verdict
-        return self._update_office(target, force=False)
+        return self._update_office(target, False, disk_state.fingerprint(target))
 
-    def _update_office(self, target: Path, force: bool) -> bool:
+    def _update_office(self, target: Path, force: bool, checked: disk_state.Fingerprint | None) -> bool:
+        """The update itself; ``checked``: the file as it was when the guard's checks passed."""
         from dxroadmap.formats import update_office
         from dxroadmap.io.xlsx.update.writer import UpdateRefused
         from dxroadmap.ui.dialogs.office_save import ask_refused, ask_unwritable
@@ -358,11 +359,12 @@ class FileSession(QObject):
         except UpdateRefused as exc:  # nothing written: ask what to do
             answer = ask_refused(self.widget, target.name, exc.issues)
             if answer == "force":
-                if disk_state.changed_since(target, self.guard.fingerprint):  # saved elsewhere while we asked
+                if disk_state.changed_since(target, checked):  # saved elsewhere while we asked: the guard asks
                     verdict = self.guard.before_write(target)
                     if verdict is not None:
                         return verdict
-                return self._update_office(target, force=True)
+                    checked = disk_state.fingerprint(target)
+                return self._update_office(target, True, checked)
             if answer == "save_as":
                 return self.save_as(copy=True, workbook=True)
             return False

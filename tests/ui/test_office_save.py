@@ -319,3 +319,19 @@ def test_an_original_changed_on_disk_gets_the_changed_question_and_nothing_is_wr
     assert asked.titles[-1] == "ファイルがほかで変更されています"
     assert office.read_bytes() == theirs and not office.with_name("森町DX推進計画.bak.xlsx").exists()
     assert session.document.modified
+
+
+def test_a_change_on_disk_while_the_refusal_is_open_is_caught_before_forcing(qtbot, sessions, asked, office):
+    session, _ = sessions()
+    assert session.load_file(office)
+    past_the_form(session)
+    theirs = (FIXTURES / "s01_yearfill_matsumae.xlsx").read_bytes()
+
+    def colleague_saves_then_force(dialog: OfficeRefusalDialog) -> None:
+        office.write_bytes(theirs)
+        qtbot.mouseClick(dialog.buttons["force"], Qt.MouseButton.LeftButton)
+    seen = answer_modal(qtbot, OfficeRefusalDialog, colleague_saves_then_force)
+    asked.answers = ["cancel"]
+    assert not session.save()
+    assert len(seen) == 1 and asked.titles == ["ファイルがほかで変更されています"]
+    assert office.read_bytes() == theirs and not office.with_name("森町DX推進計画.bak.xlsx").exists()
