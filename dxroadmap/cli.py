@@ -275,9 +275,9 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _update(args: argparse.Namespace) -> int:
+    from dxroadmap.formats import update_office
     from dxroadmap.io.errors import PlanReadError, PlanWriteError
-    from dxroadmap.io.storage.atomic import atomic_write_bytes
-    from dxroadmap.io.xlsx.update.writer import UpdateRefused, update_workbook
+    from dxroadmap.io.xlsx.update.writer import UpdateRefused
 
     out = Path(args.output)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -293,21 +293,19 @@ def _update(args: argparse.Namespace) -> int:
     if error:
         return _fail(EXIT_UNREADABLE, error)
     try:
-        updated = update_workbook(args.office, result.plan, force=args.force)
-    except UpdateRefused as exc:
+        updated = update_office(args.office, result.plan, out, force=args.force)
+    except UpdateRefused as exc:  # before PlanWriteError, which it is: nothing was written
         return _fail(EXIT_WRITE, exc)
     except PlanReadError as exc:
         return _fail(EXIT_UNREADABLE, exc)
     except MemoryError:
         return _fail(EXIT_UNREADABLE, f"{Path(args.office).name} is too large to update.")
-    for issue in updated.issues:
-        print(f"dxroadmap: warning: {issue}", file=sys.stderr)
-    try:
-        atomic_write_bytes(out, updated.data)
     except PlanWriteError as exc:
         return _fail(EXIT_WRITE, exc)
     except OSError as exc:
         return _fail(EXIT_WRITE, f"could not write {out.name}: {exc.strerror or exc}.")
+    for issue in updated.issues:
+        print(f"dxroadmap: warning: {issue}", file=sys.stderr)
     for line in updated.summary:
         print(line)
     return EXIT_OK

@@ -9,15 +9,20 @@ converting JSON never loads openpyxl or Qt, and a batch job starts quickly.
 from __future__ import annotations
 
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.io.xlsx.read.results import Notice
 from dxroadmap.model.plan import Plan
 
-__all__ = ["ReadResult", "READ_EXTENSIONS", "WRITE_EXTENSIONS", "read_any", "write_any", "missing_dependency"]
+if TYPE_CHECKING:  # pragma: no cover
+    from dxroadmap.io.xlsx.update.writer import UpdateResult
+
+__all__ = ["ReadResult", "READ_EXTENSIONS", "WRITE_EXTENSIONS", "OFFICE_EXTENSIONS", "read_any", "write_any",
+           "update_office", "saved_office_plan", "missing_dependency"]
 
 
 @dataclass
@@ -34,7 +39,13 @@ class ReadResult:
 
 READ_EXTENSIONS = (".json", ".xlsx", ".xlsm", ".xls")
 WRITE_EXTENSIONS = (".json", ".xlsx", ".pdf", ".png", ".svg", ".pptx", ".html")
-_BACKUP_EXTENSIONS = (".json", ".xlsx")
+OFFICE_EXTENSIONS = (".xlsx", ".xlsm")  # an office's own workbook that update_office can write into
+_BACKUP_EXTENSIONS = (".json", ".xlsx", ".xlsm")
+
+
+def _keeps_backup(path: Path) -> bool:
+    """The one backup rule: plan files and workbooks keep their previous version (``name.bak.xlsx``), never PDF or images."""
+    return path.suffix.lower() in _BACKUP_EXTENSIONS
 
 
 def missing_dependency(package: str, path: Path) -> PlanReadError:
@@ -98,7 +109,7 @@ def write_any(plan: Plan, path: str | os.PathLike, *, backup: bool = False, **op
     ext = path.suffix.lower()
     if ext not in WRITE_EXTENSIONS:
         raise ValueError(f"cannot write {path.suffix or 'files without an extension'}; use one of {', '.join(WRITE_EXTENSIONS)}")
-    if backup and ext in _BACKUP_EXTENSIONS:
+    if backup and _keeps_backup(path):
         options["backup"] = True
     if ext == ".json":
         from dxroadmap.io.plan_json import write_plan_json
@@ -130,3 +141,49 @@ def write_any(plan: Plan, path: str | os.PathLike, *, backup: bool = False, **op
         from dxroadmap.render.export import write_svg
 
         write_svg(plan, path, **options)
+
+
+def update_office(office: str | os.PathLike, plan: Plan, target: str | os.PathLike, *, force: bool = False,
+                  backup: bool = False) -> UpdateResult:
+    """Write ``plan`` into the office's own workbook ``office`` (its form, its other sheets) and save it as ``target``.
+
+    ``target`` may be ``office`` itself: the update is made in memory first, then written
+    atomically; ``backup=True`` keeps the previous ``target`` as write_any does (``name.bak.xlsx``).
+    Raises :class:`~dxroadmap.io.xlsx.update.writer.UpdateRefused` (nothing written) when the
+    form cannot show the plan and ``force`` is false, :class:`PlanReadError` when ``office``
+    cannot be read or its layout cannot be written into, and :class:`PlanWriteError` /
+    ``OSError`` when ``target`` cannot be written. Returns the update's result (issues written
+    through with ``force``, the parts changed, a summary).
+    """
+    from dxroadmap.io.storage.atomic import atomic_write_bytes
+    from dxroadmap.io.xlsx.update.writer import update_workbook
+
+    target = Path(target)
+    result = update_workbook(office, plan, force=force)
+    atomic_write_bytes(target, result.data, backup=backup and _keeps_backup(target))
+    return result
+
+
+def saved_office_plan(path: str | os.PathLike) -> Plan | None:
+    """The exact plan :func:`update_office` kept in an office's workbook, when its form still matches it.
+
+    ``None`` for a workbook without dxroadmap's hidden data sheet, one whose form was edited
+    since (the visible sheet is then the truth: import it), and for anything that cannot be
+    read this way (the importer reads it and explains). Looks at the sheet list first, so an
+    office's own workbook costs only its zip directory and ``workbook.xml``.
+    """
+    from dxroadmap.io.xlsx.datasheet import SHEET_NAME, read_data_sheet_quickly
+    from dxroadmap.io.xlsx.package.parts import workbook_sheets
+    from dxroadmap.io.xlsx.package.preflight import check_workbook
+
+    path = Path(path)
+    if path.suffix.lower() not in OFFICE_EXTENSIONS:
+        return None
+    try:
+        check_workbook(path)
+        with zipfile.ZipFile(path) as archive:
+            if not any(sheet.title == SHEET_NAME for sheet in workbook_sheets(archive)):
+                return None
+        return read_data_sheet_quickly(path)
+    except (PlanReadError, OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return None

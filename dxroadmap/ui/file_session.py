@@ -1,9 +1,11 @@
 """This plan's file: open, save, save as, write, and the data safety around them.
 
 :class:`FileSession` is a QObject the main window creates for its Document. It reads a
-file into the document (an office's workbook through the import dialog), writes the plan
-(format from the extension, atomically, with a backup), asks before overwriting an office's
-original workbook or dropping unsaved changes, and drives the :class:`~dxroadmap.ui.file_guard.FileGuard`
+file into the document (an office's workbook through the import dialog, unless dxroadmap
+already wrote the plan into it), writes the plan (format from the extension, atomically, with a
+backup) — into an office's own workbook's form when the plan came from one
+(:func:`dxroadmap.formats.update_office`, asking first when the form cannot show it, see
+:mod:`dxroadmap.ui.dialogs.office_save`) —, asks before dropping unsaved changes, and drives the :class:`~dxroadmap.ui.file_guard.FileGuard`
 (lock, fingerprint and change-on-disk checks, autosave and recovery).
 
 It never imports the window: it talks to it through the small :class:`FileHost` protocol
@@ -19,10 +21,13 @@ import zipfile
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from dxroadmap.formats import OFFICE_EXTENSIONS
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
+from dxroadmap.io.storage import fingerprint as disk_state
+from dxroadmap.io.storage.atomic import backup_path_for
 from dxroadmap.io.xlsx.read.results import Notice
 from dxroadmap.model.plan import Plan
 from dxroadmap.ui.document import Document
@@ -50,8 +55,8 @@ def written_by_dxroadmap(path: str | os.PathLike) -> bool:
 
 
 def _office_workbook(path: str | os.PathLike) -> bool:
+    """An office's own workbook (not one dxroadmap made), also after dxroadmap wrote a plan into its form."""
     return Path(path).suffix.lower() in (".xlsx", ".xlsm") and not written_by_dxroadmap(path)
-
 
 
 def copy_name(path: Path) -> Path:
@@ -96,7 +101,8 @@ class FileSession(QObject):
         self.document = document
         self.host = host
         self.widget = widget  # parent of the dialogs
-        self.foreign_workbook = False  # the open .xlsx was not written by dxroadmap
+        # the open workbook is an office's own (not made by dxroadmap): Save writes into its form
+        self.foreign_workbook = False
         self.guard = FileGuard(self, document, widget)  # autosave, lock file, changes on disk
 
     # ------------------------------------------------------------ state
@@ -187,9 +193,15 @@ class FileSession(QObject):
 
     def _read(self, path: Path) -> tuple[Plan, list[Notice | str]] | None:
         """(plan, warnings) or None when the user cancelled the import dialog."""
-        # An office's workbook goes through the import dialog (when installed); our own files read back losslessly.
+        # An office's workbook goes through the import dialog (when installed); our own files read back losslessly,
+        # and so does an office's workbook dxroadmap saved the plan into (its data sheet, while the form matches it).
         if path.exists() and _office_workbook(path):
+            from dxroadmap.formats import saved_office_plan
             from dxroadmap.ui.import_dialog import run_import_dialog
+
+            saved = saved_office_plan(path)
+            if saved is not None:
+                return saved, []
 
             plan = run_import_dialog(self.widget, str(path))
             return None if plan is None else (plan, [])
@@ -241,38 +253,39 @@ class FileSession(QObject):
     # ------------------------------------------------------------ saving
 
     def save(self) -> bool:
-        """Save to the current file (asking before overwriting an office's original workbook)."""
+        """Save to the current file (an office's own workbook: into its form)."""
         path = self.document.path
+        if path and self.foreign_workbook and Path(path).suffix.lower() in OFFICE_EXTENSIONS:
+            return self.write_into_office(path)
         if not path or Path(path).suffix.lower() not in SAVE_EXTENSIONS:
             return self.save_as()
-        if self.foreign_workbook:
-            B = QMessageBox.StandardButton
-            answer = self._ask_three(tr("file.foreign_title"), tr("file.foreign_text", name=Path(path).name),
-                                     tr("file.foreign_info"), (B.Save, "btn.save_as"), (B.Yes, "btn.overwrite"))
-            if answer == B.Save:  # the advice was 「別の名前で保存」: offer a different name
-                return self.save_as(copy=True)
-            if answer != B.Yes:
-                return False
         return self.write_to(path)
 
-    def save_as(self, copy: bool | None = None) -> bool:
+    def save_as_workbook(self) -> bool:
+        """Save As a dxroadmap workbook (.xlsx offered first; a copy's name beside an office's workbook)."""
+        return self.save_as(workbook=True)
+
+    def save_as(self, copy: bool | None = None, workbook: bool = False) -> bool:
         """Ask for a file name (.xlsx by default, .json when the plan came from one) and write there.
 
         With ``copy`` (by default: when the open file is an office's own workbook or cannot be
         written) the proposed name is a new one beside it — 計画（コピー）.xlsx — not the original.
+        ``workbook`` offers .xlsx first even for a plan from a .json file.
         """
         filters = [tr("file.filter.xlsx"), tr("file.filter.json")]
         current = Path(self.document.path) if self.document.path else None
         ext = ".xlsx" if "xlsx" in filters[0] else ".json"
         if current is not None:
-            default = str(current.with_suffix(ext if current.suffix.lower() not in SAVE_EXTENSIONS else current.suffix))
+            keep = current.suffix.lower() in SAVE_EXTENSIONS and not workbook
+            default = str(current.with_suffix(current.suffix if keep else ext))
             if copy is None:
                 copy = self.foreign_workbook or (current.exists() and not os.access(current, os.W_OK))
             if copy:
                 default = str(copy_name(Path(default)))
         else:
             default = (self.document.plan.title or tr("untitled")) + ext
-        selected = filters[1] if current is not None and current.suffix.lower() == ".json" else filters[0]
+        as_json = current is not None and current.suffix.lower() == ".json" and not workbook
+        selected = filters[1] if as_json else filters[0]
         path, chosen = self.host.ask_save_path(tr("file.save_title"), default, filters, selected)
         if not path:
             return False
@@ -306,12 +319,69 @@ class FileSession(QObject):
         except Exception as exc:  # a writer bug must still end in a sentence
             self.host.show_error(tr("file.write_error_title"), write_message(exc, target.name))
             return False
-        self.foreign_workbook = False
+        self.foreign_workbook = False  # a workbook dxroadmap made, or a plan file
+        self._saved(target, tr("file.saved", name=target.name))
+        return True
+
+    def _saved(self, target: Path, status: str) -> None:
         self.document.mark_saved(str(target))
         self.guard.saved(target)
         add_recent_file(str(target.resolve()))
         self.host.file_state_changed()
-        self.host.show_status(tr("file.saved", name=target.name), 5000)
+        self.host.show_status(status, 5000)
+
+    def write_into_office(self, path: str | os.PathLike) -> bool:
+        """Write the plan into the form of the office's workbook ``path`` and save it there (with a backup).
+
+        Behind the same checks as any save (read-only, changed on disk, locked by someone).
+        When the form cannot show the plan, asks first (様式に書き込む / dxroadmap 形式で別名保存… /
+        キャンセル); when the layout cannot be written into at all, says so and offers Save As.
+        The workbook stays the office's: the next Save writes into it again.
+        """
+        target = Path(path)
+        verdict = self.guard.before_write(target)
+        if verdict is not None:
+            return verdict
+        return self._update_office(target, False, disk_state.fingerprint(target))
+
+    def _update_office(self, target: Path, force: bool, checked: disk_state.Fingerprint | None) -> bool:
+        """The update itself; ``checked``: the file as it was when the guard's checks passed."""
+        from dxroadmap.formats import update_office
+        from dxroadmap.io.xlsx.update.writer import UpdateRefused
+        from dxroadmap.ui.dialogs.office_save import ask_refused, ask_unwritable
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a big workbook takes a moment
+        try:
+            try:
+                update_office(target, self.document.plan, target, force=force, backup=True)
+            finally:
+                QApplication.restoreOverrideCursor()
+        except UpdateRefused as exc:  # nothing written: ask what to do
+            answer = ask_refused(self.widget, target.name, exc.issues)
+            if answer == "force":
+                if disk_state.changed_since(target, checked):  # saved elsewhere while we asked: the guard asks
+                    verdict = self.guard.before_write(target)
+                    if verdict is not None:
+                        return verdict
+                    checked = disk_state.fingerprint(target)
+                return self._update_office(target, True, checked)
+            if answer == "save_as":
+                return self.save_as(copy=True, workbook=True)
+            return False
+        except PlanReadError as exc:  # a layout that cannot be written into (or the workbook cannot be read)
+            if ask_unwritable(self.widget, target.name, error_text(exc)) == "save_as":
+                return self.save_as(copy=True, workbook=True)
+            return False
+        except MemoryError:
+            self.host.show_error(tr("file.write_error_title"),
+                                 tr("file.write_failed", name=target.name, reason=tr("file.too_large")))
+            return False
+        except (PlanWriteError, OSError) as exc:
+            return self.guard.write_failed(exc, target)
+        except Exception as exc:  # a writer bug must still end in a sentence
+            self.host.show_error(tr("file.write_error_title"), write_message(exc, target.name))
+            return False
+        self._saved(target, tr("office.saved", name=target.name, backup=backup_path_for(target).name))
         return True
 
     # ------------------------------------------------------------ closing

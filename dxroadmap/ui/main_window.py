@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         self.act_open = self._action("act.open", self.open_dialog, K.Open)
         self.act_save = self._action("act.save", self.save, K.Save)
         self.act_save_as = self._action("act.save_as", self.save_as, K.SaveAs)
+        self.act_save_as_workbook = self._action("act.save_as_workbook", lambda: self.file_session.save_as_workbook())
         self.act_print = self._action("act.print", lambda: self._print_call("print_preview"), K.Print)
         self.act_export_pdf = self._action("act.export_pdf", lambda: self._print_call("export_pdf"), "Ctrl+Shift+E")
         self.act_export_image = self._action("act.export_image", lambda: self._print_call("export_image"))
@@ -289,7 +290,7 @@ class MainWindow(QMainWindow):
         self._text(self.menu_recent.setTitle, "menu.recent")
         self.menu_recent.aboutToShow.connect(self._fill_recent_menu)
         self.menu_file.addSeparator()
-        self.menu_file.addActions([self.act_save, self.act_save_as])
+        self.menu_file.addActions([self.act_save, self.act_save_as, self.act_save_as_workbook])
         self.menu_file.addSeparator()
         self.menu_file.addActions([self.act_print, self.act_export_pdf, self.act_export_image, self.act_export_slides,
                                    self.act_export_web])
@@ -932,7 +933,7 @@ class MainWindow(QMainWindow):
         return self.file_session.load_file(path)
 
     def save(self) -> bool:
-        """Save to the current file (asking before overwriting an office's original workbook)."""
+        """Save to the current file (an office's own workbook: into its form)."""
         return self.file_session.save()
 
     def save_as(self) -> bool:

@@ -297,9 +297,6 @@ _JA: dict[str, str] = {
     "btn.cancel": "キャンセル",
     "btn.overwrite": "上書き保存",
     "btn.save_as": "名前を付けて保存…",
-    "file.foreign_title": "元のブックを上書きしますか？",
-    "file.foreign_text": "{name} は dxroadmap 以外で作られたブックです。上書きすると元の書式や内容は失われます。",
-    "file.foreign_info": "別の名前で保存することをおすすめします。",
     "file.saved": "{name} に保存しました",
     "file.opened": "{name} を開きました",
     "drop.unsupported": "{name} は開けない種類のファイルです。読み込めるのは .json の計画と .xlsx のブックです。",
@@ -510,6 +507,18 @@ _JA: dict[str, str] = {
     "import.notice.shapes-unreadable": "図形を読み込めませんでした（{error}）。図形で描かれたバーは読み飛ばしました。",
     "import.notice.unnamed-row": "{sheet} {row}行目：取組名のないバーや文字は取り込んでいません。",
     "import.notice.dates-rounded": "{sheet}：開始日・終了日から作ったバーは月単位に丸めました。",
+    # office-save (task: saving into an office's own workbook, ui/dialogs/office_save.py)
+    "act.save_as_workbook": "dxroadmap 形式のブックとして保存…",
+    "office.refused_title": "様式に書き込めない内容があります",
+    "office.refused_text": "{name} の様式では、計画の次の点をそのまま表せません。",
+    "office.force_info": "表せない部分は様式に合わせて描かれます。正確な計画は非表示のデータシートに保存され、dxroadmap で開き直すとそのまま戻ります。元のブックは .bak に残ります。",
+    "office.save_as_info": "計画をそのまま dxroadmap 形式の新しいブックに保存します。元のブックはそのままです。",
+    "office.force": "様式に書き込む（正確な計画はデータシートに保存）",
+    "office.save_as_copy": "dxroadmap 形式で別名保存…",
+    "office.unwritable_title": "この様式には書き込めません",
+    "office.unwritable_text": "{name} の様式には計画を書き込めません。\n{reason}",
+    "office.unwritable_info": "dxroadmap 形式のブックとして別の名前で保存できます。元のブックはそのままです。",
+    "office.saved": "{name} の様式に書き込みました（元のブックは {backup} に残しました）",
 }
 
 _EN: dict[str, str] = {
@@ -775,9 +784,6 @@ _EN: dict[str, str] = {
     "btn.cancel": "Cancel",
     "btn.overwrite": "Overwrite",
     "btn.save_as": "Save As…",
-    "file.foreign_title": "Overwrite the original workbook?",
-    "file.foreign_text": "{name} was not made by dxroadmap. Overwriting it loses its original layout and content.",
-    "file.foreign_info": "Saving under another name is recommended.",
     "file.saved": "Saved to {name}",
     "file.opened": "Opened {name}",
     "drop.unsupported": "{name} is not a file dxroadmap can open; it reads .json plans and .xlsx workbooks.",
@@ -980,6 +986,18 @@ _EN: dict[str, str] = {
     "import.notice.shapes-unreadable": "Shapes could not be read ({error}); bars drawn as shapes were skipped.",
     "import.notice.unnamed-row": "{sheet} row {row}: bars or text without an initiative name were not imported.",
     "import.notice.dates-rounded": "{sheet}: bars were made from the start and end dates and rounded to whole months.",
+    # office-save (task: saving into an office's own workbook, ui/dialogs/office_save.py)
+    "act.save_as_workbook": "Save as a dxroadmap Workbook…",
+    "office.refused_title": "The form cannot show everything",
+    "office.refused_text": "The form of {name} cannot show these parts of the plan as they are.",
+    "office.force_info": "What the form cannot show is drawn as well as it allows; the exact plan is kept in the hidden data sheet and comes back when dxroadmap opens the workbook again. The original workbook is kept as .bak.",
+    "office.save_as_info": "Saves the plan as it is in a new dxroadmap workbook; the original stays as it is.",
+    "office.force": "Write into the form (exact plan kept in the data sheet)",
+    "office.save_as_copy": "Save as a dxroadmap Workbook…",
+    "office.unwritable_title": "Cannot write into this form",
+    "office.unwritable_text": "The plan cannot be written into the form of {name}.\n{reason}",
+    "office.unwritable_info": "You can save it as a dxroadmap workbook under another name; the original stays as it is.",
+    "office.saved": "Wrote into the form of {name} (the original is kept as {backup})",
 }
 
 # Undo-command texts pushed by Document (Japanese) and their English forms.

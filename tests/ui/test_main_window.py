@@ -331,29 +331,29 @@ def test_a_new_plan_saves_as_xlsx_by_default(window, tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(not (SHARED / "fixtures" / "s01_yearfill_matsumae.xlsx").exists(), reason="needs ../shared")
-def test_saving_over_an_offices_own_workbook_asks_first(window, tmp_path, monkeypatch, dialogs):
-    import shutil
-
+def test_saving_an_offices_own_workbook_writes_into_its_form(window, tmp_path, monkeypatch, dialogs):
+    """Issue 12: Save writes into the office's workbook (its form, a .bak of the original); a dxroadmap
+    workbook is one File-menu action away (「dxroadmap 形式のブックとして保存…」)."""
     from dxroadmap.io.xlsx.read.workbook import import_workbook
 
     monkeypatch.setattr("dxroadmap.ui.import_dialog.run_import_dialog", lambda parent, path: import_workbook(path).plan)
     original = tmp_path / "松前町.xlsx"
-    shutil.copy(SHARED / "fixtures" / "s01_yearfill_matsumae.xlsx", original)
+    original.write_bytes((SHARED / "fixtures" / "s01_yearfill_matsumae.xlsx").read_bytes())  # writable, unlike the fixture
     assert not written_by_dxroadmap(original)
     assert window.load_file(original), dialogs.shown
     content = original.read_bytes()
     window.document.set_fields(window.document.plan, title="改訂版")
-    dialogs.answer = B.Cancel
-    assert not window.save()
-    assert original.read_bytes() == content
-    assert dialogs.shown[-1][1] == "元のブックを上書きしますか？"
-    dialogs.answer = B.Save  # the "名前を付けて保存…" button
+    n = len(dialogs.shown)
+    assert window.save(), dialogs.shown[n:]  # no question: into their form
+    assert len(dialogs.shown) == n and not window.isWindowModified()
+    assert not written_by_dxroadmap(original) and original.read_bytes() != content
+    assert (tmp_path / "松前町.bak.xlsx").read_bytes() == content
     copy = tmp_path / "松前町_dxroadmap.xlsx"
     save_as_to(monkeypatch, copy)
-    assert window.save()
-    assert copy.exists() and original.read_bytes() == content
+    assert window.act_save_as_workbook in window.menu_file.actions()
+    window.act_save_as_workbook.trigger()
+    assert copy.exists() and written_by_dxroadmap(copy)
     window.document.set_fields(window.document.plan, title="再改訂")
-    n = len(dialogs.shown)
     assert window.save()  # our own workbook now: no question
     assert len(dialogs.shown) == n
 
