@@ -479,6 +479,8 @@ _JA: dict[str, str] = {
     "import.notice.shapes-unreadable": "図形を読み込めませんでした（{error}）。図形で描かれたバーは読み飛ばしました。",
     "import.notice.unnamed-row": "{sheet} {row}行目：取組名のないバーや文字は取り込んでいません。",
     "import.notice.dates-rounded": "{sheet}：開始日・終了日から作ったバーは月単位に丸めました。",
+    # legend task (issue #13): the workbook's own 凡例 block
+    "import.notice.legend-read": "{sheet}：凡例を {range} から読み取りました（{count} 色）。その色のバーは凡例の言葉で表します。",
 }
 
 _EN: dict[str, str] = {
@@ -919,6 +921,8 @@ _EN: dict[str, str] = {
     "import.notice.shapes-unreadable": "Shapes could not be read ({error}); bars drawn as shapes were skipped.",
     "import.notice.unnamed-row": "{sheet} row {row}: bars or text without an initiative name were not imported.",
     "import.notice.dates-rounded": "{sheet}: bars were made from the start and end dates and rounded to whole months.",
+    # legend task (issue #13): the workbook's own 凡例 block
+    "import.notice.legend-read": "{sheet}: 凡例 read at {range} ({count} colours); bars of those colours are named by its words.",
 }
 
 # Undo-command texts pushed by Document (Japanese) and their English forms.
