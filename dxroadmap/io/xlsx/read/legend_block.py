@@ -164,6 +164,7 @@ def _shape_block(g: SheetGrid, shapes: Sequence[Any], title: tuple[float, float,
         color = normalize_color(s.fill)
         word = _word(s.text or "")
         part = [s]
+        word_col = 0  # a cell holding the word (1-based column), when it came from one
         if not word:  # a text box, then a cell, just right of the swatch on its row
             cy = (s.row0 + s.row1) / 2
             best = None
@@ -177,7 +178,11 @@ def _shape_block(g: SheetGrid, shapes: Sequence[Any], title: tuple[float, float,
             else:
                 r = int(math.floor(cy)) + 1
                 first = math.ceil(s.col1) + 1  # the first whole column right of the swatch (1-based)
-                word = next((w for k in range(first, first + _WORD_REACH) if (w := _word(g.text(r, k)))), "")
+                for k in range(first, first + _WORD_REACH):
+                    word = _word(g.text(r, k))
+                    if word:
+                        word_col = k
+                        break
         if color is None or color in colors or not _good_word(word):
             continue
         colors.add(color)
@@ -186,7 +191,7 @@ def _shape_block(g: SheetGrid, shapes: Sequence[Any], title: tuple[float, float,
         block.first_row = min(block.first_row, int(s.row0) + 1)
         block.last_row = max(block.last_row, int(s.row1 - 1e-6) + 1)
         block.first_col = min(block.first_col, int(s.col0) + 1)
-        block.last_col = max(block.last_col, int(max(p.col1 for p in part) - 1e-6) + 1)
+        block.last_col = max(block.last_col, int(max(p.col1 for p in part) - 1e-6) + 1, word_col)
     return block if block.entries else None
 
 
