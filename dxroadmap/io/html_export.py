@@ -20,6 +20,7 @@ from dxroadmap.io.storage.atomic import atomic_path
 from dxroadmap.model.colors import DARK_TEXT, contrast_ratio, text_color_on
 from dxroadmap.model.fiscal import fiscal_year_of, fy_first_month, fy_last_month, year_month
 from dxroadmap.model.lanes import assign_lanes
+from dxroadmap.model.legend import legend_entries
 from dxroadmap.model.plan import Initiative, PhaseKind, Plan
 from dxroadmap.model.titles import sheet_title
 from dxroadmap.model.wareki import format_fiscal_year
@@ -106,15 +107,9 @@ td.empty span { background: #FFFFFF; padding: 0 .3rem; }
 
 
 def _legend(plan: Plan) -> list[tuple[str, str, str]]:
-    order = list(PhaseKind)
-    phases = [ph for _, init in plan.walk() for ph in init.phases]
-    seen: dict[tuple[str, str], None] = {}
-    for ph in sorted(phases, key=lambda p: order.index(p.kind)):
-        seen.setdefault((ph.display_color.upper(), ph.kind.label_ja), None)
-    items = [("phase", color, label) for color, label in seen]
-    if any(init.milestones for _, init in plan.walk()):
-        items.append(("milestone", DARK_TEXT, "マイルストーン"))
-    return items
+    """(mark, colour, word) per 凡例 entry: one per colour meaning (:func:`legend_entries`), ◆ last."""
+    return [("milestone", DARK_TEXT, item.label) if item.milestone else ("phase", item.color, item.label)
+            for item in legend_entries(plan)]
 
 
 def _schedule(init: Initiative, first: int, last: int) -> list[str]:

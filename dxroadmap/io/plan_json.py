@@ -2,7 +2,8 @@
 
 The keys of ../shared/spec/plan-json.md are a contract and keep their names and
 meanings. We add our own keys (``kind``, ``color``, ``priority_items``, ``kpi``,
-``status``, ``notes``, pillar ``description``, plan ``survey_rounds``), the yearly cycle's ``progress`` and ``kpis``
+``status``, ``notes``, pillar ``description``, plan ``survey_rounds``, plan ``legend`` — the office workbook's
+own 凡例 as ``[{"color": "#RRGGBB", "label": "…"}]``), the yearly cycle's ``progress`` and ``kpis``
 (shapes in :mod:`dxroadmap.model.progress`) and ignore keys we do not know. Every pillar,
 initiative, phase and milestone carries its stable ``id`` (:mod:`dxroadmap.model.ids`); a plan
 without ids gets them when it is first saved (:func:`dumps`, :func:`write_plan_json`).
@@ -22,6 +23,7 @@ from dxroadmap.io.errors import PlanReadError, PlanWriteError
 from dxroadmap.io.storage.atomic import atomic_write_bytes
 from dxroadmap.model.fiscal import format_ym, parse_ym
 from dxroadmap.model.ids import clear_duplicate_ids, ensure_ids
+from dxroadmap.model.legend import legend_from_json, legend_to_json
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, PlanVersion, guess_kind
 from dxroadmap.model.progress import ProgressFormatError, kpis_from_json, kpis_to_json, progress_from_json, progress_to_json
 
@@ -91,6 +93,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     }
     if plan.national_version:
         body["national_version"] = plan.national_version
+    if plan.legend:
+        body["legend"] = legend_to_json(plan.legend)
     if plan.versions:  # named snapshots, each a whole plan without versions (dxroadmap.model.versions)
         body["versions"] = [{"name": v.name, "saved": v.saved, "plan": plan_to_dict(v.plan)["plan"]}
                             for v in plan.versions]
@@ -265,7 +269,8 @@ def plan_from_dict(doc: Any) -> Plan:
         plan = Plan(title=_str(body.get("title"), "plan.title"), organization=_str(body.get("organization"), "plan.organization"),
                     start_fy=start_fy, end_fy=end_fy, pillars=pillars,
                     national_version=_str(body.get("national_version"), "plan.national_version"),
-                    survey_rounds=_survey_rounds(body.get("survey_rounds")))
+                    survey_rounds=_survey_rounds(body.get("survey_rounds")),
+                    legend=legend_from_json(body.get("legend")))
         clear_duplicate_ids(plan)
         plan.versions = _versions_from(body.get("versions"))
         return plan

@@ -31,7 +31,8 @@ from dxroadmap.io.storage.atomic import atomic_path
 from dxroadmap.model.colors import DARK_TEXT, text_color_on
 from dxroadmap.model.fiscal import fy_first_month, fy_last_month
 from dxroadmap.model.lanes import assign_lanes
-from dxroadmap.model.plan import Initiative, PhaseKind, Pillar, Plan
+from dxroadmap.model.legend import legend_entries
+from dxroadmap.model.plan import Initiative, Pillar, Plan
 from dxroadmap.model.titles import sheet_title
 from dxroadmap.model.wareki import format_fiscal_year, format_month
 
@@ -356,15 +357,9 @@ def _line(shapes, x1: float, y1: float, x2: float, y2: float, color: str, width:
 
 
 def _legend_items(plan: Plan) -> list[tuple[str, str, str]]:
-    order = list(PhaseKind)
-    phases = [ph for _, init in plan.walk() for ph in init.phases]
-    seen: dict[tuple[str, str], None] = {}
-    for ph in sorted(phases, key=lambda p: order.index(p.kind)):
-        seen.setdefault((ph.display_color.upper(), ph.kind.label_ja), None)
-    items = [("phase", color, label) for color, label in seen]
-    if any(init.milestones for _, init in plan.walk()):
-        items.append(("milestone", DARK_TEXT, "マイルストーン"))
-    return items
+    """(mark, colour, word) per 凡例 entry: one per colour meaning (:func:`legend_entries`), ◆ last."""
+    return [("milestone", DARK_TEXT, item.label) if item.milestone else ("phase", item.color, item.label)
+            for item in legend_entries(plan)]
 
 
 class _Painter:

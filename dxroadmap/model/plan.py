@@ -205,6 +205,9 @@ class Plan:
     # department surveys (各課照会): one JSON-ready record per round, who answered and when
     # (see :mod:`dxroadmap.io.surveys`); kept as plain dicts so the model knows nothing of files
     survey_rounds: list[dict] = field(default_factory=list)
+    # 凡例: the office workbook's own legend, (colour "#RRGGBB", word) in its order, when it had one;
+    # outputs name those colours with those words (see dxroadmap.model.legend)
+    legend: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def first_month(self) -> int:

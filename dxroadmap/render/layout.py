@@ -23,6 +23,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 from dxroadmap.model.colors import DARK_TEXT, text_color_on
 from dxroadmap.model.fiscal import fy_first_month, fy_last_month, year_month
 from dxroadmap.model.lanes import assign_lanes
+from dxroadmap.model.legend import legend_entries
 from dxroadmap.model.plan import Initiative, PhaseKind, Pillar, Plan
 from dxroadmap.model.titles import sheet_title
 from dxroadmap.model.wareki import YearStyle, format_era_date, format_fiscal_year
@@ -536,19 +537,9 @@ class _Builder:
         return boxes, h + TITLE_GAP, date_text
 
     def legend(self, bottom: float) -> tuple[list[LegendEntry], QRectF, float]:
-        seen: dict[tuple[str, str], None] = {}
-        kinds_order = list(PhaseKind)
-        phases = []
-        has_ms = False
-        for _, init in self.plan.walk():
-            has_ms = has_ms or bool(init.milestones)
-            for ph in init.phases:
-                phases.append(ph)
-        for ph in sorted(phases, key=lambda p: kinds_order.index(p.kind)):
-            seen.setdefault((ph.display_color.upper(), ph.kind.label_ja), None)
-        items = [("phase", color, label) for color, label in seen]
-        if has_ms:
-            items.append(("milestone", "#1A1A1A", "マイルストーン"))
+        """The 凡例 line at the foot of every page: one entry per colour meaning (:func:`legend_entries`)."""
+        items = [("milestone", "#1A1A1A", item.label) if item.milestone else ("phase", item.color, item.label)
+                 for item in legend_entries(self.plan)]
         line = self.m.line("legend")
         h = max(line, BAR_H) + FOOTER_GAP
         top = bottom - max(line, BAR_H)

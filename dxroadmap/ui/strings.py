@@ -519,6 +519,8 @@ _JA: dict[str, str] = {
     "office.unwritable_text": "{name} の様式には計画を書き込めません。\n{reason}",
     "office.unwritable_info": "dxroadmap 形式のブックとして別の名前で保存できます。元のブックはそのままです。",
     "office.saved": "{name} の様式に書き込みました（元のブックは {backup} に残しました）",
+    # legend task (issue #13): the workbook's own 凡例 block
+    "import.notice.legend-read": "{sheet}：凡例を {range} から読み取りました（{count} 色）。その色のバーは凡例の言葉で表します。",
 }
 
 _EN: dict[str, str] = {
@@ -998,6 +1000,8 @@ _EN: dict[str, str] = {
     "office.unwritable_text": "The plan cannot be written into the form of {name}.\n{reason}",
     "office.unwritable_info": "You can save it as a dxroadmap workbook under another name; the original stays as it is.",
     "office.saved": "Wrote into the form of {name} (the original is kept as {backup})",
+    # legend task (issue #13): the workbook's own 凡例 block
+    "import.notice.legend-read": "{sheet}: 凡例 read at {range} ({count} colours); bars of those colours are named by its words.",
 }
 
 # Undo-command texts pushed by Document (Japanese) and their English forms.

@@ -10,7 +10,7 @@ field exactly. Layout (row numbers as Excel shows them):
 * row 2 — the header: one column name per field (see :data:`COLUMNS`); readers find columns by
   name, so columns may be reordered or added later;
 * row 3 on — one record per row: the ``plan`` (title, organization, period, its department
-  survey rounds as JSON), then each
+  survey rounds as JSON, its workbook 凡例 as JSON in ``legend``), then each
   ``pillar`` followed by its ``initiative`` rows (depth first, sub-actions after their parent),
   each followed by its ``phase`` and ``milestone`` rows. ``id`` is the item's stable id
   (``g-…``, ``i-…``, ``p-…``, ``m-…``, :mod:`dxroadmap.model.ids`; data sheets written before
@@ -54,6 +54,7 @@ from dxroadmap.io.plan_json import VERSION as JSON_VERSION
 from dxroadmap.io.plan_json import plan_from_dict, plan_to_dict
 from dxroadmap.model.fiscal import format_ym, month_index, parse_ym
 from dxroadmap.model.ids import clear_duplicate_ids, is_stable_id
+from dxroadmap.model.legend import legend_from_json, legend_to_json
 from dxroadmap.model.plan import Initiative, Milestone, Phase, PhaseKind, Pillar, Plan, PlanVersion, guess_kind
 from dxroadmap.model.progress import ProgressFormatError, kpis_from_json, kpis_to_json, progress_from_json, progress_to_json
 
@@ -85,12 +86,12 @@ COLUMNS: tuple[str, ...] = (
     "name", "label", "start", "end", "date", "kind", "color",
     "summary", "departments", "priority_items", "kpi", "status", "notes",
     "description", "organization", "start_fy", "end_fy", "progress", "kpis",
-    "national_version", "snapshot", "survey_rounds",
+    "national_version", "snapshot", "survey_rounds", "legend",
 )
 _WIDTHS = {"record": 11, "id": 7, "parent": 7, "depth": 6, "order": 6, "name": 30, "label": 16, "start": 9,
            "end": 9, "date": 9, "kind": 10, "color": 9, "summary": 40, "departments": 24, "priority_items": 24,
            "kpi": 20, "status": 12, "notes": 24, "description": 24, "organization": 16, "start_fy": 9, "end_fy": 9,
-           "progress": 24, "kpis": 24, "survey_rounds": 24}
+           "progress": 24, "kpis": 24, "survey_rounds": 24, "legend": 24}
 
 _NOTE = "dxroadmap が計画を読み戻すためのデータです。編集しないでください。 / Data dxroadmap reads back; please do not edit."
 _EMPTY = "\\e"
@@ -199,7 +200,8 @@ def write_data_sheet(wb: Any, plan: Plan) -> None:
     t = w.text
     w.add("plan", name=t(plan.title), organization=t(plan.organization), start_fy=plan.start_fy, end_fy=plan.end_fy,
           national_version=t(plan.national_version),
-          survey_rounds=t(json.dumps(plan.survey_rounds, ensure_ascii=False)) if plan.survey_rounds else None)
+          survey_rounds=t(json.dumps(plan.survey_rounds, ensure_ascii=False)) if plan.survey_rounds else None,
+          legend=t(_json_text(legend_to_json(plan.legend))) if plan.legend else None)
     counter = 0
     used: set[str] = set()
 
@@ -570,7 +572,7 @@ def _read(ws: Any) -> tuple[Plan, tuple]:
             plan = Plan(title=row.text("name"), organization=row.text("organization"),
                         start_fy=row.integer("start_fy"), end_fy=row.integer("end_fy"),
                         national_version=row.text("national_version"),
-                        survey_rounds=_survey_rounds(row))
+                        survey_rounds=_survey_rounds(row), legend=_legend(row))
         elif record == "pillar":
             pillar = Pillar(name=row.text("name"), description=row.text("description"), id=_stable(row))
             _register(by_id, row, "pillar", pillar)
@@ -658,6 +660,17 @@ def _survey_rounds(row: _Row) -> list[dict]:
     if not isinstance(rounds, list) or not all(isinstance(r, dict) for r in rounds):
         raise row.fail("survey_rounds", "should be a list of objects", "はオブジェクトのリストのはずです")
     return rounds
+
+
+def _legend(row: _Row) -> list[tuple[str, str]]:
+    """The office workbook's own 凡例 kept with the plan (JSON ``[{"color", "label"}]``; unreadable → none)."""
+    text = row.text("legend")
+    if not text:
+        return []
+    try:
+        return legend_from_json(json.loads(text))
+    except (ValueError, RecursionError):
+        return []
 
 
 def _stable(row: _Row) -> str:

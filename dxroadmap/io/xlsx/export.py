@@ -41,7 +41,8 @@ from dxroadmap.io.xlsx.datasheet import put_text, stamp_roadmap_sheet, write_dat
 from dxroadmap.model.colors import text_color_on
 from dxroadmap.model.fiscal import fy_first_month, year_month
 from dxroadmap.model.ids import ensure_ids
-from dxroadmap.model.plan import Initiative, PhaseKind, Plan
+from dxroadmap.model.legend import legend_entries
+from dxroadmap.model.plan import Initiative, Plan
 from dxroadmap.model.titles import sheet_title
 from dxroadmap.model.wareki import YearStyle, format_fiscal_year
 
@@ -442,20 +443,9 @@ class _Sheet:
         return last + 1
 
     def legend_items(self) -> list[tuple[str, str | None]]:
-        """(label, fill) for each phase kind (and colour) used, then ◆ (no fill) if there are milestones."""
-        items: list[tuple[str, str | None]] = []
-        for kind in PhaseKind:
-            seen: list[str] = []
-            for _, init in self.plan.walk():
-                for phase in init.phases:
-                    if phase.kind is kind:
-                        rgb = _fill_color(phase.color, kind.default_color)
-                        if rgb not in seen:
-                            seen.append(rgb)
-            items.extend((kind.label_ja, rgb) for rgb in seen)
-        if any(init.milestones for _, init in self.plan.walk()):
-            items.append(("◆ マイルストーン", None))
-        return items
+        """(label, fill) per 凡例 entry: one per colour meaning (:func:`legend_entries`), then ◆ (no fill)."""
+        return [(f"◆ {item.label}", None) if item.milestone else (item.label, _fill_color(item.color, item.color))
+                for item in legend_entries(self.plan)]
 
     def legend_item(self, row: int, c0: int, c1: int, label: str, rgb: str | None) -> None:
         if rgb:

@@ -71,6 +71,7 @@ from dxroadmap.io.xlsx.read.grid import (
     workbook_palette,
 )
 from dxroadmap.io.xlsx.read.headings import column_roles, find_list_header, guess_header_row, heading_role
+from dxroadmap.io.xlsx.read.legend_block import LegendBlock, apply_legend_blocks, find_legend_block
 from dxroadmap.io.xlsx.read.month_row import month_row_axes
 from dxroadmap.io.xlsx.read.results import Detection, ImportResult, RowDecision, SheetDetection, SheetOverrides
 from dxroadmap.io.xlsx.read.table import TableReader, TableResult
@@ -131,6 +132,7 @@ class WorkbookReader:
         self._grids: dict[str, SheetGrid] = {}
         self.shapes: dict[str, list] = {}
         self.warnings: list[str] = []
+        self._legends: dict[str, LegendBlock] = {}  # sheet title -> its 凡例 block (see legend_block)
         self._xls: XlsBook | None = None
         if self.path.suffix.lower() == ".xls":
             self._xls = _open_xls(self.path)
@@ -190,6 +192,7 @@ class WorkbookReader:
 
     def _detect(self, overrides: Overrides | None) -> Detection:
         overrides = overrides or {}
+        self._legends = {}
         data_warning = []
         if not overrides and self.wb is not None:  # an .xls has no data sheet
             # a workbook dxroadmap saved: its data sheet, with what a colleague edited on the roadmap sheet
@@ -244,6 +247,7 @@ class WorkbookReader:
             plan = self._assemble(reads, covers, warns, confirmed=bool(overrides))
         except PlanReadError as exc:
             return Detection(sheets, None, signature, exc)
+        warns.extend(apply_legend_blocks(plan, [self._legends[d.title] for d, _r, _a in reads if d.title in self._legends]))
         if self.wb is not None:
             attach_sheet_ids(self.wb, plan)  # a sheet dxroadmap wrote keeps its rows' ids without its data sheet
         unplaced = [d for d in report if d.role == "unplaced"]
@@ -261,6 +265,10 @@ class WorkbookReader:
     def _read_sheet(self, g: SheetGrid, ov: SheetOverrides, many_sheets: bool
                     ) -> tuple[SheetDetection, TableResult | None, list[Axis]]:
         shapes = self.shapes.get(g.title) or []
+        legend = find_legend_block(g, shapes)
+        if legend is not None:  # the workbook's own 凡例: its swatch shapes are not bars
+            self._legends[g.title] = legend
+            shapes = [s for s in shapes if not any(s is x for x in legend.shapes)]
         axes: list[Axis]
         axis_why = ""
         if ov.time_columns is not None:
@@ -555,11 +563,12 @@ def header_signature(grid: SheetGrid, det: SheetDetection) -> str:
     return hashlib.sha1("|".join(words).encode("utf-8")).hexdigest()[:16]
 
 
-def _dedupe(items: list[str]) -> list[str]:
+def _dedupe(items: list) -> list:
     seen, out = set(), []
     for x in items:
-        if x not in seen:
-            seen.add(x)
+        key = x if isinstance(x, str) else (x.code, repr(sorted(x.params.items())))  # a Notice's params are a dict
+        if key not in seen:
+            seen.add(key)
             out.append(x)
     return out
 
