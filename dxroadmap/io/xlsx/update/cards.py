@@ -177,6 +177,9 @@ class _CardWriter:
                 continue
             if cur is None:
                 continue
+            if d.role in ("note", "legend", "unplaced") and d.row > cur.last + 1:
+                cur = None  # a footnote after a blank row: below the card, not part of it
+                continue
             cur.last = max(cur.last, d.row)
             if d.role == "header" and d.reason.startswith("card field"):
                 cur.key_rows.append(d.row)
