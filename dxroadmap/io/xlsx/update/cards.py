@@ -255,7 +255,7 @@ class _CardWriter:
                 self._clear_sub(card, sub)
             job.summary.append(f"cleared\t{old[i].init.name}")
         # 3. more own rows for kept cards whose bars need them
-        for j, i in repaint:
+        for j, _i in repaint:
             if new_items[j].depth == 0:
                 card = self.card_of_new[j]
                 need = lanes_needed(card.lay, new_items[j].init) if _has_schedule(new_items[j].init) else 0

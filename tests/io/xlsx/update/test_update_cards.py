@@ -129,6 +129,8 @@ def _card_workbook(path: Path) -> Path:
             r += 1
     ws.cell(r + 1, 1, "※ 各年度の取組は予算の状況により変わることがあります。")
     ws.print_area = f"A1:F{r + 1}"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     wb.save(path)
     return path
 
