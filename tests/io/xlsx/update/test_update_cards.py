@@ -353,6 +353,21 @@ def test_what_a_card_cannot_show_is_refused(tmp_path):
     assert plan_to_dict(import_workbook(out).plan) == plan_to_dict(plan)
 
 
+def test_a_new_card_with_one_labelled_bar_reads_back_before_the_next_card(tmp_path):
+    # its only schedule row holds a single text (the bar's label) in a time column: not a heading of the next card
+    office = FIXTURES / "s05_card_abashiri.xlsx"
+    if not office.exists():
+        pytest.skip(f"{office} is not available")
+    plan = import_workbook(office).plan
+    first = plan.first_month
+    plan.pillars[0].initiatives.insert(1, Initiative(name="新規の取組", departments=["企画課"],
+                                                     phases=[Phase(first + 12, first + 23, "構築")]))
+    out = _update(office, tmp_path, plan, data_sheet=False)
+    visible = WorkbookReader(out).read(VISIBLE).plan
+    cols = _cols(office)
+    assert _shape(visible, cols) == _shape(plan, cols)
+
+
 def test_a_card_without_a_departments_row_refuses_departments(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
