@@ -18,6 +18,12 @@ only what changed:
 * the hidden data sheet holds the whole plan, stamped with the roadmap sheet's
   fingerprint, so reopening gives the exact plan.
 
+Layouts written: table layouts with bars as filled cells (``fill``), merged cells
+(``merge``) or ━→ text (``text``); lists without time columns (``none``); bars drawn as
+shapes (names and texts only: a moved bar is an issue); and card layouts — a block of
+rows per initiative with its own time strip and ①②③ sub-actions — written by
+:mod:`.cards` (new cards cloned from their neighbour, removed ones blanked).
+
 Every zip member other than the edited worksheets, their drawings (only when rows were
 inserted), ``workbook.xml``/its rels/``[Content_Types].xml`` (only when the data sheet is
 added) and the data sheet is copied byte for byte. ``sharedStrings.xml`` and

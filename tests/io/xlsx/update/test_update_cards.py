@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from dxroadmap.io.errors import PlanReadError
 from dxroadmap.io.plan_json import plan_to_dict
 from dxroadmap.io.xlsx.package.parts import workbook_sheets
 from dxroadmap.io.xlsx.read.results import SheetOverrides
@@ -385,6 +386,30 @@ def test_a_card_without_a_departments_row_refuses_departments(tmp_path):
     with pytest.raises(UpdateRefused) as caught:
         update_workbook(path, plan)
     assert "has no departments row" in caught.value.en
+
+
+def test_a_workbook_mixing_card_and_table_sheets_is_refused_plainly(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "カード"
+    ws["B2"] = "１．暮らしの取り組み"
+    ws["B4"] = "スマート窓口の導入"
+    ws["B5"], ws["C5"] = "概要", "窓口をデジタル化します。"
+    ws["B6"], ws["C6"], ws["D6"], ws["E6"], ws["F6"] = "No", "主な取組", "R7", "R8", "R9"
+    ws["B7"], ws["C7"], ws["D7"] = "①", "電子申請", "構築"
+    ws["D7"].fill = PatternFill("solid", fgColor="FFFFE699")
+    table = wb.create_sheet("工程表")
+    table["A1"], table["B1"], table["C1"], table["D1"] = "取組", "R7", "R8", "R9"
+    for k, name in enumerate(["庁内LANの更新", "ペーパーレス会議", "電子契約"], start=2):
+        table.cell(k, 1, name)
+        table.cell(k, 2 + k % 3).fill = PatternFill("solid", fgColor="FF9BC2E6")
+    path = tmp_path / "mixed.xlsx"
+    wb.save(path)
+    plan = import_workbook(path).plan
+    assert len(plan.pillars) == 2
+    with pytest.raises(PlanReadError) as caught:
+        update_workbook(path, plan)
+    assert caught.value.reason == "unsupported" and "card sheets and table sheets" in str(caught.value)
 
 
 def test_the_print_area_moves_with_inserted_cards(lo_cards, tmp_path):
