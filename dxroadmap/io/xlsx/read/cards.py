@@ -95,7 +95,7 @@ def read_cards(grid: SheetGrid, axes: list[Axis], shapes: list | None = None) ->
             r = title_row - 1
             while r > prev_end:
                 texts = _row_texts(grid, r)
-                if texts and len(texts) == 1:
+                if texts and len(texts) == 1 and texts[0][0] < a.first_col:  # not a bar label of the card above
                     pillar_rows.append(r)
                 elif texts:
                     break

@@ -6,7 +6,8 @@ belongs to (:class:`~dxroadmap.io.xlsx.read.results.RowDecision`). This module t
 into what writing needs, without changing the reader:
 
 * :class:`Slot` — the rows one initiative (or sub-action) occupies on one sheet, in the
-  order the reader met them (the same order as ``plan.walk()`` with children);
+  order the reader met them (the same order as ``plan.walk()`` with children); on a card
+  sheet a card's slot is its title row followed by its own schedule rows (``card``);
 * :class:`SheetLayout` — per roadmap sheet: time columns, role columns, how bars are drawn
   (``fill``, ``merge``, ``text`` arrows, ``shapes``), whether bars carry labels, and the
   cell styles to draw with: the style index of an existing bar cell per colour and per
@@ -31,15 +32,25 @@ __all__ = ["Slot", "SheetLayout", "find_slots", "sheet_layout", "CELL_LAYOUTS"]
 
 CELL_LAYOUTS = ("fill", "merge", "text", "none")
 _CONTINUATION = ("second row of", "more bars of")
+_CARD_TITLE, _CARD_OWN = "card title ", "the card "  # reasons of read.cards' RowDecisions
 
 
 @dataclass
 class Slot:
-    """The rows of one initiative on ``sheet``; ``child`` for a sub-action."""
+    """The rows of one initiative on ``sheet``; ``child`` for a sub-action.
+
+    ``card``: a card's slot, whose first row is the card's title row (not a schedule row).
+    """
 
     sheet: str
     rows: list[int]
     child: bool = False
+    card: bool = False
+
+    @property
+    def schedule_rows(self) -> list[int]:
+        """The rows holding the initiative's time cells."""
+        return self.rows[1:] if self.card else self.rows
 
 
 @dataclass
@@ -81,7 +92,12 @@ def find_slots(det: Detection) -> list[Slot]:
         if d.role == "initiative" and d.reason.startswith(_CONTINUATION) and slots and slots[-1].sheet == d.sheet:
             slots[-1].rows.append(d.row)
             continue
-        slots.append(Slot(d.sheet, [d.row], d.role == "child"))
+        if d.role == "initiative" and d.reason.startswith(_CARD_OWN):  # a card's own schedule row
+            card = next((s for s in reversed(slots) if s.card), None)
+            if card is not None and card.sheet == d.sheet:
+                card.rows.append(d.row)
+                continue
+        slots.append(Slot(d.sheet, [d.row], d.role == "child", d.role == "initiative" and d.reason.startswith(_CARD_TITLE)))
     return slots
 
 
@@ -93,7 +109,7 @@ def sheet_layout(grid: SheetGrid, sdet: SheetDetection, sheet: SheetXml, slots: 
         return lay
     if sdet.layout.endswith("-shapes") or sdet.layout == "shapes":
         lay.encoding = "shapes"
-    rows = sorted({r for s in slots if s.sheet == sdet.title for r in s.rows})
+    rows = sorted({r for s in slots if s.sheet == sdet.title for r in s.schedule_rows})
     sources: Counter = Counter()
     bar_styles: Counter = Counter()
     lines: Counter = Counter()

@@ -18,6 +18,12 @@ only what changed:
 * the hidden data sheet holds the whole plan, stamped with the roadmap sheet's
   fingerprint, so reopening gives the exact plan.
 
+Layouts written: table layouts with bars as filled cells (``fill``), merged cells
+(``merge``) or ━→ text (``text``); lists without time columns (``none``); bars drawn as
+shapes (names and texts only: a moved bar is an issue); and card layouts — a block of
+rows per initiative with its own time strip and ①②③ sub-actions — written by
+:mod:`.cards` (new cards cloned from their neighbour, removed ones blanked).
+
 Every zip member other than the edited worksheets, their drawings (only when rows were
 inserted), ``workbook.xml``/its rels/``[Content_Types].xml`` (only when the data sheet is
 added) and the data sheet is copied byte for byte. ``sharedStrings.xml`` and
@@ -48,6 +54,7 @@ from dxroadmap.io.xlsx.read.grid import as_text
 from dxroadmap.io.xlsx.read.results import SheetOverrides
 from dxroadmap.io.xlsx.read.words import norm
 from dxroadmap.io.xlsx.read.workbook import WorkbookReader
+from dxroadmap.io.xlsx.update.cards import write_cards
 from dxroadmap.io.xlsx.update.datasheet_xml import data_sheet_xml
 from dxroadmap.io.xlsx.update.layout import SheetLayout, Slot, find_slots, sheet_layout
 from dxroadmap.io.xlsx.update.paint import Issue, form_view, lanes_needed, paint_slot
@@ -190,12 +197,14 @@ class _Job:
         self.replaced: dict[str, bytes] = {}
         self.issues: list[Issue] = []
         self.summary: list[str] = []
+        self.card_sheets: set[str] = set()  # card layouts: written by .cards (see run)
         for title in dict.fromkeys(s.sheet for s in self.slots):
             sdet = det.sheet(title)
-            if sdet is None or sdet.layout == "card":
-                raise PlanReadError("unsupported", f"{office.name}: writing into a card layout is not supported yet; "
-                                                   f"save the plan as a dxroadmap workbook instead.",
-                                    f"{office.name} はカード型の様式で、まだ書き込めません。dxroadmap 形式のブックとして保存してください。")
+            if sdet is None:
+                raise PlanReadError("unsupported", f"{office.name}: the sheet {title} could not be read as a roadmap.",
+                                    f"{office.name} のシート {title} をロードマップとして読めません。")
+            if sdet.layout == "card":
+                self.card_sheets.add(title)
             part = self.parts.get(title)
             if part is None:
                 raise PlanReadError("unsupported", f"{office.name}: the sheet {title} was not found in the package.",
@@ -321,6 +330,11 @@ class _Job:
     def run(self) -> None:
         new_items = _flatten(self.plan)
         pairs, removed, added = _pair(self.old_items, new_items)
+        # ---- card layouts: one block of rows per initiative (.cards) ----
+        if self.card_sheets:
+            write_cards(self, new_items, pairs, removed, added)
+            return
+        # ----
         old_of_new = pairs
         for j, i in sorted(pairs.items()):
             slot, old, new = self.slots[i], self.old_items[i].init, new_items[j].init
