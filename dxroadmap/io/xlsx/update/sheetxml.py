@@ -98,7 +98,8 @@ class SheetXml:
             raise ValueError("worksheet without a default-namespace <sheetData>")
         self.shared = shared or {}
         self.title = title  # the sheet's name, for references that name it
-        self.formulas_adjusted = False
+        self.formulas_adjusted = False  # any formula changed (cells, conditional formats, validations, links)
+        self.cells_adjusted = False  # a cell's formula changed (its cached value may be stale)
         if start.group(1):  # <sheetData/>
             self.head, body, self.tail = xml[:start.start()] + "<sheetData>", "", "</sheetData>" + xml[start.end():]
         else:
@@ -136,6 +137,8 @@ class SheetXml:
                 self.merges.append(rng)
         self._merges_edited = False
         self._shifted = False
+        self._originals: dict[int, tuple[dict[int, str], bool]] = {}  # row -> its cells before formulas changed
+        self._tail_original = self.tail
 
     # ------------------------------------------------------------------ reading
 
@@ -307,6 +310,7 @@ class SheetXml:
         """
         host = self.title if host is None else host
         changed = self._adjust_cells(shift, host, moving)
+        self.cells_adjusted = self.cells_adjusted or changed
         tail = self.tail
         for element in ("conditionalFormatting", "dataValidation"):
             tail = _drop_or_shift(tail, element, "sqref", shift if moving else None, (shift, host))
@@ -319,6 +323,25 @@ class SheetXml:
             changed = True
         self.formulas_adjusted = self.formulas_adjusted or changed
         return changed
+
+    def settle(self) -> bool:
+        """Put back formulas that came back to their original text; True when any still differs.
+
+        For a sheet whose rows do not move (another sheet referring to moved rows): after an
+        insertion and a deletion that cancel out, its part stays byte for byte as it was.
+        """
+        for r, (cells, edited) in self._originals.items():
+            row = self.rows[r]
+            for c, original in cells.items():
+                if c in row.cells and row.cells[c] != original and _unesc(row.cells[c]) == _unesc(original):
+                    row.cells[c] = original
+            if row.cells == cells:
+                row.edited = edited
+        if self.tail != self._tail_original and _unesc(self.tail) == _unesc(self._tail_original):
+            self.tail = self._tail_original
+        self.cells_adjusted = any(self.rows[r].cells != cells for r, (cells, _) in self._originals.items())
+        self.formulas_adjusted = self.cells_adjusted or self.tail != self._tail_original
+        return self.formulas_adjusted
 
     def _adjust_cells(self, shift: RowShift, host: str, moving: bool) -> bool:
         def pos(r: int) -> int | None:
@@ -333,12 +356,12 @@ class SheetXml:
                 m = _F.search(cell)
                 if m is None:
                     continue
-                attrs, text = m.group(1), _unesc(m.group(3) or "")
+                attrs, text = m.group(1), _unesc(m.group(2) or "")
                 t = _attr(attrs, "t")
                 if t == "shared":
                     g = groups.setdefault(_attr(attrs, "si") or "", {"members": [], "master": None})
                     g["members"].append((r, c))
-                    if m.group(3) is not None and _attr(attrs, "ref"):
+                    if m.group(2) is not None and _attr(attrs, "ref"):
                         g["master"] = (r, c, text, _attr(attrs, "ref"))
                     continue
                 if moving and pos(r) is None:
@@ -376,6 +399,8 @@ class SheetXml:
                 new_cells[(r, c)] = _put_f(cell, m, attrs, expected[(r, c)])
         for (r, c), cell in new_cells.items():
             row = self.rows[r]
+            if not moving:
+                self._originals.setdefault(r, (dict(row.cells), row.edited))
             row.cells[c] = cell
             row.edited = True
         return bool(new_cells)

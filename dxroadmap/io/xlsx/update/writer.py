@@ -574,9 +574,9 @@ class _Job:
         for title in self.edited:
             replaced[self.parts[title]] = self.sheets[title].xml().encode("utf-8")
         for title, sheet in self.formula_sheets.items():
-            if sheet.formulas_adjusted:
+            if sheet.formulas_adjusted and sheet.settle():
                 replaced[self.parts[title]] = sheet.xml().encode("utf-8")
-        if any(s.formulas_adjusted for s in [*self.sheets.values(), *self.formula_sheets.values()]):
+        if any(s.cells_adjusted for s in [*self.sheets.values(), *self.formula_sheets.values()]):
             self._full_calc_on_load(replaced)
         extra: dict[str, bytes] = {}
         if data_xml is not None:
@@ -652,8 +652,10 @@ class _Job:
         sheet_ids = [int(x) for x in re.findall(r'<sheet\b[^>]*\bsheetId="(\d+)"', wb_xml)]
         prefix = re.search(r"<(\w+:)?sheets\b", wb_xml)
         p = prefix.group(1) or "" if prefix else ""
+        root = re.search(r"<(\w+:)?workbook\b[^>]*>", wb_xml)  # a prefix declared on the root only (openpyxl
+        # declares it on each <sheet>, where it does not reach a new one)
         rel_prefix = re.search(r'xmlns:(\w+)="http://schemas\.openxmlformats\.org/officeDocument/2006/relationships"',
-                               wb_xml)
+                               root.group() if root else "")
         rp = rel_prefix.group(1) if rel_prefix else None
         ns_decl = "" if rp else ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
         entry = (f'<{p}sheet name="{SHEET_NAME}" sheetId="{max(sheet_ids, default=0) + 1}" state="hidden" '
