@@ -2,25 +2,32 @@
 
 :func:`update_workbook` reads the office workbook with the importer (ignoring any data
 sheet, so the visible form is what is learned), pairs the initiatives it found with the
-plan's (same pillar, name and order first; renamed ones by position), and then edits
-only what changed:
+plan's (by id first when the workbook carries our data sheet from an earlier update, then
+same pillar, name and order; renamed ones by position), and then edits only what changed:
 
 * a kept initiative: its name, departments and summary cells rewritten in place when
   they changed (an enumerator such as ア. in front of the name is kept); its bars
   repainted in the sheet's own encoding when its phases or milestones changed at the
   form's resolution (:mod:`.paint`);
-* a removed initiative: its cells cleared (label columns other than the pillar column,
-  and the time cells) — the rows stay, so nothing else moves;
+* a removed initiative: its rows deleted when it owns whole rows of a cell-drawn table
+  (everything below moves up: cells, merges, which shrink, formulas, conditional formats,
+  data validations, hyperlinks, the dimension, row breaks, defined names, other sheets'
+  and charts' references, drawing anchors); otherwise — bars drawn as shapes, a merged
+  cell reaching over the time columns of other rows, the last row of its pillar — its
+  cells are cleared (label columns other than the pillar column, and the time cells);
 * a new initiative: new rows inserted after its predecessor in the plan (or before its
-  successor when it comes first in its pillar), styled like the neighbouring row;
-  merged ranges, conditional formats, data validations, hyperlinks, the sheet dimension,
-  defined names (print area) and drawing anchors below move down with them;
+  successor when it comes first in its pillar), styled like the neighbouring row; all
+  that lies below moves down with them, as for a deletion;
+* formulas are adjusted with :mod:`.formulas` (same sheet, other sheets, shared and array
+  formulas, defined names, conditional formats, validations); their cached values are
+  kept and ``fullCalcOnLoad`` is set so that Excel recalculates on opening;
 * the hidden data sheet holds the whole plan, stamped with the roadmap sheet's
   fingerprint, so reopening gives the exact plan.
 
-Every zip member other than the edited worksheets, their drawings (only when rows were
-inserted), ``workbook.xml``/its rels/``[Content_Types].xml`` (only when the data sheet is
-added) and the data sheet is copied byte for byte. ``sharedStrings.xml`` and
+Every zip member other than the edited worksheets, their drawings (only when rows moved),
+other worksheets and charts whose formulas changed, ``workbook.xml`` (defined names moved,
+``fullCalcOnLoad``, a new data sheet), its rels and ``[Content_Types].xml`` (only when the
+data sheet is added) and the data sheet is copied byte for byte. ``sharedStrings.xml`` and
 ``styles.xml`` are never rewritten: new texts are inline strings and every style index
 comes from an existing cell.
 

@@ -64,3 +64,40 @@ def test_translate():
     assert translate_formula("A5+$A$5+A$5+$A5+SUM(B1:B4)", 2, 1) == "B7+$A$5+B$5+$A7+SUM(C3:C6)"
     assert translate_formula('"A5"&Other!A5', 1, 0) == '"A5"&Other!A6'
     assert translate_formula("A1", -1, 0) == "#REF!"
+
+
+# ------------------------------------------------------------------ a worksheet part
+
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _sheet(rows: str, tail: str):
+    from dxroadmap.io.xlsx.update.sheetxml import SheetXml
+
+    xml = (f'<?xml version="1.0"?><worksheet {_NS}><dimension ref="A1:C12"/><sheetData>{rows}</sheetData>'
+           f"{tail}</worksheet>")
+    return SheetXml(xml, title="Roadmap")
+
+
+def test_deleting_rows_moves_and_shrinks_everything_below():
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 11))
+    rows += '<row r="11"><c r="B11"><f t="array" ref="B11:B12">A5:A6*2</f><v>10</v></c></row>'
+    rows += '<row r="12"><c r="C12"><f>SUM(A1:A10)</f><v>55</v></c></row>'
+    tail = ('<mergeCells count="3"><mergeCell ref="A2:A6"/><mergeCell ref="B4:C5"/><mergeCell ref="B8:B9"/></mergeCells>'
+            '<dataValidations count="2"><dataValidation type="list" sqref="C4:C5"><formula1>$A$1:$A$3</formula1>'
+            '</dataValidation><dataValidation type="list" sqref="C8"><formula1>$A$7:$A$9</formula1></dataValidation>'
+            '</dataValidations><hyperlinks><hyperlink ref="A5" location="Roadmap!A9"/></hyperlinks>'
+            '<rowBreaks count="2" manualBreakCount="2"><brk id="4" man="1"/><brk id="9" man="1"/></rowBreaks>')
+    sheet = _sheet(rows, tail)
+    sheet.delete_rows(4, 5)
+    xml = sheet.xml()
+    assert [r for r in sheet.order] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert '<c r="A4"><v>6</v></c>' in xml and '<c r="A8"><v>10</v></c>' in xml
+    assert '<mergeCell ref="A2:A4"/>' in xml and "B4:C5" not in xml and '<mergeCell ref="B6:B7"/>' in xml
+    assert '<f t="array" ref="B9:B10">A4:A4*2</f>' in xml  # A5:A6 lost row 5: what is left of it
+    assert "<f>SUM(A1:A8)</f>" in xml
+    assert '<dataValidations count="1"><dataValidation type="list" sqref="C6"><formula1>$A$5:$A$7</formula1>' in xml
+    assert "<hyperlinks>" not in xml  # its only cell was deleted
+    assert '<rowBreaks count="1" manualBreakCount="1"><brk id="7" man="1"/></rowBreaks>' in xml
+    assert '<dimension ref="A1:C10"/>' in xml
+    assert sheet.cells_adjusted
