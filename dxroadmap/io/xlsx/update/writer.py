@@ -488,7 +488,7 @@ class _Job:
                 body = _unescape(m.group(2))
                 new = shift_formula(body, shift, None)
                 return m.group() if new == body else m.group(1) + escape(new) + m.group(3)
-            new_cx = re.sub(r"(<c:f>)([^<]*)(</c:f>)", ref, cx)
+            new_cx = re.sub(r"(<(?:\w+:)?f>)([^<]*)(</(?:\w+:)?f>)", ref, cx)
             if new_cx != cx:
                 self.replaced[chart] = new_cx.encode("utf-8")
         drawing = _drawing_part(self.zf, self.parts[title])

@@ -9,6 +9,7 @@ LibreOffice computes the same totals from it; ids pair renamed and reordered ini
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -93,10 +94,13 @@ def _formula_workbook(path: Path) -> Path:
     (plain and shared formulas) and a sheet メモ with formulas of its own; cached values as a
     spreadsheet program leaves them and no fullCalcOnLoad."""
     import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.drawing.image import Image
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import PatternFill
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.worksheet.datavalidation import DataValidation
+    from PIL import Image as PILImage
 
     wb = openpyxl.load_workbook(_path("s03_quarter_mori"))
     ws = wb["工程表"]
@@ -118,6 +122,13 @@ def _formula_workbook(path: Path) -> Path:
     memo = wb.create_sheet("メモ")
     memo["A1"], memo["A2"] = 5, "=A1*2"
     wb.defined_names["予算"] = DefinedName("予算", attr_text="工程表!$Y$5:$Y$19")
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=25, min_row=5, max_row=19))
+    ws.add_chart(chart, "B25")
+    for color, cell in (("red", "X5"), ("blue", "X12")):  # X5: on the row that will be deleted
+        png = io.BytesIO()
+        PILImage.new("RGB", (8, 8), color).save(png, "PNG")
+        ws.add_image(Image(png), cell)
     wb.save(path)
     with zipfile.ZipFile(path) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
@@ -216,12 +227,19 @@ def test_formulas_keep_pointing_at_the_same_cells(tmp_path):
     assert "'工程表'!$A$1:$Z$22</definedName>" in workbook
     assert ">工程表!$Y$5:$Y$19</definedName>" in workbook
     assert re.search(r'<calcPr\b[^>]*fullCalcOnLoad="1"', workbook)
-    # untouched parts are byte-identical (メモ, styles, theme…); 集計 changed and is listed
+    # drawing anchors follow their rows (0-based): the chart under the table moves down one row, the
+    # picture on row 12 stays (one row up, one down), the one on the deleted row 5 clamps to row 5
+    with zipfile.ZipFile(out) as zf:
+        anchors = re.findall(r"<from><col>(\d+)</col><colOff>0</colOff><row>(\d+)</row>",
+                             zf.read("xl/drawings/drawing1.xml").decode())
+    assert anchors == [("1", "25"), ("23", "4"), ("23", "11")]
+    # untouched parts are byte-identical (メモ, styles, theme, the chart whose range ends up the same…);
+    # 集計 changed and is listed
     before, after = _members(src), _members(out)
     assert "xl/worksheets/sheet2.xml" in result.changed_parts
     for name, data in before.items():
         if name not in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/workbook.xml",
-                        "xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                        "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/drawings/drawing1.xml"):
             assert after[name] == data, name
     back = import_workbook(out).plan
     assert [i.name for _, i in back.walk()] == [i.name for _, i in _grow_and_cut(src).walk()]
@@ -314,3 +332,16 @@ def test_pairing_by_id_keeps_the_longest_run_in_order():
     # a plan whose ids all changed (read again from the visible sheet) is paired by name and order
     fresh = _flatten(plan_of([("A", "i-1"), ("B", "i-2"), ("C", "i-3"), ("D", "i-4")]))
     assert _pair(old, fresh, ids) == _pair(old, fresh) == ({0: 0, 1: 1, 2: 2, 3: 3}, [], [])
+
+
+def test_a_chart_on_the_moved_rows_follows_them(tmp_path):
+    src = _formula_workbook(tmp_path / "office.xlsx")
+    plan = import_workbook(src).plan
+    plan.pillars[0].initiatives.pop(0)  # row 5 goes: the chart's Y5:Y19 becomes Y5:Y18
+    result = update_workbook(src, plan)
+    assert "xl/charts/chart1.xml" in result.changed_parts
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(result.data)
+    chart = _members(out)["xl/charts/chart1.xml"].decode()
+    assert "<f>'工程表'!$Y$5:$Y$18</f>" in chart
+    assert _formulas(out, "xl/worksheets/sheet2.xml")["B1"] == "<f>工程表!Y20</f>"
