@@ -2,8 +2,8 @@
 
 A removed initiative's rows go and everything below moves up, in every cell-drawn fixture and
 LibreOffice-made workbook; a workbook with formulas (a 合計 row, a cross-sheet reference, a
-shared formula, a conditional format, a list validation, a print area, a chart-less defined
-name) keeps every reference on the same cells through an insertion and a deletion, and
+shared formula, a conditional format, a list validation, a print area, a defined name, a
+chart and pictures) keeps every reference on the same cells through an insertion and a deletion, and
 LibreOffice computes the same totals from it; ids pair renamed and reordered initiatives.
 """
 
