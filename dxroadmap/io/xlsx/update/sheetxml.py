@@ -12,9 +12,12 @@ Edits:
   its index, any other text goes in as an inline string, so ``sharedStrings.xml`` is
   never rewritten) and style index ``s``;
 * :meth:`SheetXml.add_merge` / :meth:`SheetXml.remove_merges_in` — ``<mergeCells>``;
-* :meth:`SheetXml.insert_rows` — rows after a given row move down (cells, merges,
-  conditional formats, data validations, hyperlinks, the dimension); the caller moves
-  defined names and drawing anchors with :func:`shift_ref_rows`.
+* :meth:`SheetXml.insert_rows` / :meth:`SheetXml.delete_rows` — rows below move down or up:
+  cells, merges (grown or shrunk), formulas (:mod:`.formulas`, shared formulas written out
+  cell by cell when they would no longer read the same), conditional formats, data
+  validations, hyperlinks, auto filter, the dimension and row breaks; the caller moves
+  defined names, drawing anchors and other sheets' formulas
+  (:meth:`SheetXml.adjust_formulas`) with the same :class:`~.formulas.RowShift`.
 
 Only worksheets written with the SpreadsheetML namespace as the default namespace are
 supported (Excel, LibreOffice and openpyxl all write them so); others raise ``ValueError``.
@@ -26,7 +29,9 @@ import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-__all__ = ["SheetXml", "col_letter", "col_number", "shift_ref_rows", "parse_shared_strings"]
+from dxroadmap.io.xlsx.update.formulas import RowShift, shift_area, shift_formula, translate_formula
+
+__all__ = ["SheetXml", "col_letter", "col_number", "parse_shared_strings"]
 
 _ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
 _CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
@@ -35,7 +40,6 @@ _ROW_R = re.compile(r'\br="(\d+)"')
 _ATTR_S = re.compile(r'\bs="(\d+)"')
 _MERGE = re.compile(r'<mergeCell\b[^>]*\bref="([^"]+)"[^>]*/>')
 _MERGES_BLOCK = re.compile(r"<mergeCells\b[^>]*?(?:/>|>.*?</mergeCells>)", re.S)
-_REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)(\d+)")
 # elements that follow <mergeCells> in CT_Worksheet order
 _AFTER_MERGES = ("phoneticPr", "conditionalFormatting", "dataValidations", "hyperlinks", "printOptions",
                  "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks", "customProperties",
@@ -58,16 +62,6 @@ def col_number(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def shift_ref_rows(text: str, after_row: int, n: int) -> str:
-    """Every A1 reference in ``text`` whose row is below ``after_row`` moved down by ``n`` rows."""
-    def one(m: re.Match) -> str:
-        row = int(m.group(4))
-        if row > after_row:
-            row += n
-        return f"{m.group(1)}{m.group(2)}{m.group(3)}{row}"
-    return _REF.sub(one, text)
 
 
 def parse_shared_strings(xml: str | None) -> dict[str, int]:
@@ -97,12 +91,15 @@ class _Row:
 class SheetXml:
     """A worksheet part open for editing (see the module docstring)."""
 
-    def __init__(self, xml: str, shared: dict[str, int] | None = None) -> None:
+    def __init__(self, xml: str, shared: dict[str, int] | None = None, title: str = "") -> None:
         start = re.search(r"<sheetData\b[^>]*?(/?)>", xml)
         if start is None or not re.search(r"<worksheet\b[^>]*\bxmlns=\"http://schemas\.openxmlformats\.org/"
                                           r"spreadsheetml/2006/main\"", xml):
             raise ValueError("worksheet without a default-namespace <sheetData>")
         self.shared = shared or {}
+        self.title = title  # the sheet's name, for references that name it
+        self.formulas_adjusted = False  # any formula changed (cells, conditional formats, validations, links)
+        self.cells_adjusted = False  # a cell's formula changed (its cached value may be stale)
         if start.group(1):  # <sheetData/>
             self.head, body, self.tail = xml[:start.start()] + "<sheetData>", "", "</sheetData>" + xml[start.end():]
         else:
@@ -140,6 +137,8 @@ class SheetXml:
                 self.merges.append(rng)
         self._merges_edited = False
         self._shifted = False
+        self._originals: dict[int, tuple[dict[int, str], bool]] = {}  # row -> its cells before formulas changed
+        self._tail_original = self.tail
 
     # ------------------------------------------------------------------ reading
 
@@ -154,6 +153,12 @@ class SheetXml:
 
     def has_formulas(self) -> bool:
         return any("<f" in cell for row in self.rows.values() for cell in row.cells.values())
+
+    def has_value(self, r: int, c: int) -> bool:
+        """Whether cell (r, c) holds a value or a formula (not just a style)."""
+        row = self.rows.get(r)
+        cell = row.cells.get(c) if row else None
+        return cell is not None and any(tag in cell for tag in ("<v>", "<v ", "<is>", "<f"))
 
     def merge_at(self, r: int, c: int) -> tuple[int, int, int, int] | None:
         for m in self.merges:
@@ -206,6 +211,15 @@ class SheetXml:
             rest = "/>"
         self._row(r).cells[c] = head + rest
 
+    def move_cell(self, r: int, c: int, to_row: int) -> None:
+        """Move cell (r, c) — value and style — to row ``to_row`` of the same column; (r, c) is left empty."""
+        row = self.rows.get(r)
+        cell = row.cells.get(c) if row else None
+        if cell is None:
+            return
+        self._row(to_row).cells[c] = _ATTR_R.sub(f'r="{col_letter(c)}{to_row}"', cell, count=1)
+        self.set_cell(r, c, None, self.style(r, c))
+
     def copy_row_tag(self, source: int, target: int) -> None:
         """Give row ``target`` the attributes (height, style) of row ``source``."""
         src = self.rows.get(source)
@@ -231,44 +245,165 @@ class SheetXml:
         return gone
 
     def insert_rows(self, after: int, n: int) -> None:
-        """Move every row below ``after`` down by ``n`` rows (cells, merges and sheet-level ranges)."""
-        if n <= 0:
-            return
+        """Move every row below ``after`` down by ``n`` rows (see :meth:`shift_rows`)."""
+        if n > 0:
+            self.shift_rows(RowShift.insert(self.title, after, n))
+
+    def delete_rows(self, first: int, last: int) -> None:
+        """Delete rows ``first..last``; every row below moves up (see :meth:`shift_rows`)."""
+        if last >= first:
+            self.shift_rows(RowShift.delete(self.title, first, last))
+
+    def shift_rows(self, shift: RowShift) -> None:
+        """Insert or delete rows of this sheet: cells, merges, formulas and sheet-level ranges move.
+
+        Merged ranges grow over inserted rows and shrink over deleted ones (a merge left as one
+        cell, or with all its rows deleted, is dropped); conditional formats, data validations
+        and hyperlinks whose ranges are all deleted are dropped; formulas are adjusted with
+        :mod:`.formulas` (:meth:`adjust_formulas`), the dimension and row breaks move.
+        """
+        self.adjust_formulas(shift, self.title, moving=True)
         moved: dict[int, _Row] = {}
         for number, row in self.rows.items():
-            if number > after:
-                new = number + n
+            new = shift.row(number)
+            if new is None:
+                continue
+            if new != number:
                 row.tag = _ROW_R.sub(f'r="{new}"', row.tag, count=1)
                 row.cells = {c: _ATTR_R.sub(lambda m, new=new: f'r="{m.group(1)}{new}"', cell, count=1)
                              for c, cell in row.cells.items()}
                 row.number = new
                 row.edited = True
-                moved[new] = row
-            else:
-                moved[number] = row
+            moved[new] = row
         self.rows = moved
         self.order = sorted(moved)
         merges = []
         for a, b, c, d in self.merges:
-            if a > after:
-                merges.append((a + n, b, c + n, d))
-            elif c > after:
-                merges.append((a, b, c + n, d))  # a merge spanning the insertion point grows
-            else:
-                merges.append((a, b, c, d))
-        self.merges = merges
-        self._merges_edited = True
+            span = shift.span(a, c)
+            if span is not None and (span[0], b) != (span[1], d):
+                merges.append((span[0], b, span[1], d))
+        if merges != self.merges:
+            self.merges = merges
+            self._merges_edited = True
 
-        def sqref(m: re.Match) -> str:
-            return m.group(1) + shift_ref_rows(m.group(2), after, n) + m.group(3)
+        def area(m: re.Match) -> str:
+            new = shift_area(m.group(2), shift)
+            return m.group(1) + (new if new is not None else m.group(2)) + m.group(3)
+        self.head = re.sub(r'(<dimension\b[^>]*\bref=")([^"]*)(")', area, self.head)
         tail = self.tail
-        tail = re.sub(r'(<conditionalFormatting\b[^>]*\bsqref=")([^"]*)(")', sqref, tail)
-        tail = re.sub(r'(<dataValidation\b[^>]*\bsqref=")([^"]*)(")', sqref, tail)
-        tail = re.sub(r'(<hyperlink\b[^>]*\bref=")([^"]*)(")', sqref, tail)
-        tail = re.sub(r"(<formula>)([^<]*)(</formula>)", sqref, tail)
+        for pattern in (r'(<autoFilter\b[^>]*\bref=")([^"]*)(")', r'(<ignoredError\b[^>]*\bsqref=")([^"]*)(")',
+                        r"(<xm:sqref>)([^<]*)(</xm:sqref>)"):
+            tail = re.sub(pattern, area, tail)
+        tail = _drop_or_shift(tail, "hyperlink", "ref", shift, None)
+        tail = _shift_breaks(tail, shift)
         self.tail = tail
-        self.head = re.sub(r'(<dimension\b[^>]*\bref=")([^"]*)(")', sqref, self.head)
         self._shifted = True
+
+    def adjust_formulas(self, shift: RowShift, host: str | None = None, *, moving: bool = False) -> bool:
+        """Adjust the formulas of this sheet (named ``host``) for ``shift``; True when any changed.
+
+        ``moving`` is set when ``shift`` is on this sheet itself (:meth:`shift_rows`): then the
+        ranges of conditional formats, data validations and array formulas move too, and a
+        formula whose relative references are anchored on a deleted row is re-anchored first.
+        A shared formula whose cells would no longer read the same when translated from its
+        first cell is written out cell by cell.
+        """
+        host = self.title if host is None else host
+        changed = self._adjust_cells(shift, host, moving)
+        self.cells_adjusted = self.cells_adjusted or changed
+        tail = self.tail
+        for element in ("conditionalFormatting", "dataValidation"):
+            tail = _drop_or_shift(tail, element, "sqref", shift if moving else None, (shift, host))
+        tail = re.sub(r'(<hyperlink\b[^>]*\blocation=")([^"]*)(")',
+                      lambda m: m.group(1) + _esc_attr(shift_formula(_unesc(m.group(2)), shift, host)) + m.group(3)
+                      if shift_formula(_unesc(m.group(2)), shift, host) != _unesc(m.group(2)) else m.group(), tail)
+        tail = re.sub(r"(<xm:f>)([^<]*)(</xm:f>)", lambda m: _formula_text(m, shift, host), tail)
+        if tail != self.tail:
+            self.tail = tail
+            changed = True
+        self.formulas_adjusted = self.formulas_adjusted or changed
+        return changed
+
+    def settle(self) -> bool:
+        """Put back formulas that came back to their original text; True when any still differs.
+
+        For a sheet whose rows do not move (another sheet referring to moved rows): after an
+        insertion and a deletion that cancel out, its part stays byte for byte as it was.
+        """
+        for r, (cells, edited) in self._originals.items():
+            row = self.rows[r]
+            for c, original in cells.items():
+                if c in row.cells and row.cells[c] != original and _unesc(row.cells[c]) == _unesc(original):
+                    row.cells[c] = original
+            if row.cells == cells:
+                row.edited = edited
+        if self.tail != self._tail_original and _unesc(self.tail) == _unesc(self._tail_original):
+            self.tail = self._tail_original
+        self.cells_adjusted = any(self.rows[r].cells != cells for r, (cells, _) in self._originals.items())
+        self.formulas_adjusted = self.cells_adjusted or self.tail != self._tail_original
+        return self.formulas_adjusted
+
+    def _adjust_cells(self, shift: RowShift, host: str, moving: bool) -> bool:
+        def pos(r: int) -> int | None:
+            return shift.row(r) if moving else r
+
+        groups: dict[str, dict] = {}
+        new_cells: dict[tuple[int, int], str] = {}
+        for r, row in self.rows.items():
+            for c, cell in row.cells.items():
+                if "<f" not in cell:
+                    continue
+                m = _F.search(cell)
+                if m is None:
+                    continue
+                attrs, text = m.group(1), _unesc(m.group(2) or "")
+                t = _attr(attrs, "t")
+                if t == "shared":
+                    g = groups.setdefault(_attr(attrs, "si") or "", {"members": [], "master": None})
+                    g["members"].append((r, c))
+                    if m.group(2) is not None and _attr(attrs, "ref"):
+                        g["master"] = (r, c, text, _attr(attrs, "ref"))
+                    continue
+                if moving and pos(r) is None:
+                    continue
+                new_text = shift_formula(text, shift, host)
+                new_attrs = attrs
+                if moving and t == "array" and _attr(attrs, "ref"):
+                    ref = shift_area(_attr(attrs, "ref"), shift)
+                    new_attrs = _set_attr(new_attrs, "ref", ref or f"{col_letter(c)}{pos(r)}")
+                if t == "dataTable":
+                    for key in ("r1", "r2"):
+                        if _attr(attrs, key):
+                            new_attrs = _set_attr(new_attrs, key, shift_formula(_attr(attrs, key), shift, host))
+                if new_text != text or new_attrs != attrs:
+                    new_cells[(r, c)] = _put_f(cell, m, new_attrs, new_text)
+        for g in groups.values():
+            if g["master"] is None:
+                continue
+            mr, mc, mt, ref = g["master"]
+            members = [(r, c) for r, c in g["members"] if pos(r) is not None]
+            expected = {(r, c): shift_formula(translate_formula(mt, r - mr, c - mc), shift, host) for r, c in members}
+            if pos(mr) is not None:
+                mt2, nmr = shift_formula(mt, shift, host), pos(mr)
+                if all(translate_formula(mt2, pos(r) - nmr, c - mc) == expected[(r, c)] for r, c in members):
+                    new_ref = (shift_area(ref, shift) or ref) if moving else ref
+                    if mt2 != mt or new_ref != ref:
+                        cell = self.rows[mr].cells[mc]
+                        m = _F.search(cell)
+                        new_cells[(mr, mc)] = _put_f(cell, m, _set_attr(m.group(1), "ref", new_ref), mt2)
+                    continue
+            for r, c in members:  # written out cell by cell
+                cell = self.rows[r].cells[c]
+                m = _F.search(cell)
+                attrs = re.sub(r'\s(?:t|si|ref)="[^"]*"', "", m.group(1))
+                new_cells[(r, c)] = _put_f(cell, m, attrs, expected[(r, c)])
+        for (r, c), cell in new_cells.items():
+            row = self.rows[r]
+            if not moving:
+                self._originals.setdefault(r, (dict(row.cells), row.edited))
+            row.cells[c] = cell
+            row.edited = True
+        return bool(new_cells)
 
     # ------------------------------------------------------------------ writing
 
@@ -309,3 +444,97 @@ def _parse_range(ref: str) -> tuple[int, int, int, int] | None:
     a, b = int(m.group(2)), col_number(m.group(1))
     c, d = (int(m.group(4)), col_number(m.group(3))) if m.group(3) else (a, b)
     return (min(a, c), min(b, d), max(a, c), max(b, d))
+
+
+_F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+_ENTITY = re.compile(r"&(?:#(\d+)|#x([0-9A-Fa-f]+)|(amp|lt|gt|quot|apos));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _unesc(text: str) -> str:
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda m: chr(int(m.group(1))) if m.group(1) else chr(int(m.group(2), 16)) if m.group(2)
+                       else _NAMED[m.group(3)], text)
+
+
+def _esc_attr(text: str) -> str:
+    return escape(text, {'"': "&quot;"})
+
+
+def _attr(attrs: str, name: str) -> str | None:
+    m = re.search(rf'\s{name}="([^"]*)"', attrs)
+    return _unesc(m.group(1)) if m else None
+
+
+def _set_attr(attrs: str, name: str, value: str) -> str:
+    if re.search(rf'\s{name}="[^"]*"', attrs):
+        return re.sub(rf'(\s{name}=")[^"]*(")', lambda m: m.group(1) + _esc_attr(value) + m.group(2), attrs, count=1)
+    return attrs + f' {name}="{_esc_attr(value)}"'
+
+
+def _put_f(cell: str, m: re.Match, attrs: str, text: str) -> str:
+    return cell[:m.start()] + f"<f{attrs}>{escape(text)}</f>" + cell[m.end():]
+
+
+def _formula_text(m: re.Match, shift: RowShift, host: str | None, dr: int = 0) -> str:
+    text = _unesc(m.group(2))
+    new = shift_formula(translate_formula(text, dr, 0) if dr else text, shift, host)
+    return m.group() if new == text else m.group(1) + escape(new) + m.group(3)
+
+
+def _drop_or_shift(tail: str, element: str, attr: str, moving: RowShift | None,
+                   formulas: tuple[RowShift, str | None] | None) -> str:
+    """Every ``<element>`` of ``tail``: its ``attr`` range moved by ``moving`` (dropped when all deleted), its formulas adjusted."""
+    pattern = re.compile(rf"<{element}\b[^>]*?(?:/>|>.*?</{element}>)", re.S)
+    dropped = 0
+
+    def one(m: re.Match) -> str:
+        nonlocal dropped
+        text = m.group()
+        head_end = text.find(">")
+        am = re.search(rf'\s{attr}="([^"]*)"', text[:head_end])
+        dr = 0
+        if moving is not None and am is not None:
+            new = shift_area(am.group(1), moving)
+            if new is None:
+                dropped += 1
+                return ""
+            first = _parse_range(am.group(1).split()[0]) if am.group(1).split() else None
+            if first is not None and moving.row(first[0]) is None:
+                # its formulas are anchored on a deleted row: re-anchor them on the first row after the gap
+                dr = moving.at - moving.n - first[0]
+            text = text[:am.start(1)] + new + text[am.end(1):]
+        if formulas is not None:
+            shift, host = formulas
+            text = re.sub(r"(<(?:formula|formula1|formula2)>)([^<]*)(</(?:formula|formula1|formula2)>)",
+                          lambda f: _formula_text(f, shift, host, dr), text)
+        return text
+    new_tail = pattern.sub(one, tail)
+    if dropped and element == "dataValidation":
+        new_tail = re.sub(r"(<dataValidations\b[^>]*\bcount=\")(\d+)(\")",
+                          lambda m: f"{m.group(1)}{max(0, int(m.group(2)) - dropped)}{m.group(3)}", new_tail)
+        new_tail = re.sub(r"<dataValidations\b[^>]*>\s*</dataValidations>", "", new_tail)
+    if dropped and element == "hyperlink":
+        new_tail = re.sub(r"<hyperlinks\b[^>]*>\s*</hyperlinks>", "", new_tail)
+    return new_tail
+
+
+def _shift_breaks(tail: str, shift: RowShift) -> str:
+    """Manual page breaks under rows (``<rowBreaks><brk id="row"/>``) move; a break on a deleted row goes."""
+    block = re.search(r"<rowBreaks\b[^>]*?(?:/>|>.*?</rowBreaks>)", tail, re.S)
+    if block is None:
+        return tail
+    kept = []
+    for m in re.finditer(r"<brk\b[^>]*/>", block.group()):
+        bm = re.search(r'\bid="(\d+)"', m.group())
+        new = shift.row(int(bm.group(1))) if bm else None
+        if bm is None:
+            kept.append(m.group())
+        elif new is not None:
+            kept.append(m.group()[:bm.start(1)] + str(new) + m.group()[bm.end(1):])
+    if not kept:
+        return tail[:block.start()] + tail[block.end():]
+    head = re.match(r"<rowBreaks\b[^>]*?(?=/?>)", block.group()).group()
+    head = re.sub(r'\b(count|manualBreakCount)="\d+"', lambda m: f'{m.group(1)}="{len(kept)}"', head)
+    return tail[:block.start()] + head + ">" + "".join(kept) + "</rowBreaks>" + tail[block.end():]

@@ -2,19 +2,25 @@
 
 :func:`update_workbook` reads the office workbook with the importer (ignoring any data
 sheet, so the visible form is what is learned), pairs the initiatives it found with the
-plan's (same pillar, name and order first; renamed ones by position), and then edits
-only what changed:
+plan's (by id first when the workbook carries our data sheet from an earlier update, then
+same pillar, name and order; renamed ones by position), and then edits only what changed:
 
 * a kept initiative: its name, departments and summary cells rewritten in place when
   they changed (an enumerator such as ア. in front of the name is kept); its bars
   repainted in the sheet's own encoding when its phases or milestones changed at the
   form's resolution (:mod:`.paint`);
-* a removed initiative: its cells cleared (label columns other than the pillar column,
-  and the time cells) — the rows stay, so nothing else moves;
+* a removed initiative: its rows deleted when it owns whole rows of a cell-drawn table
+  (everything below moves up: cells, merges, which shrink, formulas, conditional formats,
+  data validations, hyperlinks, the dimension, row breaks, defined names, other sheets'
+  and charts' references, drawing anchors); otherwise — bars drawn as shapes, a merged
+  cell reaching over the time columns of other rows, the last row of its pillar — its
+  cells are cleared (label columns other than the pillar column, and the time cells);
 * a new initiative: new rows inserted after its predecessor in the plan (or before its
-  successor when it comes first in its pillar), styled like the neighbouring row;
-  merged ranges, conditional formats, data validations, hyperlinks, the sheet dimension,
-  defined names (print area) and drawing anchors below move down with them;
+  successor when it comes first in its pillar), styled like the neighbouring row; all
+  that lies below moves down with them, as for a deletion;
+* formulas are adjusted with :mod:`.formulas` (same sheet, other sheets, shared and array
+  formulas, defined names, conditional formats, validations); their cached values are
+  kept and ``fullCalcOnLoad`` is set so that Excel recalculates on opening;
 * the hidden data sheet holds the whole plan, stamped with the roadmap sheet's
   fingerprint, so reopening gives the exact plan.
 
@@ -24,9 +30,10 @@ shapes (names and texts only: a moved bar is an issue); and card layouts — a b
 rows per initiative with its own time strip and ①②③ sub-actions — written by
 :mod:`.cards` (new cards cloned from their neighbour, removed ones blanked).
 
-Every zip member other than the edited worksheets, their drawings (only when rows were
-inserted), ``workbook.xml``/its rels/``[Content_Types].xml`` (only when the data sheet is
-added) and the data sheet is copied byte for byte. ``sharedStrings.xml`` and
+Every zip member other than the edited worksheets, their drawings (only when rows moved),
+other worksheets and charts whose formulas changed, ``workbook.xml`` (defined names moved,
+``fullCalcOnLoad``, a new data sheet), its rels and ``[Content_Types].xml`` (only when the
+data sheet is added) and the data sheet is copied byte for byte. ``sharedStrings.xml`` and
 ``styles.xml`` are never rewritten: new texts are inline strings and every style index
 comes from an existing cell.
 
@@ -46,9 +53,11 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
+from xml.sax.saxutils import unescape as _xml_unescape
 
 from dxroadmap.io.errors import PlanReadError, PlanWriteError
-from dxroadmap.io.xlsx.datasheet import SHEET_NAME
+from dxroadmap.io.xlsx.datasheet import SHEET_NAME, read_data_sheet
 from dxroadmap.io.xlsx.package.parts import part_relationships, rels_name, workbook_part, workbook_sheets
 from dxroadmap.io.xlsx.read.grid import as_text
 from dxroadmap.io.xlsx.read.results import SheetOverrides
@@ -56,9 +65,11 @@ from dxroadmap.io.xlsx.read.words import norm
 from dxroadmap.io.xlsx.read.workbook import WorkbookReader
 from dxroadmap.io.xlsx.update.cards import write_cards
 from dxroadmap.io.xlsx.update.datasheet_xml import data_sheet_xml
+from dxroadmap.io.xlsx.update.formulas import RowShift, shift_formula
 from dxroadmap.io.xlsx.update.layout import SheetLayout, Slot, find_slots, sheet_layout
 from dxroadmap.io.xlsx.update.paint import Issue, form_view, lanes_needed, paint_slot
-from dxroadmap.io.xlsx.update.sheetxml import SheetXml, parse_shared_strings, shift_ref_rows
+from dxroadmap.io.xlsx.update.sheetxml import SheetXml, parse_shared_strings
+from dxroadmap.model.ids import is_stable_id
 from dxroadmap.model.plan import Initiative, Pillar, Plan
 
 __all__ = ["update_workbook", "UpdateResult", "UpdateRefused", "Issue"]
@@ -119,26 +130,98 @@ def _key(item: _Item) -> tuple:
     return norm(item.pillar.name), item.depth, norm(item.init.name)
 
 
-def _pair(old: list[_Item], new: list[_Item]) -> tuple[dict[int, int], list[int], list[int]]:
-    """(new index → old index, removed old indexes, added new indexes)."""
-    sm = difflib.SequenceMatcher(None, [_key(i) for i in old], [_key(i) for i in new], autojunk=False)
+def _pair(old: list[_Item], new: list[_Item],
+          old_ids: list[tuple[str, str]] | None = None) -> tuple[dict[int, int], list[int], list[int]]:
+    """(new index → old index, removed old indexes, added new indexes).
+
+    ``old_ids`` (the initiative and pillar ids of the old items, "" where unknown; known when
+    the workbook carries our data sheet from an earlier update) pair items by id first: an
+    item keeps its rows when its id, depth and pillar (by id or name) are the same, however it
+    was renamed. Pairs that would cross (a reordered item) keep the longest run in order; the
+    others are written as removed and added, so the rows end up in the plan's order. When
+    any id matched, ids are trusted: only items without an id are paired by name and order,
+    between the id-paired ones; when none matched (the plan lost its ids), all are.
+    """
+    id_pairs: list[tuple[int, int]] = []
+    if old_ids:
+        by_id = {ids[0]: k for k, ids in enumerate(old_ids) if ids[0]}
+        for j, item in enumerate(new):
+            k = by_id.get(item.init.id) if item.init.id else None
+            if k is None or old[k].depth != item.depth:
+                continue
+            same_pillar = (old_ids[k][1] and old_ids[k][1] == item.pillar.id) or \
+                norm(old[k].pillar.name) == norm(item.pillar.name)
+            if same_pillar:
+                id_pairs.append((j, k))
+    if not id_pairs:
+        return _pair_by_name(old, new, range(len(old)), range(len(new)))
+    kept = _in_order(id_pairs)
+    pairs = {j: k for j, k in kept}
+    removed: list[int] = []
+    added: list[int] = []
+    bounds = [(-1, -1)] + sorted((k, j) for j, k in kept) + [(len(old), len(new))]
+    for (a0, b0), (a1, b1) in zip(bounds, bounds[1:]):
+        olds = [a for a in range(a0 + 1, a1) if not (old_ids and old_ids[a][0])]
+        news = [b for b in range(b0 + 1, b1) if not new[b].init.id]
+        p, r, ad = _pair_by_name(old, new, olds, news)
+        pairs.update(p)
+        removed.extend(r)
+        added.extend(ad)
+        removed.extend(a for a in range(a0 + 1, a1) if a not in olds)
+        added.extend(b for b in range(b0 + 1, b1) if b not in news)
+    return pairs, sorted(removed), sorted(added)
+
+
+def _in_order(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of (new, old) pairs, sorted by new index, whose old indexes increase too."""
+    pairs = sorted(pairs)
+    best: list[int] = []  # best[k]: index into pairs of the smallest tail of a run of length k + 1
+    back: list[int | None] = [None] * len(pairs)
+    for n, (_, k) in enumerate(pairs):
+        lo, hi = 0, len(best)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if pairs[best[mid]][1] < k:
+                lo = mid + 1
+            else:
+                hi = mid
+        back[n] = best[lo - 1] if lo else None
+        if lo == len(best):
+            best.append(n)
+        else:
+            best[lo] = n
+    out = []
+    n = best[-1] if best else None
+    while n is not None:
+        out.append(pairs[n])
+        n = back[n]
+    return out[::-1]
+
+
+def _pair_by_name(old: list[_Item], new: list[_Item], olds, news) -> tuple[dict[int, int], list[int], list[int]]:
+    """Pair the old items ``olds`` with the new items ``news`` (index lists) by pillar, name and order."""
+    olds, news = list(olds), list(news)
+    sub_old = [old[a] for a in olds]
+    sub_new = [new[b] for b in news]
+    sm = difflib.SequenceMatcher(None, [_key(i) for i in sub_old], [_key(i) for i in sub_new], autojunk=False)
     pairs: dict[int, int] = {}
     removed: list[int] = []
     added: list[int] = []
     for tag, a0, a1, b0, b1 in sm.get_opcodes():
         if tag == "equal":
-            pairs.update({b0 + k: a0 + k for k in range(a1 - a0)})
+            pairs.update({news[b0 + k]: olds[a0 + k] for k in range(a1 - a0)})
             continue
         # renames: a similar name in the same pillar at the same depth, in order; a block of as many
         # old as new items with no similar names is renamed position by position
-        similar = _similar_pairs(old, new, a0, a1, b0, b1)
+        similar = _similar_pairs(sub_old, sub_new, a0, a1, b0, b1)
         if not similar and a1 - a0 == b1 - b0:
-            similar = [(a0 + k, b0 + k) for k in range(a1 - a0) if _key(old[a0 + k])[:2] == _key(new[b0 + k])[:2]]
+            similar = [(a0 + k, b0 + k) for k in range(a1 - a0)
+                       if _key(sub_old[a0 + k])[:2] == _key(sub_new[b0 + k])[:2]]
         paired_a = {a for a, _ in similar}
         paired_b = {b for _, b in similar}
-        pairs.update({b: a for a, b in similar})
-        removed.extend(a for a in range(a0, a1) if a not in paired_a)
-        added.extend(b for b in range(b0, b1) if b not in paired_b)
+        pairs.update({news[b]: olds[a] for a, b in similar})
+        removed.extend(olds[a] for a in range(a0, a1) if a not in paired_a)
+        added.extend(news[b] for b in range(b0, b1) if b not in paired_b)
     return pairs, removed, added
 
 
@@ -195,6 +278,7 @@ class _Job:
         self.layouts: dict[str, SheetLayout] = {}
         self.edited: set[str] = set()
         self.replaced: dict[str, bytes] = {}
+        self.formula_sheets: dict[str, SheetXml] = {}  # other sheets whose formulas may follow moved rows
         self.issues: list[Issue] = []
         self.summary: list[str] = []
         self.card_sheets: set[str] = set()  # card layouts: written by .cards (see run)
@@ -210,7 +294,7 @@ class _Job:
                 raise PlanReadError("unsupported", f"{office.name}: the sheet {title} was not found in the package.",
                                     f"{office.name} にシート {title} が見つかりません。")
             try:
-                sheet = SheetXml(self.zf.read(part).decode("utf-8"), self.shared)
+                sheet = SheetXml(self.zf.read(part).decode("utf-8"), self.shared, title=title)
             except (ValueError, UnicodeDecodeError):
                 raise PlanReadError("unsupported", f"{office.name}: the sheet {title} is written in a way this version "
                                                    f"cannot edit.", f"{office.name} のシート {title} は編集できない形式です。") from None
@@ -271,12 +355,85 @@ class _Job:
 
     # ------------------------------------------------------------------ rows
 
+    def _old_ids(self) -> list[tuple[str, str]] | None:
+        """The (initiative id, pillar id) of each old item, from our data sheet if the workbook has one.
+
+        The data sheet's plan is matched to the items read from the visible sheet by name and
+        order (the sheet may have been edited since); unmatched items get ("", "").
+        """
+        if self.reader.wb is None:
+            return None
+        try:
+            data = read_data_sheet(self.reader.wb)
+        except PlanReadError:
+            return None
+        if data is None:
+            return None
+        saved = _flatten(data.plan)
+        pairs, _, _ = _pair_by_name(saved, self.old_items, range(len(saved)), range(len(self.old_items)))
+        out = [("", "")] * len(self.old_items)
+        for k, s in pairs.items():
+            if is_stable_id(saved[s].init.id):
+                out[k] = (saved[s].init.id, saved[s].pillar.id if is_stable_id(saved[s].pillar.id) else "")
+        return out
+
+    def _deletable(self, i: int, gone: set[int]) -> bool:
+        """Whether the rows of removed item ``i`` can go (see :meth:`_delete`); if not they are cleared.
+
+        They can when the initiative owns whole rows of a cell-drawn table: its rows are one
+        block no other item shares, every merged range reaching out of the block lies in the
+        label columns (a pillar cell spanning several initiatives: it shrinks), and its pillar
+        keeps at least one other row on the sheet.
+        """
+        slot = self.slots[i]
+        lay, sheet = self.layouts[slot.sheet], self.sheets[slot.sheet]
+        if lay.encoding == "shapes" or not slot.rows:
+            return False
+        first, last = min(slot.rows), max(slot.rows)
+        if last - first + 1 != len(set(slot.rows)):
+            return False
+        others = [k for k, s in enumerate(self.slots) if k != i and k not in gone and s.sheet == slot.sheet]
+        if any(first <= r <= last for k in others for r in self.slots[k].rows):
+            return False
+        for a, b, c, d in sheet.merges:
+            if a <= last and c >= first and not (first <= a and c <= last) \
+                    and not all(col in lay.roles for col in range(b, d + 1)):
+                return False
+        pillar = self.old_items[i].pillar
+        return any(self.old_items[k].pillar is pillar for k in others)
+
+    def _delete(self, i: int) -> None:
+        """Delete the rows of removed item ``i``: everything below moves up (see :meth:`SheetXml.delete_rows`).
+
+        A merged label cell that starts in the deleted rows and reaches below them (a pillar
+        spanning several initiatives) keeps its text: the text moves to the first row after the
+        gap, where the shrunk merge starts; so does an unmerged pillar label written only on the
+        first row of its block.
+        """
+        slot = self.slots[i]
+        title = slot.sheet
+        lay, sheet = self.layouts[title], self.sheets[title]
+        first, last = min(slot.rows), max(slot.rows)
+        for a, b, c, _d in list(sheet.merges):
+            if first <= a <= last < c:
+                sheet.move_cell(a, b, last + 1)
+        pillar_col = lay.role_col("pillar")
+        below = next((k for k, s in enumerate(self.slots) if s.sheet == title and last + 1 in s.rows), None)
+        if pillar_col is not None and sheet.merge_at(first, pillar_col) is None and sheet.has_value(first, pillar_col) \
+                and below is not None and self.old_items[below].pillar is self.old_items[i].pillar \
+                and not sheet.has_value(last + 1, pillar_col):
+            sheet.move_cell(first, pillar_col, last + 1)
+        sheet.delete_rows(first, last)
+        shift = RowShift.delete(title, first, last)
+        for s in self.slots:
+            if s.sheet == title:
+                s.rows = [r2 for r in s.rows if (r2 := shift.row(r)) is not None]
+        self._shift_outside(title, first - 1, -(last - first + 1))
+        self.edited.add(title)
+
     def _insert(self, title: str, after: int, n: int, like: int) -> list[int]:
         """Insert ``n`` rows after row ``after`` of sheet ``title``, styled like row ``like``."""
         sheet, lay = self.sheets[title], self.layouts[title]
-        if sheet.has_formulas() and not self.force:
-            self.issues.append(Issue(f"{title} holds formulas, which are not adjusted when rows are inserted",
-                                     f"{title} には数式があり、行の挿入で数式は調整されません"))
         sheet.insert_rows(after, n)
         for s in self.slots:
             if s.sheet == title:
@@ -300,28 +457,61 @@ class _Job:
         return new_rows
 
     def _shift_outside(self, title: str, after: int, n: int) -> None:
-        """Defined names on ``title`` and drawing anchors below the inserted rows move down."""
+        """What lies outside sheet ``title`` follows its rows: ``n`` rows inserted after row ``after``
+        (``n`` < 0: the ``-n`` rows after ``after`` deleted).
+
+        Defined names (print area, print titles), formulas of the other sheets and of charts
+        that refer to ``title``, and the drawing anchors of ``title`` move; an anchor on a
+        deleted row clamps to the row below the gap. Other parts are read lazily and kept
+        (in :attr:`formula_sheets` or :attr:`replaced`) only when something in them changes.
+        """
+        shift = RowShift.insert(title, after, n) if n >= 0 else RowShift.delete(title, after + 1, after - n)
         wb = workbook_part(self.zf) or "xl/workbook.xml"
         xml = self.replaced.get(wb, self.zf.read(wb)).decode("utf-8")
-        quoted = re.escape(title)
 
         def name(m: re.Match) -> str:
-            body = m.group(2)
-            if re.search(rf"(?:'{quoted}'|\b{quoted})!", body):
-                body = re.sub(rf"((?:'{quoted}'|{quoted})!)([$A-Z0-9:]+)",
-                              lambda x: x.group(1) + shift_ref_rows(x.group(2), after, n), body)
-            return m.group(1) + body + m.group(3)
+            body = _unescape(m.group(2))
+            new = shift_formula(body, shift, None)
+            return m.group() if new == body else m.group(1) + escape(new) + m.group(3)
         new_xml = re.sub(r"(<definedName\b[^>]*>)([^<]*)(</definedName>)", name, xml)
         if new_xml != xml:
             self.replaced[wb] = new_xml.encode("utf-8")
+        for other, part in self.parts.items():
+            if other == title or other == SHEET_NAME:
+                continue
+            sheet = self.sheets.get(other) or self.formula_sheets.get(other)
+            if sheet is None:
+                raw = self.zf.read(part).decode("utf-8", "replace")
+                if "<f" not in raw and "<formula" not in raw and "<xm:f" not in raw and "location=" not in raw:
+                    continue
+                try:
+                    sheet = SheetXml(raw, self.shared, title=other)
+                except ValueError:
+                    continue
+                self.formula_sheets[other] = sheet
+            sheet.adjust_formulas(shift, other)
+        for chart in (n_ for n_ in self.zf.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n_)):
+            cx = self.replaced.get(chart, self.zf.read(chart)).decode("utf-8")
+
+            def ref(m: re.Match) -> str:
+                body = _unescape(m.group(2))
+                new = shift_formula(body, shift, None)
+                return m.group() if new == body else m.group(1) + escape(new) + m.group(3)
+            new_cx = re.sub(r"(<(?:\w+:)?f>)([^<]*)(</(?:\w+:)?f>)", ref, cx)
+            if new_cx != cx:
+                self.replaced[chart] = new_cx.encode("utf-8")
         drawing = _drawing_part(self.zf, self.parts[title])
         if drawing:
             dx = self.replaced.get(drawing, self.zf.read(drawing)).decode("utf-8")
 
             def anchor(m: re.Match) -> str:
-                row = int(m.group(2))
-                return f"{m.group(1)}{row + n if row >= after else row}{m.group(3)}"
-            new_dx = re.sub(r"(<(?:xdr:)?row>)(\d+)(</(?:xdr:)?row>)", anchor, dx)
+                row = int(m.group(2)) + 1  # anchors count rows from 0
+                new = shift.row(row)
+                offset = m.group(4)
+                if new is None:  # on a deleted row: the top of the row below the gap
+                    new, offset = shift.at, "0"
+                return f"{m.group(1)}{new - 1}{m.group(3)}{offset}{m.group(5)}"
+            new_dx = re.sub(r"(<(?:xdr:)?row>)(\d+)(</(?:xdr:)?row>\s*<(?:xdr:)?rowOff>)(-?\d+)(</)", anchor, dx)
             if new_dx != dx:
                 self.replaced[drawing] = new_dx.encode("utf-8")
 
@@ -329,7 +519,7 @@ class _Job:
 
     def run(self) -> None:
         new_items = _flatten(self.plan)
-        pairs, removed, added = _pair(self.old_items, new_items)
+        pairs, removed, added = _pair(self.old_items, new_items, self._old_ids())
         # ---- card layouts: one block of rows per initiative (.cards) ----
         if self.card_sheets:
             write_cards(self, new_items, pairs, removed, added)
@@ -346,9 +536,15 @@ class _Job:
                 self.summary.append(f"repainted\t{new.name}")
             if norm(old.name) != norm(new.name):
                 self.summary.append(f"renamed\t{old.name}\t{new.name}")
-        for i in removed:
-            self._clear(self.slots[i])
-            self.summary.append(f"cleared\t{self.old_items[i].init.name}")
+        gone: set[int] = set()
+        for i in sorted(removed, key=lambda k: -min(self.slots[k].rows)):
+            if self._deletable(i, gone):
+                self._delete(i)
+                gone.add(i)
+                self.summary.append(f"deleted\t{self.old_items[i].init.name}")
+            else:
+                self._clear(self.slots[i])
+                self.summary.append(f"cleared\t{self.old_items[i].init.name}")
         # new rows from the bottom up, so that the anchors above stay where they are
         placements = []
         for j in added:
@@ -398,6 +594,11 @@ class _Job:
         replaced = dict(self.replaced)
         for title in self.edited:
             replaced[self.parts[title]] = self.sheets[title].xml().encode("utf-8")
+        for title, sheet in self.formula_sheets.items():
+            if sheet.formulas_adjusted and sheet.settle():
+                replaced[self.parts[title]] = sheet.xml().encode("utf-8")
+        if any(s.cells_adjusted for s in [*self.sheets.values(), *self.formula_sheets.values()]):
+            self._full_calc_on_load(replaced)
         extra: dict[str, bytes] = {}
         if data_xml is not None:
             part = self.parts.get(SHEET_NAME)
@@ -423,6 +624,36 @@ class _Job:
                              compress_type=zipfile.ZIP_DEFLATED)
         return buf.getvalue(), changed
 
+    def _full_calc_on_load(self, replaced: dict[str, bytes]) -> None:
+        """Ask the spreadsheet to recalculate everything when the workbook is opened.
+
+        Adjusted formulas keep their cached values (``<v>``), which were computed over the old
+        rows (a SUM over a range that just grew still shows the old total). Excel recalculates
+        only what it thinks is dirty and trusts cached values otherwise, so ``fullCalcOnLoad``
+        is set; it is set only when formulas were adjusted, so that a workbook without moved
+        formulas keeps its ``workbook.xml`` as it was.
+        """
+        wb = workbook_part(self.zf) or "xl/workbook.xml"
+        xml = replaced.get(wb, self.zf.read(wb)).decode("utf-8")
+        m = re.search(r"<(\w+:)?calcPr\b[^>]*?(/?)>", xml)
+        if m is not None:
+            tag = m.group()
+            if re.search(r'\sfullCalcOnLoad="', tag):
+                new = re.sub(r'(\sfullCalcOnLoad=")[^"]*(")', r"\g<1>1\g<2>", tag)
+            else:
+                end = len(tag) - (2 if m.group(2) else 1)
+                new = tag[:end] + ' fullCalcOnLoad="1"' + tag[end:]
+            xml = xml[:m.start()] + new + xml[m.end():]
+        else:
+            prefix = re.search(r"<(\w+:)?sheets\b", xml)
+            p = (prefix.group(1) or "") if prefix else ""
+            later = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
+                     "fileRecoveryPr", "webPublishObjects", "extLst")
+            positions = [m2.start() for name in later if (m2 := re.search(rf"<{p}{name}\b", xml))]
+            at = min(positions) if positions else xml.rindex(f"</{p}workbook>")
+            xml = xml[:at] + f'<{p}calcPr fullCalcOnLoad="1"/>' + xml[at:]
+        replaced[wb] = xml.encode("utf-8")
+
     def _add_data_sheet(self, replaced: dict[str, bytes]) -> str:
         """Register a new hidden worksheet part in workbook.xml, its rels and [Content_Types].xml."""
         wb = workbook_part(self.zf) or "xl/workbook.xml"
@@ -442,8 +673,10 @@ class _Job:
         sheet_ids = [int(x) for x in re.findall(r'<sheet\b[^>]*\bsheetId="(\d+)"', wb_xml)]
         prefix = re.search(r"<(\w+:)?sheets\b", wb_xml)
         p = prefix.group(1) or "" if prefix else ""
+        root = re.search(r"<(\w+:)?workbook\b[^>]*>", wb_xml)  # a prefix declared on the root only (openpyxl
+        # declares it on each <sheet>, where it does not reach a new one)
         rel_prefix = re.search(r'xmlns:(\w+)="http://schemas\.openxmlformats\.org/officeDocument/2006/relationships"',
-                               wb_xml)
+                               root.group() if root else "")
         rp = rel_prefix.group(1) if rel_prefix else None
         ns_decl = "" if rp else ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
         entry = (f'<{p}sheet name="{SHEET_NAME}" sheetId="{max(sheet_ids, default=0) + 1}" state="hidden" '
@@ -457,6 +690,10 @@ class _Job:
 
     def close(self) -> None:
         self.zf.close()
+
+
+def _unescape(text: str) -> str:
+    return _xml_unescape(text, {"&quot;": '"', "&apos;": "'"})
 
 
 def _info_like(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
