@@ -8,7 +8,8 @@ only what changed:
 * a kept initiative: its name, departments and summary cells rewritten in place when
   they changed (an enumerator such as ア. in front of the name is kept); its bars
   repainted in the sheet's own encoding when its phases or milestones changed at the
-  form's resolution (:mod:`.paint`);
+  form's resolution (:mod:`.paint`; bars drawn as shapes are moved, resized, relabelled,
+  copied or removed in the drawing part by :mod:`.shapes`);
 * a removed initiative: its cells cleared (label columns other than the pillar column,
   and the time cells) — the rows stay, so nothing else moves;
 * a new initiative: new rows inserted after its predecessor in the plan (or before its
@@ -18,15 +19,15 @@ only what changed:
 * the hidden data sheet holds the whole plan, stamped with the roadmap sheet's
   fingerprint, so reopening gives the exact plan.
 
-Every zip member other than the edited worksheets, their drawings (only when rows were
-inserted), ``workbook.xml``/its rels/``[Content_Types].xml`` (only when the data sheet is
+Every zip member other than the edited worksheets, their drawings (when rows were
+inserted or shapes changed), ``workbook.xml``/its rels/``[Content_Types].xml`` (only when the data sheet is
 added) and the data sheet is copied byte for byte. ``sharedStrings.xml`` and
 ``styles.xml`` are never rewritten: new texts are inline strings and every style index
 comes from an existing cell.
 
 What the form cannot show is collected as :class:`Issue` s (a bar outside the form's
 years, a label in a form without labels, more overlapping bars than the initiative has
-rows, moved bars drawn as shapes, …). Unless ``force`` is given, any issue stops the
+rows, a changed bar drawn inside a group of shapes, …). Unless ``force`` is given, any issue stops the
 update with :class:`UpdateRefused` before anything is written.
 """
 
@@ -51,6 +52,7 @@ from dxroadmap.io.xlsx.read.workbook import WorkbookReader
 from dxroadmap.io.xlsx.update.datasheet_xml import data_sheet_xml
 from dxroadmap.io.xlsx.update.layout import SheetLayout, Slot, find_slots, sheet_layout
 from dxroadmap.io.xlsx.update.paint import Issue, form_view, lanes_needed, paint_slot
+from dxroadmap.io.xlsx.update.shapes import ShapeCanvas
 from dxroadmap.io.xlsx.update.sheetxml import SheetXml, parse_shared_strings, shift_ref_rows
 from dxroadmap.model.plan import Initiative, Pillar, Plan
 
@@ -206,7 +208,12 @@ class _Job:
                 raise PlanReadError("unsupported", f"{office.name}: the sheet {title} is written in a way this version "
                                                    f"cannot edit.", f"{office.name} のシート {title} は編集できない形式です。") from None
             self.sheets[title] = sheet
-            self.layouts[title] = sheet_layout(self.reader.grid(title), sdet, sheet, self.slots)
+            self.layouts[title] = lay = sheet_layout(self.reader.grid(title), sdet, sheet, self.slots)
+            drawing = _drawing_part(self.zf, part)
+            if lay.encoding == "shapes" and drawing is not None:  # bars drawn as shapes: edited in the drawing part
+                lay.canvas = ShapeCanvas(self.zf, self.replaced, part, drawing, self.reader.shapes.get(title, []),
+                                         lay.time_cols, self.reader.grid(title), sheet, office.name)
+                lay.labels = lay.labels or lay.canvas.labels
 
     # ------------------------------------------------------------------ cells
 
@@ -442,6 +449,9 @@ class _Job:
         return part
 
     def close(self) -> None:
+        for lay in self.layouts.values():
+            if lay.canvas is not None:
+                lay.canvas.close()
         self.zf.close()
 
 
