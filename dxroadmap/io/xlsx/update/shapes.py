@@ -58,8 +58,8 @@ __all__ = ["ShapeCanvas", "ShapeItem", "split_top_level"]
 
 _EDGE = 0.3  # at most this much of a column of overshoot or inset is kept at a moved edge
 _ANCHORS = ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor")
-_TAG = re.compile(r"<(!--.*?--|!\[CDATA\[.*?\]\]>|\?.*?\?>|/?)([^\s/>!?]*)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>",
-                  re.S)
+_TAG = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<![^>]*>"
+                  r"|<(/?)([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>", re.S)
 _P = r"(?:[\w.-]+:)?"
 
 
@@ -96,6 +96,7 @@ class _Drawn:
     label_token: str | None = None
     label_col0: float = 0.0
     label_col1: float = 0.0
+    in_group: bool = False  # drawn inside a group that holds no other bar (the group is moved)
 
 
 def split_top_level(xml: str) -> tuple[list[tuple[int, int]], str]:
@@ -105,9 +106,9 @@ def split_top_level(xml: str) -> tuple[list[tuple[int, int]], str]:
     start = -1
     root_prefix = ""
     for m in _TAG.finditer(xml):
-        head, name, _attrs, empty = m.group(1), m.group(2), m.group(3), m.group(4)
-        if head and head != "/":
-            continue  # comment, CDATA, processing instruction
+        head, name, empty = m.group(1), m.group(2), m.group(4)
+        if name is None:
+            continue  # comment, CDATA, processing instruction, declaration
         if head == "/":
             depth -= 1
             if depth == 1:
@@ -185,6 +186,7 @@ class ShapeCanvas:
         chunks = [xml[a:b] for a, b in spans]
         self.order = [f"o{k}" for k in range(len(spans))]
         self.serial = 0
+        self.next_id = max((int(x) for x in re.findall(rf"<{_P}cNvPr\b[^>]*\bid=\"(\d+)\"", xml)), default=0) + 1
         self.drawn: list[_Drawn] = []
         bars, marks, _ = interpret_shapes(shapes, cols, grid, (1, EXCEL_MAX_ROWS))
 
@@ -197,8 +199,8 @@ class ShapeCanvas:
             frm = _marker(chunk, "from")
             d = _Drawn(f"o{s.anchor}", mark.row, first, last, label, color, kind, milestone, s.col0, s.col1,
                        frm["row"] if frm else None,
-                       movable=not s.in_group and _local(chunk) in _ANCHORS and not _rotated(chunk),
-                       own_text=bool((s.text or "").strip()))
+                       movable=_local(chunk) in _ANCHORS and not _rotated(chunk),
+                       own_text=bool((s.text or "").strip()), in_group=s.in_group)
             if mark.label_shape is not None:
                 box = shapes[mark.label_shape]
                 if box.part == drawing and not box.in_group:
@@ -217,6 +219,13 @@ class ShapeCanvas:
             if d.label is None and d.label_token is None:
                 d.label_cell, d.label = self._mark_cell(grid, m.row, cols[m.index].col)
             self.drawn.append(d)
+        # a group is moved as a whole when it draws one bar (with its label); groups of several bars stay put
+        per_anchor = Counter(d.token for d in self.drawn)
+        for d in self.drawn:
+            if d.in_group:
+                d.movable = d.movable and per_anchor[d.token] == 1 and _local(chunks[int(d.token[1:])]) == "twoCellAnchor"
+                if d.label_token == d.token:
+                    d.label_token = None
         self.labels = any(d.label for d in self.drawn if not d.milestone)
 
     @staticmethod
@@ -301,6 +310,37 @@ class ShapeCanvas:
         inner = re.sub(rf"<{_P}ext\b[^>]*>", lambda t: _set_attrs(t.group(0), **ext), inner, count=1)
         return body[:m.start(1)] + inner + body[m.end(1):]
 
+    def _move(self, d: _Drawn, chunk: str, x0: float, x1: float) -> str:
+        """``d``'s anchor placed so that its shape spans fractional columns ``x0..x1`` (a group: scaled around it)."""
+        if not d.in_group:
+            return self._place_x(chunk, x0, x1)
+        cols = self.geometry.cols
+        frm, to = _marker(chunk, "from"), _marker(chunk, "to")
+        if frm is None or to is None:
+            return chunk
+        g0, g1 = cols.emu(frm["col"], frm["colOff"]), cols.emu(to["col"], to["colOff"])
+        b0, b1 = self._emu(d.col0)[2], self._emu(d.col1)[2]
+        n0, n1 = self._emu(x0)[2], self._emu(x1)[2]
+        scale = (n1 - n0) / (b1 - b0) if b1 > b0 else 1.0
+        return self._place_x(chunk, cols.frac(n0 + (g0 - b0) * scale), cols.frac(n0 + (g1 - b0) * scale))
+
+    @classmethod
+    def _group_text(cls, chunk: str, old: str | None, label: str | None) -> str:
+        """The text of the shape in a group that shows ``old`` made ``label``."""
+        want = " ".join((old or "").split())
+        found = None
+        for m in re.finditer(rf"<({_P})sp\b.*?</\1sp>", chunk, re.S):
+            if not re.search(rf"<{_P}txBody\b", m.group(0)):
+                continue
+            words = " ".join("".join(re.findall(rf"<{_P}t\b[^>]*>(.*?)</{_P}t>", m.group(0), re.S)).split())
+            if found is None or words == want:
+                found = m
+            if words == want:
+                break
+        if found is None:
+            return chunk
+        return chunk[:found.start()] + cls._set_text(found.group(0), label) + chunk[found.end():]
+
     def _place_rows(self, chunk: str, delta: int, tmpl_row: int, new_row: int) -> str:
         """Move a copied anchor down/up by ``delta`` rows (its xfrm by the rows' heights)."""
         rows = self.geometry.rows
@@ -377,7 +417,7 @@ class ShapeCanvas:
         text = "".join(c for c in xml_chunks if c)
         ids = {int(x) for x in re.findall(rf"<{_P}cNvPr\b[^>]*\bid=\"(\d+)\"", text)}
         names = set(re.findall(rf"<{_P}cNvPr\b[^>]*\bname=\"([^\"]*)\"", text))
-        new_id = max(ids, default=0) + 1
+        new_id = max(max(ids, default=0) + 1, self.next_id)
 
         def cnvpr(m: re.Match) -> str:
             nonlocal new_id
@@ -392,6 +432,7 @@ class ShapeCanvas:
             tag = re.sub(r'\bid="\d+"', f'id="{new_id}"', tag, count=1)
             tag = re.sub(r'\bname="[^"]*"', lambda _m: f'name="{escape(name, {chr(34): "&quot;"})}"', tag, count=1)
             new_id += 1
+            self.next_id = new_id
             return tag
         chunk = re.sub(rf"<{_P}cNvPr\b[^>]*>", cnvpr, chunk)
         return re.sub(r'(<[\w.-]*:?creationId\b[^>]*\bid=")\{[0-9A-Fa-f-]+\}(")',
@@ -425,6 +466,8 @@ class ShapeCanvas:
         old = [k for k, r in current.items() if r in row_set]
         inserts: dict[str, list[tuple[str, str]]] = {}
         removed: set[str] = set()
+        clears: list[tuple[int, int]] = []  # label cells emptied, then written (a label may move into another's cell)
+        writes: list[tuple[int, int, str, int | None]] = []
 
         def cell_shift(k: int) -> int:
             return current[k] - self.drawn[k].row
@@ -456,6 +499,9 @@ class ShapeCanvas:
 
         def set_label(k: int, label: str | None, dx: float) -> None:
             d = self.drawn[k]
+            if d.in_group:
+                edit(d.token, lambda c: self._group_text(c, d.label, label))
+                return
             if d.own_text or (d.label_token is None and d.label_cell is None):
                 edit(d.token, lambda c: self._set_text(c, label))
             if d.label_token is not None and d.label_token in pos:
@@ -465,10 +511,10 @@ class ShapeCanvas:
                 r, c = d.label_cell
                 r += cell_shift(k)
                 style = self.sheet.style(r, c)
-                self.sheet.set_cell(r, c, None, style)
+                clears.append((r, c))
                 col = self.cols[first_of(k)].col
                 if label:
-                    self.sheet.set_cell(r, col, label, style if style is not None else self.sheet.style(r, col))
+                    writes.append((r, col, label, style if style is not None else self.sheet.style(r, col)))
 
         moved_first: dict[int, int] = {}
 
@@ -494,7 +540,7 @@ class ShapeCanvas:
                     x1 = self._right(i.last) + max(-_EDGE, min(_EDGE, d.col1 - self._right(d.last)))
                     dx = x0 - d.col0
                 if not same_place:
-                    edit(d.token, lambda c, a=x0, b=x1: self._place_x(c, a, b))
+                    edit(d.token, lambda c, a=x0, b=x1, dd=d: self._move(dd, c, a, b))
                     moved_first[k] = i.first
                 if norm(d.label) != norm(i.label) or (not same_place and (d.label_cell or d.label_token)):
                     set_label(k, i.label, dx if not same_place else 0.0)
@@ -515,8 +561,7 @@ class ShapeCanvas:
                     removed.add(d.label_token)
                 if d.label_cell is not None:
                     r, c = d.label_cell
-                    r += cell_shift(k)
-                    self.sheet.set_cell(r, c, None, self.sheet.style(r, c))
+                    clears.append((r + cell_shift(k), c))
             for i in new:
                 k = self._template(i, [k for k in current if self.drawn[k].token not in removed])
                 if k is None:
@@ -534,13 +579,14 @@ class ShapeCanvas:
                     x1 = self._right(i.last) + max(-_EDGE, min(_EDGE, d.col1 - self._right(d.last)))
                 src = chunks[pos[d.token]] or ""
                 clone = self._place_rows(self._place_x(src, x0, x1), target - current[k], current[k], target)
-                if d.own_text or (d.label_token is None and d.label_cell is None and _local_object(src) != "cxnSp"):
+                if _local_object(src) == "sp":
                     clone = self._set_text(clone, i.label)
                 elif i.label:
                     lr = target + ((d.label_cell[0] - d.row) if d.label_cell else 0)
+                    lr = lr if lr in row_set else target
                     col = self.cols[i.first].col
                     style = self.sheet.style(d.label_cell[0] + cell_shift(k), d.label_cell[1]) if d.label_cell else None
-                    self.sheet.set_cell(lr, col, i.label, style)
+                    writes.append((lr, col, i.label, style))
                 clone = self._fresh_ids(clone, chunks + [c for v in inserts.values() for _, c in v])
                 self.serial += 1
                 token = f"n{self.serial}"
@@ -550,6 +596,10 @@ class ShapeCanvas:
                               True, d.own_text)
                 self.drawn.append(copy)
                 current[len(self.drawn) - 1] = target
+        for r, c in clears:
+            self.sheet.set_cell(r, c, None, self.sheet.style(r, c))
+        for r, c, text, style in writes:
+            self.sheet.set_cell(r, c, text, style)
         # rebuild: removed anchors dropped, copies right after the shape they copy
         parts: list[str | None] = []
         order: list[str] = []
@@ -568,7 +618,7 @@ class ShapeCanvas:
     def _template(self, item: ShapeItem, alive: list[int]) -> int | None:
         """The drawn shape to copy for ``item``: same colour, else same kind of phase, else the commonest."""
         cands = [k for k in alive if self.drawn[k].milestone == item.milestone and self.drawn[k].movable
-                 and not self.drawn[k].token.startswith("n")]
+                 and not self.drawn[k].token.startswith("n") and not self.drawn[k].in_group]
         if not cands:
             return None
         if item.color:
