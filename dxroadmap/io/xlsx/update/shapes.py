@@ -147,15 +147,15 @@ def _set_marker(chunk: str, which: str, **values: int) -> str:
     def marker(m: re.Match) -> str:
         body = m.group(2)
         for key, value in values.items():
-            body = re.sub(rf"(<{_P}{key}>)\s*-?\d+\s*(</{_P}{key}>)", lambda x: f"{x.group(1)}{value}{x.group(2)}", body,
-                          count=1)
+            body = re.sub(rf"(<{_P}{key}>)\s*-?\d+\s*(</{_P}{key}>)", lambda x, v=value: f"{x.group(1)}{v}{x.group(2)}",
+                          body, count=1)
         return m.group(1) + body + m.group(3)
     return re.sub(rf"(<{_P}{which}>)(.*?)(</{_P}{which}>)", marker, chunk, count=1, flags=re.S)
 
 
 def _set_attrs(tag: str, **values: int) -> str:
     for key, value in values.items():
-        tag = re.sub(rf'(\s{key}=")-?\d+(")', lambda x: f"{x.group(1)}{value}{x.group(2)}", tag, count=1)
+        tag = re.sub(rf'(\s{key}=")-?\d+(")', lambda x, v=value: f"{x.group(1)}{v}{x.group(2)}", tag, count=1)
     return tag
 
 
@@ -448,172 +448,16 @@ class ShapeCanvas:
             issues.append(issue(f"“{name}”: the drawing of its sheet changed in a way this version cannot follow",
                                 f"「{name}」：シートの図形の構成が変わったため図形を動かせません"))
             return
-        head, chunks_list, tail = split
-        chunks: list[str | None] = list(chunks_list)
-        seps = self._seps
-        pos = {t: k for k, t in enumerate(self.order)}
-        # current rows of the drawn bars (rows inserted since they were read shift their anchors)
-        current: dict[int, int] = {}
-        for k, d in enumerate(self.drawn):
-            if d.token not in pos:
-                continue
-            shift = 0
-            if d.from_row is not None:
-                frm = _marker(chunks[pos[d.token]] or "", "from")
-                shift = frm["row"] - d.from_row if frm else 0
-            current[k] = d.row + shift
-        row_set = set(rows)
-        old = [k for k, r in current.items() if r in row_set]
-        inserts: dict[str, list[tuple[str, str]]] = {}
-        removed: set[str] = set()
-        clears: list[tuple[int, int]] = []  # label cells emptied, then written (a label may move into another's cell)
-        writes: list[tuple[int, int, str, int | None]] = []
-
-        def cell_shift(k: int) -> int:
-            return current[k] - self.drawn[k].row
-
-        def norm(label: str | None) -> str:
-            return " ".join((label or "").split())
-
-        def pair(milestone: bool) -> tuple[list[tuple[int, ShapeItem]], list[int], list[ShapeItem]]:
-            olds = sorted((k for k in old if self.drawn[k].milestone == milestone),
-                          key=lambda k: (self.drawn[k].first, self.drawn[k].last))
-            news = sorted((i for i in items if i.milestone == milestone), key=lambda i: (i.first, i.last))
-            pairs: list[tuple[int, ShapeItem]] = []
-            for test in (lambda d, i: (d.first, d.last, norm(d.label)) == (i.first, i.last, norm(i.label)),
-                         lambda d, i: bool(norm(i.label)) and norm(d.label) == norm(i.label),
-                         lambda d, i: True):
-                for i in list(news):
-                    k = next((k for k in olds if test(self.drawn[k], i)), None)
-                    if k is not None:
-                        pairs.append((k, i))
-                        olds.remove(k)
-                        news.remove(i)
-            return pairs, olds, news
-
-        def edit(token: str, fn: Callable[[str], str]) -> None:
-            k = pos[token]
-            chunk = chunks[k]
-            if chunk is not None:
-                chunks[k] = fn(chunk)
-
-        def set_label(k: int, label: str | None, dx: float) -> None:
-            d = self.drawn[k]
-            if d.in_group:
-                edit(d.token, lambda c: self._group_text(c, d.label, label))
-                return
-            if d.own_text or (d.label_token is None and d.label_cell is None):
-                edit(d.token, lambda c: self._set_text(c, label))
-            if d.label_token is not None and d.label_token in pos:
-                x0, x1 = d.label_col0 + dx, d.label_col1 + dx
-                edit(d.label_token, lambda c: self._set_text(self._place_x(c, x0, x1) if dx else c, label))
-            if d.label_cell is not None:
-                r, c = d.label_cell
-                r += cell_shift(k)
-                style = self.sheet.style(r, c)
-                clears.append((r, c))
-                col = self.cols[first_of(k)].col
-                if label:
-                    writes.append((r, col, label, style if style is not None else self.sheet.style(r, col)))
-
-        moved_first: dict[int, int] = {}
-
-        def first_of(k: int) -> int:
-            return moved_first.get(k, self.drawn[k].first)
-
+        job = _Paint(self, split, rows, issues, name, issue)
         for milestone in (False, True):
-            pairs, gone, new = pair(milestone)
+            pairs, gone, new = job.pair(items, milestone)
             for k, i in pairs:
-                d = self.drawn[k]
-                same_place = (d.first, d.last) == (i.first, i.last)
-                if same_place and norm(d.label) == norm(i.label):
-                    continue
-                if not d.movable:
-                    issues.append(issue(f"“{name}”: a bar drawn inside a group or rotated cannot be moved",
-                                        f"「{name}」：グループ化または回転された図形のバーは動かせません"))
-                    continue
-                if milestone:
-                    dx = self._left(i.first) - self._left(d.first)
-                    x0, x1 = d.col0 + dx, d.col1 + dx
-                else:
-                    x0 = self._left(i.first) + max(-_EDGE, min(_EDGE, d.col0 - self._left(d.first)))
-                    x1 = self._right(i.last) + max(-_EDGE, min(_EDGE, d.col1 - self._right(d.last)))
-                    dx = x0 - d.col0
-                if not same_place:
-                    edit(d.token, lambda c, a=x0, b=x1, dd=d: self._move(dd, c, a, b))
-                    moved_first[k] = i.first
-                if norm(d.label) != norm(i.label) or (not same_place and (d.label_cell or d.label_token)):
-                    set_label(k, i.label, dx if not same_place else 0.0)
-                # the record follows the shape (for the rows of copies and a later paint)
-                if d.label_cell is not None:
-                    d.label_cell = (d.label_cell[0], self.cols[i.first].col) if i.label else None
-                if not same_place:
-                    d.label_col0, d.label_col1 = d.label_col0 + dx, d.label_col1 + dx
-                d.first, d.last, d.col0, d.col1, d.label = i.first, i.last, x0, x1, i.label
+                job.change(k, i)
             for k in gone:
-                d = self.drawn[k]
-                if not d.movable:
-                    issues.append(issue(f"“{name}”: a bar drawn inside a group cannot be removed",
-                                        f"「{name}」：グループ化された図形のバーは削除できません"))
-                    continue
-                removed.add(d.token)
-                if d.label_token is not None and d.label_token in pos:
-                    removed.add(d.label_token)
-                if d.label_cell is not None:
-                    r, c = d.label_cell
-                    clears.append((r + cell_shift(k), c))
+                job.remove(k)
             for i in new:
-                k = self._template(i, [k for k in current if self.drawn[k].token not in removed])
-                if k is None:
-                    what = ("milestone", "マイルストーン") if milestone else ("bar", "バー")
-                    issues.append(issue(f"“{name}”: the sheet has no {what[0]} shape to copy",
-                                        f"「{name}」：写せる{what[1]}の図形がシートにありません"))
-                    continue
-                d = self.drawn[k]
-                target = self._free_row(rows, i, current, removed)
-                if milestone:
-                    dx = self._left(i.first) - self._left(d.first)
-                    x0, x1 = d.col0 + dx, d.col1 + dx
-                else:
-                    x0 = self._left(i.first) + max(-_EDGE, min(_EDGE, d.col0 - self._left(d.first)))
-                    x1 = self._right(i.last) + max(-_EDGE, min(_EDGE, d.col1 - self._right(d.last)))
-                src = chunks[pos[d.token]] or ""
-                clone = self._place_rows(self._place_x(src, x0, x1), target - current[k], current[k], target)
-                if _local_object(src) == "sp":
-                    clone = self._set_text(clone, i.label)
-                elif i.label:
-                    lr = target + ((d.label_cell[0] - d.row) if d.label_cell else 0)
-                    lr = lr if lr in row_set else target
-                    col = self.cols[i.first].col
-                    style = self.sheet.style(d.label_cell[0] + cell_shift(k), d.label_cell[1]) if d.label_cell else None
-                    writes.append((lr, col, i.label, style))
-                clone = self._fresh_ids(clone, chunks + [c for v in inserts.values() for _, c in v])
-                self.serial += 1
-                token = f"n{self.serial}"
-                inserts.setdefault(d.token, []).append((token, clone))
-                # the copy is a bar on its row now (for the rows of further copies)
-                copy = _Drawn(token, target, i.first, i.last, i.label, d.color, d.kind, milestone, x0, x1, None,
-                              True, d.own_text)
-                self.drawn.append(copy)
-                current[len(self.drawn) - 1] = target
-        for r, c in clears:
-            self.sheet.set_cell(r, c, None, self.sheet.style(r, c))
-        for r, c, text, style in writes:
-            self.sheet.set_cell(r, c, text, style)
-        # rebuild: removed anchors dropped, copies right after the shape they copy
-        parts: list[str | None] = []
-        order: list[str] = []
-        for k, token in enumerate(self.order):
-            if k:
-                parts.append(seps[k])
-            if token in removed:
-                continue
-            parts.append(chunks[k])
-            order.append(token)
-            for t, clone in inserts.get(token, []):
-                parts.append(clone)
-                order.append(t)
-        self._join(head, parts, order, tail)
+                job.copy(i)
+        job.finish()
 
     def _template(self, item: ShapeItem, alive: list[int]) -> int | None:
         """The drawn shape to copy for ``item``: same colour, else same kind of phase, else the commonest."""
@@ -639,6 +483,181 @@ class ShapeCanvas:
                        for k in current):
                 return r
         return rows[0]
+
+
+
+def _norm(label: str | None) -> str:
+    return " ".join((label or "").split())
+
+
+def _edges(canvas: ShapeCanvas, d: _Drawn, i: ShapeItem) -> tuple[float, float]:
+    """Where ``d``'s shape goes to show ``i``: a milestone moved by whole columns, a bar's edges to the
+    new columns keeping a little of the overshoot or inset it had."""
+    if i.milestone:
+        dx = canvas._left(i.first) - canvas._left(d.first)
+        return d.col0 + dx, d.col1 + dx
+    return (canvas._left(i.first) + max(-_EDGE, min(_EDGE, d.col0 - canvas._left(d.first))),
+            canvas._right(i.last) + max(-_EDGE, min(_EDGE, d.col1 - canvas._right(d.last))))
+
+
+class _Paint:
+    """One :meth:`ShapeCanvas.paint`: the split part text, the bars on the rows, the edits collected."""
+
+    def __init__(self, canvas: ShapeCanvas, split: tuple[str, list[str], str], rows: list[int], issues: list,
+                 name: str, issue: Callable[[str, str], Any]) -> None:
+        self.c, self.rows, self.issues, self.name, self.issue = canvas, rows, issues, name, issue
+        self.head, chunks, self.tail = split
+        self.seps = canvas._seps
+        self.chunks: list[str | None] = list(chunks)
+        self.pos = {t: k for k, t in enumerate(canvas.order)}
+        self.inserts: dict[str, list[tuple[str, str]]] = {}
+        self.removed: set[str] = set()
+        self.clears: list[tuple[int, int]] = []   # label cells emptied first, then written: a label may
+        self.writes: list[tuple[int, int, str, int | None]] = []   # move into another one's old cell
+        # current rows of the drawn bars (rows inserted since they were read shift their anchors)
+        self.current: dict[int, int] = {}
+        for k, d in enumerate(canvas.drawn):
+            if d.token not in self.pos:
+                continue
+            shift = 0
+            if d.from_row is not None:
+                frm = _marker(self.chunks[self.pos[d.token]] or "", "from")
+                shift = frm["row"] - d.from_row if frm else 0
+            self.current[k] = d.row + shift
+        row_set = set(rows)
+        self.old = [k for k, r in self.current.items() if r in row_set]
+
+    def shift(self, k: int) -> int:
+        return self.current[k] - self.c.drawn[k].row
+
+    def pair(self, items: list[ShapeItem], milestone: bool) -> tuple[list[tuple[int, ShapeItem]], list[int],
+                                                                     list[ShapeItem]]:
+        """(kept or changed shape, item) pairs — same place and label, then same label, then in order —
+        and the shapes and items left over."""
+        drawn = self.c.drawn
+        olds = sorted((k for k in self.old if drawn[k].milestone == milestone),
+                      key=lambda k: (drawn[k].first, drawn[k].last))
+        news = sorted((i for i in items if i.milestone == milestone), key=lambda i: (i.first, i.last))
+        pairs: list[tuple[int, ShapeItem]] = []
+        for test in (lambda d, i: (d.first, d.last, _norm(d.label)) == (i.first, i.last, _norm(i.label)),
+                     lambda d, i: bool(_norm(i.label)) and _norm(d.label) == _norm(i.label),
+                     lambda d, i: True):
+            for i in list(news):
+                k = next((k for k in olds if test(drawn[k], i)), None)
+                if k is not None:
+                    pairs.append((k, i))
+                    olds.remove(k)
+                    news.remove(i)
+        return pairs, olds, news
+
+    def edit(self, token: str, fn: Callable[[str], str]) -> None:
+        k = self.pos[token]
+        chunk = self.chunks[k]
+        if chunk is not None:
+            self.chunks[k] = fn(chunk)
+
+    def set_label(self, k: int, label: str | None, dx: float, first: int) -> None:
+        """``label`` written where the shape's label is: its own text, the text box on it, or its cell."""
+        c, d = self.c, self.c.drawn[k]
+        if d.in_group:
+            self.edit(d.token, lambda ch: c._group_text(ch, d.label, label))
+            return
+        if d.own_text or (d.label_token is None and d.label_cell is None):
+            self.edit(d.token, lambda ch: c._set_text(ch, label))
+        if d.label_token is not None and d.label_token in self.pos:
+            x0, x1 = d.label_col0 + dx, d.label_col1 + dx
+            self.edit(d.label_token, lambda ch: c._set_text(c._place_x(ch, x0, x1) if dx else ch, label))
+        if d.label_cell is not None:
+            r, col = d.label_cell[0] + self.shift(k), d.label_cell[1]
+            style = c.sheet.style(r, col)
+            self.clears.append((r, col))
+            if label:
+                new_col = c.cols[first].col
+                self.writes.append((r, new_col, label, style if style is not None else c.sheet.style(r, new_col)))
+
+    def change(self, k: int, i: ShapeItem) -> None:
+        """Shape ``k`` moved, resized and relabelled to show ``i``."""
+        c, d = self.c, self.c.drawn[k]
+        same_place = (d.first, d.last) == (i.first, i.last)
+        if same_place and _norm(d.label) == _norm(i.label):
+            return
+        if not d.movable:
+            self.issues.append(self.issue(f"“{self.name}”: a bar drawn inside a group or rotated cannot be moved",
+                                          f"「{self.name}」：グループ化または回転された図形のバーは動かせません"))
+            return
+        x0, x1 = _edges(c, d, i)
+        dx = 0.0 if same_place else x0 - d.col0
+        if not same_place:
+            self.edit(d.token, lambda ch: c._move(d, ch, x0, x1))
+        if _norm(d.label) != _norm(i.label) or (not same_place and (d.label_cell or d.label_token)):
+            self.set_label(k, i.label, dx, i.first)
+        # the record follows the shape (for the rows of copies and a later paint)
+        if d.label_cell is not None:
+            d.label_cell = (d.label_cell[0], c.cols[i.first].col) if i.label else None
+        d.label_col0, d.label_col1 = d.label_col0 + dx, d.label_col1 + dx
+        d.first, d.last, d.col0, d.col1, d.label = i.first, i.last, x0, x1, i.label
+
+    def remove(self, k: int) -> None:
+        d = self.c.drawn[k]
+        if not d.movable:
+            self.issues.append(self.issue(f"“{self.name}”: a bar drawn inside a group cannot be removed",
+                                          f"「{self.name}」：グループ化された図形のバーは削除できません"))
+            return
+        self.removed.add(d.token)
+        if d.label_token is not None and d.label_token in self.pos:
+            self.removed.add(d.label_token)
+        if d.label_cell is not None:
+            self.clears.append((d.label_cell[0] + self.shift(k), d.label_cell[1]))
+
+    def copy(self, i: ShapeItem) -> None:
+        """A copy of a like shape showing ``i``, right after it in z-order, on the first free row."""
+        c = self.c
+        k = c._template(i, [k for k in self.current if c.drawn[k].token not in self.removed])
+        if k is None:
+            what = ("milestone", "マイルストーン") if i.milestone else ("bar", "バー")
+            self.issues.append(self.issue(f"“{self.name}”: the sheet has no {what[0]} shape to copy",
+                                          f"「{self.name}」：写せる{what[1]}の図形がシートにありません"))
+            return
+        d = c.drawn[k]
+        target = c._free_row(self.rows, i, self.current, self.removed)
+        x0, x1 = _edges(c, d, i)
+        src = self.chunks[self.pos[d.token]] or ""
+        clone = c._place_rows(c._place_x(src, x0, x1), target - self.current[k], self.current[k], target)
+        if _local_object(src) == "sp":
+            clone = c._set_text(clone, i.label)
+        elif i.label:   # a line: its label is the text of a cell in its row
+            lr = target + ((d.label_cell[0] - d.row) if d.label_cell else 0)
+            lr = lr if lr in self.rows else target
+            style = c.sheet.style(d.label_cell[0] + self.shift(k), d.label_cell[1]) if d.label_cell else None
+            self.writes.append((lr, c.cols[i.first].col, i.label, style))
+        clone = c._fresh_ids(clone, self.chunks + [x for v in self.inserts.values() for _, x in v])
+        c.serial += 1
+        token = f"n{c.serial}"
+        self.inserts.setdefault(d.token, []).append((token, clone))
+        c.drawn.append(_Drawn(token, target, i.first, i.last, i.label, d.color, d.kind, i.milestone, x0, x1, None,
+                              True, d.own_text))
+        self.current[len(c.drawn) - 1] = target
+
+    def finish(self) -> None:
+        """Cells written, and the part rebuilt: removed anchors dropped, copies after the shape they copy."""
+        sheet = self.c.sheet
+        for r, col in self.clears:
+            sheet.set_cell(r, col, None, sheet.style(r, col))
+        for r, col, text, style in self.writes:
+            sheet.set_cell(r, col, text, style)
+        parts: list[str | None] = []
+        order: list[str] = []
+        for k, token in enumerate(self.c.order):
+            if k:
+                parts.append(self.seps[k])
+            if token in self.removed:
+                continue
+            parts.append(self.chunks[k])
+            order.append(token)
+            for t, clone in self.inserts.get(token, []):
+                parts.append(clone)
+                order.append(t)
+        self.c._join(self.head, parts, order, self.tail)
 
 
 def _local_object(chunk: str) -> str:
