@@ -30,9 +30,10 @@ new schedule:
 * milestones likewise, moved by whole columns.
 
 Row insertions made later by the writer shift anchors in the same part text; the canvas
-follows them (a bar's row is read back from its anchor's current ``from`` row). Bars inside
-groups, rotated bars and bars in a second drawing part are not moved: changing them is an
-issue.
+follows them (a bar's row is read back from its anchor's current ``from`` row). A group
+that draws one bar (with its label text box) is moved and scaled as a whole; bars in a group
+of several bars, rotated bars and bars in a second drawing part are not moved: changing
+them is an issue.
 """
 
 from __future__ import annotations
@@ -178,8 +179,10 @@ class ShapeCanvas:
     """The bar shapes of one roadmap sheet's drawing part, edited in ``replaced`` (see the module docstring)."""
 
     def __init__(self, zf: zipfile.ZipFile, replaced: dict[str, bytes], sheet_part: str, drawing: str,
-                 shapes: list[Any], cols: list[TimeCol], grid: SheetGrid, sheet: SheetXml, label: str) -> None:
+                 shapes: list[Any], cols: list[TimeCol], grid: SheetGrid, sheet: SheetXml, label: str,
+                 table_rows: set[int] | frozenset[int] = frozenset()) -> None:
         self.zf, self.replaced, self.drawing, self.cols, self.sheet = zf, replaced, drawing, cols, sheet
+        self.table_rows = set(table_rows)  # the initiatives' rows: shapes there are models for copies before others
         self.geometry, self._layout = drawing_geometry(zf, sheet_part, drawing, label)
         xml = self._xml()
         spans, _ = split_top_level(xml)
@@ -465,6 +468,8 @@ class ShapeCanvas:
                  and not self.drawn[k].token.startswith("n") and not self.drawn[k].in_group]
         if not cands:
             return None
+        in_table = [k for k in cands if self.drawn[k].row in self.table_rows]
+        cands = in_table or cands   # not a legend's sample shape when a bar of the table will do
         if item.color:
             same = [k for k in cands if (self.drawn[k].color or "").upper() == item.color.upper()]
             if same:

@@ -212,7 +212,8 @@ class _Job:
             drawing = _drawing_part(self.zf, part)
             if lay.encoding == "shapes" and drawing is not None:  # bars drawn as shapes: edited in the drawing part
                 lay.canvas = ShapeCanvas(self.zf, self.replaced, part, drawing, self.reader.shapes.get(title, []),
-                                         lay.time_cols, self.reader.grid(title), sheet, office.name)
+                                         lay.time_cols, self.reader.grid(title), sheet, office.name,
+                                         {r for s in self.slots if s.sheet == title for r in s.rows})
                 lay.labels = lay.labels or lay.canvas.labels
 
     # ------------------------------------------------------------------ cells
