@@ -310,3 +310,62 @@ def test_libreoffice_draws_the_moved_bar_in_its_new_place(tmp_path):
     assert bottom - top < before.shape[0] * 0.06      # one row band
     assert left > before.shape[1] * 0.4               # right of where the shortened bar now ends
     assert np.abs(before[:top] - after[:top]).max() <= 40
+
+
+def test_an_unchanged_plan_leaves_the_drawing_alone(workbooks):
+    for case in ("s06_shapes_matsumae", "lo_shapes_half", "generated"):
+        src = workbooks[case]
+        if not src.exists():
+            continue
+        result = update_workbook(src, import_workbook(src).plan)
+        assert not [n for n in result.changed_parts if "drawings/" in n], case
+
+
+def test_a_second_update_moves_the_copied_shapes_again(workbooks, tmp_path):
+    src = workbooks["generated"]
+    out, plan = _update(src, tmp_path)
+    new = next(i for i in plan.initiatives() if i.name == "新規の取組")
+    new.phases[0] = Phase(plan.first_month, plan.first_month + 2, "新規")   # R6 Q1 only
+    new.milestones = []
+    again = tmp_path / "again.xlsx"
+    again.write_bytes(update_workbook(out, plan, data_sheet=False).data)
+    det = WorkbookReader(src).detect(VISIBLE)
+    cols = sorted({v for s in det.sheets for v in s.time_columns.values()})
+    assert _shape(WorkbookReader(again).read(VISIBLE).plan, cols) == _shape(plan, cols)
+    assert "稼働" not in _drawing(_members(again))
+
+
+def test_split_top_level_skips_declarations_comments_and_quoted_brackets():
+    xml = ('<?xml version="1.0"?><!-- a <comment> --><w:root xmlns:w="u"><w:a t="x>y"><w:b/></w:a>'
+           '<!-- <w:c> --><w:c/><w:d><![CDATA[<w:e>]]></w:d></w:root>')
+    spans, prefix = split_top_level(xml)
+    assert prefix == "w:"
+    assert [xml[a:b] for a, b in spans] == ['<w:a t="x>y"><w:b/></w:a>', "<w:c/>", "<w:d><![CDATA[<w:e>]]></w:d>"]
+
+
+def test_text_is_changed_in_the_first_run_only():
+    from dxroadmap.io.xlsx.update.shapes import ShapeCanvas
+
+    body = ('<xdr:sp><xdr:txBody><a:bodyPr/><a:p><a:pPr algn="ctr"/><a:r><a:rPr sz="800"/><a:t>旧い</a:t></a:r>'
+            '<a:br/><a:r><a:t>名前</a:t></a:r><a:endParaRPr/></a:p></xdr:txBody></xdr:sp>')
+    assert ShapeCanvas._set_text(body, "新 & <改>") == (
+        '<xdr:sp><xdr:txBody><a:bodyPr/><a:p><a:pPr algn="ctr"/><a:r><a:rPr sz="800"/><a:t>新 &amp; &lt;改&gt;</a:t>'
+        '</a:r><a:endParaRPr/></a:p></xdr:txBody></xdr:sp>')
+    assert "<a:r>" not in ShapeCanvas._set_text(body, None)
+    empty = '<xdr:sp><xdr:txBody><a:bodyPr/><a:p><a:pPr/><a:endParaRPr lang="ja-JP"/></a:p></xdr:txBody></xdr:sp>'
+    assert ShapeCanvas._set_text(empty, "検討") == (
+        '<xdr:sp><xdr:txBody><a:bodyPr/><a:p><a:pPr/><a:r><a:t>検討</a:t></a:r><a:endParaRPr lang="ja-JP"/></a:p>'
+        '</xdr:txBody></xdr:sp>')
+    bare = "<xdr:sp><xdr:spPr/></xdr:sp>"
+    assert "<a:t>検討</a:t>" in ShapeCanvas._set_text(bare, "検討")
+    assert ShapeCanvas._set_text("<xdr:cxnSp><xdr:spPr/></xdr:cxnSp>", "検討") == "<xdr:cxnSp><xdr:spPr/></xdr:cxnSp>"
+
+
+def test_locate_is_the_inverse_of_frac():
+    from dxroadmap.io.xlsx.drawing.geometry import EmuAxis
+
+    axis = EmuAxis(600000, {2: 0, 3: 1200000}, 100)
+    for x in (0.0, 0.25, 1.5, 3.0, 3.75, 4.1):
+        col, off = axis.locate(x)
+        assert axis.frac(axis.emu(col, off)) == pytest.approx(x, abs=1e-5)
+    assert axis.locate(3.5) == (3, 600000)
