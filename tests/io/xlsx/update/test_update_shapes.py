@@ -106,7 +106,9 @@ CASES = ["s06_shapes_matsumae", "lo_connectors_month", "lo_shapes_half", "genera
 
 def _source(workbooks: dict[str, Path], case: str, tmp_path: Path) -> Path:
     if case == "generated_lo":
-        return _lo_converted(workbooks["generated"], tmp_path / "lo")
+        if case not in workbooks:   # converted once for the module
+            workbooks[case] = _lo_converted(workbooks["generated"], workbooks["generated"].parent.parent / "lo")
+        return workbooks[case]
     path = workbooks[case]
     if not path.exists():
         pytest.skip(f"{path} is not available")
