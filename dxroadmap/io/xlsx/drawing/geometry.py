@@ -84,6 +84,14 @@ class EmuAxis:
     def emu(self, index: int, offset: int) -> int:
         return self.start(index) + offset
 
+    def locate(self, frac: float) -> tuple[int, int]:
+        """(index, offset EMU) of a fractional index: the inverse of :meth:`frac`, as a drawing marker writes it."""
+        frac = max(0.0, frac)
+        index = min(int(math.floor(frac)), self.limit - 1)
+        start = self.start(index)
+        size = self.start(index + 1) - start
+        return index, int(round((frac - index) * size))
+
     def frac(self, emu: float) -> float:
         """Fractional index of an EMU position (zero-size indexes are skipped over)."""
         if emu <= 0:

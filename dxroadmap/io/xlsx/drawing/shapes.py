@@ -18,7 +18,7 @@ import math
 import os
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -41,7 +41,7 @@ from dxroadmap.io.xlsx.package.color import element_rgb, read_theme, to_hex
 from dxroadmap.io.xlsx.package.ns import NS_A, NS_A14, NS_A16, NS_MC, NS_REL, NS_XDR, REL_DRAWING
 from dxroadmap.io.xlsx.package.parts import part_relationships, too_large_error, unsafe_xml_error, workbook_sheets
 
-__all__ = ["Shape", "read_sheet_shapes", "MAX_SHAPES_PER_DRAWING", "MAX_SHAPES_PER_WORKBOOK"]
+__all__ = ["Shape", "read_sheet_shapes", "drawing_geometry", "MAX_SHAPES_PER_DRAWING", "MAX_SHAPES_PER_WORKBOOK"]
 
 MAX_SHAPES_PER_DRAWING = 20_000
 MAX_SHAPES_PER_WORKBOOK = 100_000
@@ -81,6 +81,10 @@ class Shape:
     in_group: bool
     hidden: bool     # cNvPr hidden="1" (or inside a hidden group)
     line: str | None = None  # outline / line colour "#RRGGBB", None when there is none
+    # where the object is written: its drawing part and the index of its top-level element there
+    # (for writing it back, see dxroadmap.io.xlsx.update.shapes); not part of equality
+    part: str = field(default="", compare=False)
+    anchor: int = field(default=-1, compare=False)
 
 
 # ---------------------------------------------------------------- colours
@@ -263,8 +267,10 @@ def _anchor_edges(root: Element, prefixes: dict[str, str]) -> list[tuple[int, in
 class _Reader:
     """Turns one drawing part into :class:`Shape` objects (bounded)."""
 
-    def __init__(self, grid: SheetGeometry, theme: dict[str, str], prefixes: dict[str, str]) -> None:
+    def __init__(self, grid: SheetGeometry, theme: dict[str, str], prefixes: dict[str, str], part: str = "") -> None:
         self.grid = grid
+        self.part = part
+        self.index = -1   # the top-level element being read
         self.theme = theme
         self.prefixes = prefixes
         self.shapes: list[Shape] = []
@@ -386,7 +392,8 @@ class _Reader:
         self.shapes.append(Shape(
             kind=kind, text=_text_of(body),
             col0=cols.frac(x0), col1=cols.frac(x1), row0=rows.frac(y0), row1=rows.frac(y1),
-            fill=fill, head_end=head, tail_end=tail, in_group=transform is not None, hidden=hidden, line=line))
+            fill=fill, head_end=head, tail_end=tail, in_group=transform is not None, hidden=hidden, line=line,
+            part=self.part, anchor=self.index))
 
 
 def _rotate(point: tuple[float, float], cx: float, cy: float, degrees: float) -> tuple[float, float]:
@@ -416,6 +423,15 @@ def read_sheet_shapes(path: str | os.PathLike) -> dict[str, list[Shape]]:
                             f"{label} の図形を読み込めません。{reason[1]}") from None
 
 
+def drawing_geometry(zf: zipfile.ZipFile, sheet_part: str, drawing: str, label: str) -> tuple[SheetGeometry, SheetLayout]:
+    """The grid the reader placed ``drawing``'s objects on (same digit width), and its layout (close it after use)."""
+    root, prefixes = _parse_drawing(zf, drawing, label)
+    layout = SheetLayout(zf, sheet_part, label)
+    edges = _anchor_edges(root, prefixes) if root is not None else []
+    mdw = calibrated_digit_width(layout, edges, default_digit_width(zf, label))
+    return SheetGeometry(layout.columns(mdw), layout.rows()), layout
+
+
 def _read_all(path: Path, label: str) -> dict[str, list[Shape]]:
     out: dict[str, list[Shape]] = {}
     parsed_bytes = 0
@@ -437,9 +453,10 @@ def _read_all(path: Path, label: str) -> dict[str, list[Shape]]:
                 layout = SheetLayout(zf, sheet.part, label)
                 try:
                     mdw = calibrated_digit_width(layout, _anchor_edges(root, prefixes), font_mdw)
-                    reader = _Reader(SheetGeometry(layout.columns(mdw), layout.rows()), theme, prefixes)
-                    for anchor in _expand(list(root), prefixes):
-                        reader.anchor(anchor)
+                    reader = _Reader(SheetGeometry(layout.columns(mdw), layout.rows()), theme, prefixes, drawing)
+                    for reader.index, top in enumerate(list(root)):
+                        for anchor in _expand([top], prefixes):
+                            reader.anchor(anchor)
                         if reader.full():
                             break
                 finally:

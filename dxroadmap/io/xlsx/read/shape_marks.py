@@ -52,6 +52,8 @@ class ShapeBar:
     color: str | None
     kind: str
     label_cell: tuple[int, int] | None = None  # a cell whose text became this bar's label
+    shape: int = -1  # index of the shape in the list given (document order)
+    label_shape: int | None = None  # index of a text box whose text became this bar's label
 
 
 @dataclass
@@ -59,6 +61,8 @@ class ShapeMilestone:
     row: int
     index: int
     label: str | None
+    shape: int = -1  # index of the shape in the list given (document order)
+    label_shape: int | None = None  # index of a text box whose text became this mark's label
 
 
 def _nearest(values: list[float], x: float) -> int:
@@ -83,26 +87,27 @@ def _box_text(box: Any) -> str:
     return " ".join((box.text or "").split())
 
 
-def _box_on(boxes: list[Any], x0: float, x1: float, y0: float, y1: float) -> str | None:
-    """The text of a text box whose centre lies on the bar spanning ``x0..x1`` × ``y0..y1``."""
-    for b in boxes:
+def _box_on(boxes: list[tuple[int, Any]], x0: float, x1: float, y0: float, y1: float) -> tuple[str | None, int | None]:
+    """The text (and index) of a text box whose centre lies on the bar spanning ``x0..x1`` × ``y0..y1``."""
+    for k, b in boxes:
         cx, cy = (b.col0 + b.col1) / 2, (b.row0 + b.row1) / 2
         if x0 <= cx <= x1 and y0 <= cy <= y1:
-            return _box_text(b)
-    return None
+            return _box_text(b), k
+    return None, None
 
 
-def _box_beside(boxes: list[Any], right: float, width: float, y0: float, y1: float) -> str | None:
-    """The text of a text box starting just right of a milestone mark (within its own width or
+def _box_beside(boxes: list[tuple[int, Any]], right: float, width: float, y0: float, y1: float
+                ) -> tuple[str | None, int | None]:
+    """The text (and index) of a text box starting just right of a milestone mark (within its own width or
     half a column), overlapping the mark vertically, with its middle on the mark's row."""
-    best, best_d = None, math.inf
+    best, best_d, best_k = None, math.inf, None
     row = math.floor((y0 + y1) / 2)
-    for b in boxes:
+    for k, b in boxes:
         d = b.col0 - right
         if -width / 2 <= d <= max(width, 0.5) and b.row0 < y1 and b.row1 > y0 \
                 and math.floor((b.row0 + b.row1) / 2) == row and d < best_d:
-            best, best_d = _box_text(b), d
-    return best
+            best, best_d, best_k = _box_text(b), d, k
+    return best, best_k
 
 
 def interpret_shapes(shapes: Iterable[Any], cols: list[TimeCol], grid: SheetGrid, row_range: tuple[int, int]
@@ -113,11 +118,13 @@ def interpret_shapes(shapes: Iterable[Any], cols: list[TimeCol], grid: SheetGrid
     notes: list[str] = []
     if not cols:
         return bars, marks, notes
-    boxes = [s for s in shapes if s.kind == "textbox" and not getattr(s, "hidden", False) and (s.text or "").strip()]
+    shapes = list(shapes)
+    boxes = [(k, s) for k, s in enumerate(shapes)
+             if s.kind == "textbox" and not getattr(s, "hidden", False) and (s.text or "").strip()]
     lefts = [t.col - 1 for t in cols]
     rights = [float(t.col) for t in cols]
     lo_x, hi_x = lefts[0], rights[-1]
-    for s in shapes:
+    for k, s in enumerate(shapes):
         if getattr(s, "hidden", False) or s.kind in ("textbox", "picture"):
             continue
         cy = (s.row0 + s.row1) / 2
@@ -134,9 +141,10 @@ def interpret_shapes(shapes: Iterable[Any], cols: list[TimeCol], grid: SheetGrid
             idx = _index_at(cols, (x0 + x1) / 2)
             if idx is None:
                 idx = _nearest([(a + b) / 2 for a, b in zip(lefts, rights)], (x0 + x1) / 2)
+            box = None
             if text is None:
-                text = _box_beside(boxes, x1, width, s.row0, s.row1)
-            marks.append(ShapeMilestone(row, idx, text))
+                text, box = _box_beside(boxes, x1, width, s.row0, s.row1)
+            marks.append(ShapeMilestone(row, idx, text, k, box))
             continue
         is_line = kind in LINE_KINDS
         if is_line and not (getattr(s, "head_end", False) or getattr(s, "tail_end", False)) and width < 0.5:
@@ -153,9 +161,9 @@ def interpret_shapes(shapes: Iterable[Any], cols: list[TimeCol], grid: SheetGrid
             if mid is None:
                 continue
             first = last = mid
-        label_cell = None
+        label_cell = box = None
         if not text and not is_line:
-            text = _box_on(boxes, x0, x1, s.row0, s.row1)
+            text, box = _box_on(boxes, x0, x1, s.row0, s.row1)
         if is_line and not text:
             for rr in (row, row - 1):
                 for i in range(first, last + 1):
@@ -165,5 +173,5 @@ def interpret_shapes(shapes: Iterable[Any], cols: list[TimeCol], grid: SheetGrid
                         break
                 if text:
                     break
-        bars.append(ShapeBar(row, first, last, text, s.fill, kind, label_cell))
+        bars.append(ShapeBar(row, first, last, text, s.fill, kind, label_cell, k, box))
     return bars, marks, notes

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from dxroadmap.io.xlsx.read.axis import TimeCol
 from dxroadmap.io.xlsx.read.cell_marks import row_marks
@@ -70,6 +71,7 @@ class SheetLayout:
     line_style: int | None = None  # text bars: the ━/→ cells
     milestone_style: int | None = None
     empty_style: dict[int, int | None] = field(default_factory=dict)  # time column -> empty cell style
+    canvas: Any = None  # shapes: the sheet's ShapeCanvas (dxroadmap.io.xlsx.update.shapes), set by the writer
 
     def role_col(self, role: str) -> int | None:
         return next((c for c, r in sorted(self.roles.items()) if r == role), None)

@@ -9,12 +9,15 @@ initiative's phases and milestones:
   labels) in the first cell;
 * ``merge`` — the same, merged across the bar's columns;
 * ``text`` — the label in the label style, then ``━`` cells and a closing ``→``;
-* milestones — ``◆label`` in the milestone style.
+* milestones — ``◆label`` in the milestone style;
+* ``shapes`` — the bar and milestone shapes of the sheet's drawing moved, resized,
+  relabelled, copied or removed (:class:`~dxroadmap.io.xlsx.update.shapes.ShapeCanvas`,
+  held by the layout as ``canvas``); cells are not painted.
 
 Bars are placed at the form's resolution (a bar from July to February in a quarter grid
 covers the Q2…Q4 columns) on the first of the initiative's rows where they do not touch
-another bar that the reader would join them to. What the form cannot show becomes an
-:class:`Issue`. ``shapes`` sheets are not repainted: a changed schedule is an issue.
+another bar that the reader would join them to (shapes: on the first row where they do not
+overlap another bar). What the form cannot show becomes an :class:`Issue`.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dxroadmap.io.xlsx.update.layout import SheetLayout
+from dxroadmap.io.xlsx.update.shapes import ShapeItem
 from dxroadmap.io.xlsx.update.sheetxml import SheetXml
 from dxroadmap.model.fiscal import format_ym
-from dxroadmap.model.plan import Initiative, guess_kind
+from dxroadmap.model.plan import Initiative, PhaseKind, guess_kind
 
 __all__ = ["Issue", "form_view", "lanes_needed", "paint_slot", "LINE", "END"]
 
@@ -49,6 +53,8 @@ class _Item:
     label: str | None
     style: int | None
     milestone: bool = False
+    color: str | None = None
+    kind: PhaseKind | None = None
 
 
 def form_view(lay: SheetLayout, init: Initiative | None) -> tuple:
@@ -96,7 +102,8 @@ def _items(lay: SheetLayout, init: Initiative, issues: list[Issue] | None) -> li
             style = lay.style_by_kind[guess_kind(p.label)]
         else:
             style = lay.bar_style
-        out.append(_Item(a, b, label, style))
+        kind = p.kind if p.kind != PhaseKind.CUSTOM else guess_kind(p.label)
+        out.append(_Item(a, b, label, style, color=p.color, kind=kind))
     for m in init.milestones:
         i = lay.column_of(m.month)
         if i is None:
@@ -151,9 +158,15 @@ def paint_slot(sheet: SheetXml, lay: SheetLayout, rows: list[int], init: Initiat
                                 f"「{init.name}」：様式に年度の列がなくスケジュールを表せません"))
         return
     if lay.encoding == "shapes":
-        if init is not None:
-            issues.append(Issue(f"“{init.name}”: its bars are drawn as shapes, which this version does not move",
-                                f"「{init.name}」のバーは図形で描かれており、この版では動かせません"))
+        if lay.canvas is None:
+            if init is not None:
+                issues.append(Issue(f"“{init.name}”: its bars are drawn as shapes, which this version does not move",
+                                    f"「{init.name}」のバーは図形で描かれており、この版では動かせません"))
+            return
+        items = _items(lay, init, issues) if init is not None else []
+        shape_items = [ShapeItem(i.first, i.last, (i.label or "")[len(MARK):] or None if i.milestone else i.label,
+                                 i.milestone, i.color, i.kind) for i in items]
+        lay.canvas.paint(rows, shape_items, issues, init.name if init is not None else "", Issue)
         return
     cols = {t.col for t in lay.time_cols}
     # bars merged into columns beside the time columns (a hidden earlier year) go with them

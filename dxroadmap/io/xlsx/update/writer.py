@@ -8,7 +8,8 @@ same pillar, name and order; renamed ones by position), and then edits only what
 * a kept initiative: its name, departments and summary cells rewritten in place when
   they changed (an enumerator such as ア. in front of the name is kept); its bars
   repainted in the sheet's own encoding when its phases or milestones changed at the
-  form's resolution (:mod:`.paint`);
+  form's resolution (:mod:`.paint`; bars drawn as shapes are moved, resized, relabelled,
+  copied or removed in the drawing part by :mod:`.shapes`);
 * a removed initiative: its rows deleted when it owns whole rows of a cell-drawn table
   (everything below moves up: cells, merges, which shrink, formulas, conditional formats,
   data validations, hyperlinks, the dimension, row breaks, defined names, other sheets'
@@ -26,20 +27,21 @@ same pillar, name and order; renamed ones by position), and then edits only what
 
 Layouts written: table layouts with bars as filled cells (``fill``), merged cells
 (``merge``) or ━→ text (``text``); lists without time columns (``none``); bars drawn as
-shapes (names and texts only: a moved bar is an issue); and card layouts — a block of
-rows per initiative with its own time strip and ①②③ sub-actions — written by
-:mod:`.cards` (new cards cloned from their neighbour, removed ones blanked).
+shapes (:mod:`.shapes`); and card layouts — a block of rows per initiative with its own
+time strip and ①②③ sub-actions — written by :mod:`.cards` (new cards cloned from their
+neighbour).
 
-Every zip member other than the edited worksheets, their drawings (only when rows moved),
-other worksheets and charts whose formulas changed, ``workbook.xml`` (defined names moved,
-``fullCalcOnLoad``, a new data sheet), its rels and ``[Content_Types].xml`` (only when the
-data sheet is added) and the data sheet is copied byte for byte. ``sharedStrings.xml`` and
+Every zip member other than the edited worksheets, their drawings (when rows moved or
+shapes changed), other worksheets and charts whose formulas changed, ``workbook.xml``
+(defined names moved, ``fullCalcOnLoad``, a new data sheet), its rels and
+``[Content_Types].xml`` (only when the data sheet is added) and the data sheet is copied
+byte for byte. ``sharedStrings.xml`` and
 ``styles.xml`` are never rewritten: new texts are inline strings and every style index
 comes from an existing cell.
 
 What the form cannot show is collected as :class:`Issue` s (a bar outside the form's
 years, a label in a form without labels, more overlapping bars than the initiative has
-rows, moved bars drawn as shapes, …). Unless ``force`` is given, any issue stops the
+rows, a changed bar drawn inside a group of shapes, …). Unless ``force`` is given, any issue stops the
 update with :class:`UpdateRefused` before anything is written.
 """
 
@@ -68,6 +70,7 @@ from dxroadmap.io.xlsx.update.datasheet_xml import data_sheet_xml
 from dxroadmap.io.xlsx.update.formulas import RowShift, shift_formula
 from dxroadmap.io.xlsx.update.layout import SheetLayout, Slot, find_slots, sheet_layout
 from dxroadmap.io.xlsx.update.paint import Issue, form_view, lanes_needed, paint_slot
+from dxroadmap.io.xlsx.update.shapes import ShapeCanvas
 from dxroadmap.io.xlsx.update.sheetxml import SheetXml, parse_shared_strings
 from dxroadmap.model.ids import is_stable_id
 from dxroadmap.model.plan import Initiative, Pillar, Plan
@@ -299,7 +302,13 @@ class _Job:
                 raise PlanReadError("unsupported", f"{office.name}: the sheet {title} is written in a way this version "
                                                    f"cannot edit.", f"{office.name} のシート {title} は編集できない形式です。") from None
             self.sheets[title] = sheet
-            self.layouts[title] = sheet_layout(self.reader.grid(title), sdet, sheet, self.slots)
+            self.layouts[title] = lay = sheet_layout(self.reader.grid(title), sdet, sheet, self.slots)
+            drawing = _drawing_part(self.zf, part)
+            if lay.encoding == "shapes" and drawing is not None:  # bars drawn as shapes: edited in the drawing part
+                lay.canvas = ShapeCanvas(self.zf, self.replaced, part, drawing, self.reader.shapes.get(title, []),
+                                         lay.time_cols, self.reader.grid(title), sheet, office.name,
+                                         {r for s in self.slots if s.sheet == title for r in s.rows})
+                lay.labels = lay.labels or lay.canvas.labels
 
     # ------------------------------------------------------------------ cells
 
@@ -689,6 +698,9 @@ class _Job:
         return part
 
     def close(self) -> None:
+        for lay in self.layouts.values():
+            if lay.canvas is not None:
+                lay.canvas.close()
         self.zf.close()
 
 
