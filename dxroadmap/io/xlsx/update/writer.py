@@ -65,7 +65,7 @@ from dxroadmap.io.xlsx.read.words import norm
 from dxroadmap.io.xlsx.read.workbook import WorkbookReader
 from dxroadmap.io.xlsx.update.cards import write_cards
 from dxroadmap.io.xlsx.update.datasheet_xml import data_sheet_xml
-from dxroadmap.io.xlsx.update.formulas import RowShift, shift_formula
+from dxroadmap.io.xlsx.update.formulas import RowShift, shift_area, shift_formula
 from dxroadmap.io.xlsx.update.layout import SheetLayout, Slot, find_slots, sheet_layout
 from dxroadmap.io.xlsx.update.paint import Issue, form_view, lanes_needed, paint_slot
 from dxroadmap.io.xlsx.update.sheetxml import SheetXml, parse_shared_strings
@@ -514,6 +514,35 @@ class _Job:
             new_dx = re.sub(r"(<(?:xdr:)?row>)(\d+)(</(?:xdr:)?row>\s*<(?:xdr:)?rowOff>)(-?\d+)(</)", anchor, dx)
             if new_dx != dx:
                 self.replaced[drawing] = new_dx.encode("utf-8")
+        self._shift_attached(title, shift)
+
+    def _shift_attached(self, title: str, shift: RowShift) -> None:
+        """The cell comments, their legacy VML shapes, threaded comments and tables of sheet ``title`` follow its rows.
+
+        A comment's ``ref`` moves with :func:`shift_formula` (one rule with formulas); a comment on a
+        deleted row is removed, and so is its VML note shape (``<x:Row>`` on that row). Other VML
+        anchors (``<x:Anchor>``, ``<x:Row>``) move like drawing anchors; a table's ``ref`` and its auto
+        filter's and sort state's ranges move like ``sqref`` ranges (:func:`shift_area`).
+        """
+        for rtype, part in part_relationships(self.zf, self.parts[title]).values():
+            kind = rtype.rsplit("/", 1)[-1]
+            if part not in self.zf.NameToInfo or kind not in ("comments", "threadedComment", "vmlDrawing", "table"):
+                continue
+            raw = self.replaced.get(part, self.zf.read(part))
+            try:
+                text, encoding = raw.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:  # legacy VML in a single-byte code page: kept byte for byte
+                text, encoding = raw.decode("latin-1"), "latin-1"
+            if kind == "vmlDrawing":
+                new = _shift_vml(text, shift)
+            elif kind == "table":
+                new = re.sub(r'(<(?:\w+:)?(?:table|autoFilter|sortState|sortCondition)\b[^>]*?\sref=")([^"]*)(")',
+                             lambda m: m.group(1) + (shift_area(m.group(2), shift) or m.group(2)) + m.group(3), text)
+            else:
+                element = "comment" if kind == "comments" else "threadedComment"
+                new = _shift_comments(text, element, shift)
+            if new != text:
+                self.replaced[part] = new.encode(encoding)
 
     # ------------------------------------------------------------------ the whole plan
 
@@ -690,6 +719,54 @@ class _Job:
 
     def close(self) -> None:
         self.zf.close()
+
+
+def _shift_comments(xml: str, element: str, shift: RowShift) -> str:
+    """Every ``<element ref="…">`` of a comments part moved by ``shift``; one on a deleted row removed."""
+    pattern = re.compile(rf"<(?:\w+:)?{element}\b[^>]*?(?:/>|>.*?</(?:\w+:)?{element}>)", re.S)
+
+    def one(m: re.Match) -> str:
+        text = m.group()
+        ref = re.search(r'\sref="([^"]*)"', text[:text.find(">")])
+        if ref is None:
+            return text
+        new = shift_formula(ref.group(1), shift, shift.sheet)
+        if "#REF!" in new:
+            return ""
+        return text[:ref.start(1)] + new + text[ref.end(1):]
+    return pattern.sub(one, xml)
+
+
+def _shift_vml(xml: str, shift: RowShift) -> str:
+    """Legacy VML shapes (comment notes, form controls) moved by ``shift``; a note on a deleted row removed.
+
+    ``<x:Row>`` (the note's cell, from 0) and the rows of ``<x:Anchor>`` (left column, offset,
+    top row, offset, right column, offset, bottom row, offset; rows from 0) follow their rows;
+    an anchor row that is deleted clamps to the first row after the gap.
+    """
+    def row0(r0: int) -> int:
+        new = shift.row(r0 + 1)
+        return (shift.at if new is None else new) - 1
+
+    def shape(m: re.Match) -> str:
+        text = m.group()
+        row = re.search(r"(<(?:\w+:)?Row>)\s*(\d+)\s*(</(?:\w+:)?Row>)", text)
+        if row is not None and re.search(r'ObjectType="Note"', text) and shift.row(int(row.group(2)) + 1) is None:
+            return ""
+        if row is not None and row0(int(row.group(2))) != int(row.group(2)):
+            text = text[:row.start(2)] + str(row0(int(row.group(2)))) + text[row.end(2):]
+
+        def anchor(a: re.Match) -> str:
+            pieces = a.group(2).split(",")
+            if len(pieces) != 8 or not all(p.strip().lstrip("-").isdigit() for p in pieces):
+                return a.group()
+            top = row0(int(pieces[2]))
+            bottom = max(top, row0(int(pieces[6])))
+            pieces[2] = re.sub(r"-?\d+", str(top), pieces[2])
+            pieces[6] = re.sub(r"-?\d+", str(bottom), pieces[6])
+            return a.group(1) + ",".join(pieces) + a.group(3)
+        return re.sub(r"(<(?:\w+:)?Anchor>)([^<]*)(</(?:\w+:)?Anchor>)", anchor, text)
+    return re.sub(r"<(\w+:)?shape\b[^>]*?(?:/>|>.*?</\1shape>)", shape, xml, flags=re.S)
 
 
 def _unescape(text: str) -> str:
