@@ -172,3 +172,85 @@ def test_the_sheet_view_follows_deleted_and_inserted_rows():
     sheet = SheetXml(xml, title="S")
     sheet.insert_rows(1, 2)
     assert 'activeCell="C12" sqref="C12:D14 F7"' in sheet.xml() and 'topLeftCell="A10"' in sheet.xml()
+
+
+# ---------------------------------------------------------------- cards
+
+
+def _values(path: Path) -> list[tuple]:
+    """The values of the card sheet, row by row (rows with no value kept as empty tuples)."""
+    ws = openpyxl.load_workbook(path).active
+    return [tuple(c.value for c in row if c.value is not None) for row in ws.iter_rows()]
+
+
+def _merges(path: Path) -> set[str]:
+    return {str(m) for m in openpyxl.load_workbook(path).active.merged_cells.ranges}
+
+
+def test_a_removed_card_s_rows_are_deleted_and_the_cards_below_move_up(tmp_path):
+    office = _fixture("s05_card_abashiri")
+    plan = import_workbook(office).plan
+    gone = plan.pillars[0].initiatives.pop(1)  # 観光プロモーションの改革: rows 13..19 and the blank row 20
+    assert gone.name == "観光プロモーションの改革"
+    result = update_workbook(office, plan)
+    assert f"deleted\t{gone.name}" in result.summary and not result.issues
+    out = _write(tmp_path, result.data)
+    assert plan_to_dict(import_workbook(out).plan) == plan_to_dict(plan)
+    visible = WorkbookReader(out).read(VISIBLE).plan
+    assert [i.name for _, i in visible.walk()] == [i.name for _, i in plan.walk()]
+    before, after = _values(office), _values(out)
+    assert after == before[:12] + before[20:]  # rows 13..20 gone, everything below 8 rows up
+    moved = {re.sub(r"\d+", lambda m: str(int(m.group()) - 8 if int(m.group()) > 20 else int(m.group())), ref)
+             for ref in _merges(office) if not 13 <= int(re.search(r"\d+", ref).group()) <= 20}
+    assert _merges(out) == moved
+    sheet_part = "xl/worksheets/sheet1.xml"
+    old, new = _members(office), _members(out)
+    for name, data in old.items():
+        if name not in (sheet_part, "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+            assert new[name] == data, name
+
+
+def test_the_last_card_goes_with_the_blank_rows_before_it(tmp_path):
+    office = _fixture("s05_card_abashiri")
+    plan = import_workbook(office).plan
+    gone = plan.pillars[-1].initiatives.pop()  # 証明書などのコンビニ交付: rows 50..54, after the blank row 49
+    result = update_workbook(office, plan, data_sheet=False)
+    assert f"deleted\t{gone.name}" in result.summary
+    out = _write(tmp_path, result.data)
+    assert _values(out) == _values(office)[:48]
+    visible = WorkbookReader(out).read(VISIBLE).plan
+    assert [i.name for _, i in visible.walk()] == [i.name for _, i in plan.walk()]
+
+
+def test_a_pillar_s_only_card_is_cleared_not_deleted(tmp_path):
+    office = _card_single_pillar(tmp_path)
+    plan = import_workbook(office).plan
+    gone = plan.pillars[-1].initiatives.pop()
+    result = update_workbook(office, plan, data_sheet=False)
+    assert f"cleared\t{gone.name}" in result.summary
+    out = _write(tmp_path, result.data)
+    assert len(_values(out)) == len(_values(office))  # nothing moved
+
+
+def _card_single_pillar(tmp_path: Path) -> Path:
+    """s05 with its second pillar's first card removed by the first update: that pillar has one card left."""
+    office = _fixture("s05_card_abashiri")
+    plan = import_workbook(office).plan
+    plan.pillars[-1].initiatives.pop(0)
+    return _write(tmp_path, update_workbook(office, plan, data_sheet=False).data, "single.xlsx")
+
+
+def test_a_removed_sub_action_s_row_is_deleted_and_the_rest_renumbered(tmp_path):
+    office = _fixture("s05_card_abashiri")
+    plan = import_workbook(office).plan
+    card = plan.pillars[0].initiatives[2]  # デジタルコンテンツの充実: ①..④ on rows 25..28
+    gone = card.children.pop(1)
+    result = update_workbook(office, plan, data_sheet=False)
+    assert f"deleted\t{gone.name}" in result.summary
+    out = _write(tmp_path, result.data)
+    before, after = _values(office), _values(out)
+    assert after[:25] == before[:25] and after[27:] == before[28:]
+    assert [row[0] for row in after[24:27]] == ["①", "②", "③"]
+    assert after[25][1:] == before[26][1:] and after[26][1:] == before[27][1:]
+    visible = WorkbookReader(out).read(VISIBLE).plan
+    assert [i.name for _, i in visible.walk()] == [i.name for _, i in plan.walk()]
