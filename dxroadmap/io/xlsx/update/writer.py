@@ -282,6 +282,7 @@ class _Job:
         self.issues: list[Issue] = []
         self.summary: list[str] = []
         self.card_sheets: set[str] = set()  # card layouts: written by .cards (see run)
+        self.added_slots: dict[int, Slot] = {}  # new item index -> the rows inserted for it (kept up to date)
         for title in dict.fromkeys(s.sheet for s in self.slots):
             sdet = det.sheet(title)
             if sdet is None:
@@ -355,6 +356,53 @@ class _Job:
 
     # ------------------------------------------------------------------ rows
 
+    def _renumber(self, title: str, new_items: list[_Item], pairs: dict[int, int], first_rows: list[int]) -> None:
+        """Number the 番号 column of sheet ``title`` again after rows came and went.
+
+        Only when the column held a plain sequence on the initiatives (not the sub-actions) of
+        the sheet: 1, 2, 3 … per pillar or through the sheet, written as numbers or as text
+        (``1``, ``１``, ``①``, ``(1)``, ``No.1`` …: one notation with the same text around the
+        number). The new numbers keep that notation and each cell its style; cells that already
+        read right are not touched. Cleared rows (removed but kept) are not counted.
+        """
+        lay, sheet = self.layouts[title], self.sheets[title]
+        col = lay.role_col("no")
+        if col is None:
+            return
+        grid = self.reader.grid(title)
+        olds = [i for i, item in enumerate(self.old_items) if item.depth == 0 and self.slots[i].sheet == title]
+        parsed = [_parse_number(grid.value(first_rows[i], col)) for i in olds]
+        if not olds or any(p is None for p in parsed) or len({p[:3] for p in parsed}) != 1:
+            return
+        numbers = [p[3] for p in parsed]
+        per_pillar = _sequence([self.old_items[i].pillar for i in olds])
+        if numbers == per_pillar:
+            restart = True
+        elif numbers == list(range(1, len(numbers) + 1)):
+            restart = False
+        else:
+            return
+        kind, prefix, suffix = parsed[0][:3]
+        old_value = {i: grid.value(first_rows[i], col) for i in olds}
+        order = []
+        for j, item in enumerate(new_items):
+            if item.depth:
+                continue
+            slot = self.added_slots.get(j) or (self.slots[pairs[j]] if j in pairs else None)
+            if slot is not None and slot.sheet == title and slot.rows:
+                order.append((j, slot))
+        wanted = _sequence([new_items[j].pillar for j, _ in order]) if restart else list(range(1, len(order) + 1))
+        for (j, slot), k in zip(order, wanted):
+            value = _format_number(kind, prefix, suffix, k)
+            if value is None:
+                return
+            if j in pairs and old_value.get(pairs[j]) == value:
+                continue
+            m = sheet.merge_at(slot.rows[0], col)
+            r, c = (m[0], m[1]) if m else (slot.rows[0], col)
+            sheet.set_cell(r, c, value, sheet.style(r, c))
+            self.edited.add(title)
+
     def _old_ids(self) -> list[tuple[str, str]] | None:
         """The (initiative id, pillar id) of each old item, from our data sheet if the workbook has one.
 
@@ -425,7 +473,7 @@ class _Job:
             sheet.move_cell(first, pillar_col, last + 1)
         sheet.delete_rows(first, last)
         shift = RowShift.delete(title, first, last)
-        for s in self.slots:
+        for s in [*self.slots, *self.added_slots.values()]:
             if s.sheet == title:
                 s.rows = [r2 for r in s.rows if (r2 := shift.row(r)) is not None]
         self._shift_outside(title, first - 1, -(last - first + 1))
@@ -435,7 +483,7 @@ class _Job:
         """Insert ``n`` rows after row ``after`` of sheet ``title``, styled like row ``like``."""
         sheet, lay = self.sheets[title], self.layouts[title]
         sheet.insert_rows(after, n)
-        for s in self.slots:
+        for s in [*self.slots, *self.added_slots.values()]:
             if s.sheet == title:
                 s.rows = [r + n if r > after else r for r in s.rows]
         like = like + n if like > after else like
@@ -555,6 +603,7 @@ class _Job:
             return
         # ----
         old_of_new = pairs
+        first_rows = [min(s.rows) for s in self.slots]  # before any row moves: where the old 番号 are read
         for j, i in sorted(pairs.items()):
             slot, old, new = self.slots[i], self.old_items[i].init, new_items[j].init
             lay = self.layouts[slot.sheet]
@@ -614,7 +663,11 @@ class _Job:
             if pillar_col is not None and sheet.merge_at(rows[0], pillar_col) is None:
                 sheet.set_cell(rows[0], pillar_col, new_items[j].pillar.name, sheet.style(rows[0], pillar_col))
             paint_slot(sheet, lay, rows, new_items[j].init, self.issues)
+            self.added_slots[j] = new_slot
             self.summary.append(f"added\t{new_items[j].init.name}")
+        if removed or added:
+            for title in self.layouts:
+                self._renumber(title, new_items, pairs, first_rows)
 
     # ------------------------------------------------------------------ the package
 
@@ -719,6 +772,47 @@ class _Job:
 
     def close(self) -> None:
         self.zf.close()
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
+_NUMBER = re.compile(r"(\D*?)([0-9]+|[０-９]+|[①-⑳])(\D*)")
+
+
+def _parse_number(value: object) -> tuple[str, str, str, int] | None:
+    """A 番号 cell as (notation, text before, text after, number): ``3`` → ("number", "", "", 3),
+    ``"（３）"`` → ("wide", "（", "）", 3), ``"②"`` → ("circled", "", "", 2); ``None`` for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return ("number", "", "", int(value)) if float(value).is_integer() and value > 0 else None
+    if not isinstance(value, str):
+        return None
+    m = _NUMBER.fullmatch(value.strip())
+    if m is None:
+        return None
+    digits = m.group(2)
+    if digits in _CIRCLED:
+        return "circled", m.group(1), m.group(3), _CIRCLED.index(digits) + 1
+    kind = "ascii" if digits.isascii() else "wide"
+    return kind, m.group(1), m.group(3), int(digits.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+
+
+def _format_number(kind: str, prefix: str, suffix: str, k: int) -> int | str | None:
+    """Number ``k`` in a notation :func:`_parse_number` found; ``None`` past ⑳."""
+    if kind == "number":
+        return k
+    if kind == "circled":
+        return prefix + _CIRCLED[k - 1] + suffix if k <= len(_CIRCLED) else None
+    return prefix + (str(k) if kind == "ascii" else str(k).translate(_WIDE)) + suffix
+
+
+def _sequence(groups: list) -> list[int]:
+    """1, 2, 3 … restarting whenever the group (a pillar, by identity) changes."""
+    out: list[int] = []
+    for k, g in enumerate(groups):
+        out.append(1 if k == 0 or g is not groups[k - 1] else out[-1] + 1)
+    return out
 
 
 def _shift_comments(xml: str, element: str, shift: RowShift) -> str:

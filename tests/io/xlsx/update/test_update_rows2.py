@@ -254,3 +254,68 @@ def test_a_removed_sub_action_s_row_is_deleted_and_the_rest_renumbered(tmp_path)
     assert after[25][1:] == before[26][1:] and after[26][1:] == before[27][1:]
     visible = WorkbookReader(out).read(VISIBLE).plan
     assert [i.name for _, i in visible.walk()] == [i.name for _, i in plan.walk()]
+
+
+# ---------------------------------------------------------------- 番号
+
+
+def _numbers(path: Path, col: int = 2) -> list[tuple[object, object]]:
+    """(番号, name) of every row with a name in column C, from row 5 on."""
+    ws = openpyxl.load_workbook(path).active
+    return [(ws.cell(r, col).value, ws.cell(r, 3).value) for r in range(5, ws.max_row + 1) if ws.cell(r, 3).value]
+
+
+def test_the_number_column_is_renumbered_per_pillar(tmp_path):
+    office = _fixture("s07_list_kahoku")
+    plan = import_workbook(office).plan
+    plan.pillars[0].initiatives.pop(0)
+    plan.pillars[1].initiatives.insert(2, Initiative(name="新しい取組", departments=["企画財政課"]))
+    plan.pillars[2].initiatives.append(Initiative(name="最後の取組", departments=["全課"]))
+    result = update_workbook(office, plan, data_sheet=False)
+    assert not result.issues
+    out = _write(tmp_path, result.data)
+    rows = {name: no for no, name in _numbers(out)}
+    for pillar in plan.pillars:
+        assert [rows[i.name] for i in pillar.initiatives] == list(range(1, len(pillar.initiatives) + 1)), pillar.name
+    assert all(rows[c.name] is None for _, i in plan.walk() for c in i.children)  # sub-items stay unnumbered
+    ws, old = openpyxl.load_workbook(out).active, openpyxl.load_workbook(office).active
+    assert ws["B5"].style_id == old["B6"].style_id and isinstance(ws["B5"].value, int)
+    visible = WorkbookReader(out).read(VISIBLE).plan
+    assert [i.name for _, i in visible.walk()] == [i.name for _, i in plan.walk()]
+
+
+def _numbered_workbook(path: Path, numbers: list[str | int | None]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "工程表"
+    for c, text in enumerate(("基本方針", "No.", "取組", "R7", "R8", "R9"), start=1):
+        ws.cell(1, c, text)
+    names = ["電子申請", "キャッシュレス", "窓口改革", "庁内LAN", "電子決裁", "テレワーク"]
+    for k, (name, no) in enumerate(zip(names, numbers)):
+        r = k + 2
+        ws.cell(r, 1, "暮らし" if k < 3 else "行政")
+        ws.cell(r, 2, no)
+        ws.cell(r, 3, name)
+        ws.cell(r, 4 + k % 3).fill = openpyxl.styles.PatternFill("solid", fgColor="FF9BC2E6")
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("numbers, expected", [
+    (["①", "②", "③", "④", "⑤", "⑥"], ["①", "②", "③", "④", "⑤", "⑥"]),
+    (["(1)", "(2)", "(3)", "(1)", "(2)", "(3)"], ["(1)", "(2)", "(3)", "(1)", "(2)", "(3)"]),
+    (["（１）", "（２）", "（３）", "（４）", "（５）", "（６）"], ["（１）", "（２）", "（３）", "（４）", "（５）", "（６）"]),
+    (["1", "3", "5", "7", "9", "11"], ["3", "5", None, "7", "9", "11"]),  # not a 1..n sequence: left alone
+    (["A-1", "A-2", "A-3", "B-1", "B-2", "B-3"], ["A-2", "A-3", None, "B-1", "B-2", "B-3"]),  # two numbers: alone
+])
+def test_numbering_notations_are_kept(tmp_path, numbers, expected):
+    office = _numbered_workbook(tmp_path / "numbered.xlsx", numbers)
+    plan = import_workbook(office).plan
+    assert [i.name for i in plan.pillars[0].initiatives] == ["電子申請", "キャッシュレス", "窓口改革"]
+    plan.pillars[0].initiatives.pop(0)
+    plan.pillars[0].initiatives.append(Initiative(name="新しい取組"))
+    out = _write(tmp_path, update_workbook(office, plan, data_sheet=False).data)
+    ws = openpyxl.load_workbook(out).active
+    assert [ws.cell(r, 3).value for r in range(2, 8)] == ["キャッシュレス", "窓口改革", "新しい取組", "庁内LAN", "電子決裁",
+                                                          "テレワーク"]
+    assert [ws.cell(r, 2).value for r in range(2, 8)] == expected
