@@ -15,8 +15,9 @@ Edits:
 * :meth:`SheetXml.insert_rows` / :meth:`SheetXml.delete_rows` — rows below move down or up:
   cells, merges (grown or shrunk), formulas (:mod:`.formulas`, shared formulas written out
   cell by cell when they would no longer read the same), conditional formats, data
-  validations, hyperlinks, auto filter, the dimension and row breaks; the caller moves
-  defined names, drawing anchors and other sheets' formulas
+  validations, hyperlinks, auto filter, the dimension, row breaks and the sheet view
+  (top-left cells, selection); the caller moves defined names, drawing anchors, comments,
+  tables and other sheets' formulas
   (:meth:`SheetXml.adjust_formulas`) with the same :class:`~.formulas.RowShift`.
 
 Only worksheets written with the SpreadsheetML namespace as the default namespace are

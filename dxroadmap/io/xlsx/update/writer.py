@@ -11,13 +11,16 @@ same pillar, name and order; renamed ones by position), and then edits only what
   form's resolution (:mod:`.paint`);
 * a removed initiative: its rows deleted when it owns whole rows of a cell-drawn table
   (everything below moves up: cells, merges, which shrink, formulas, conditional formats,
-  data validations, hyperlinks, the dimension, row breaks, defined names, other sheets'
-  and charts' references, drawing anchors); otherwise — bars drawn as shapes, a merged
-  cell reaching over the time columns of other rows, the last row of its pillar — its
-  cells are cleared (label columns other than the pillar column, and the time cells);
+  data validations, hyperlinks, the dimension, row breaks, the sheet view's selection,
+  defined names, other sheets' and charts' references, drawing anchors, tables, cell
+  comments and their VML notes, a comment on a deleted row going with its note);
+  otherwise — bars drawn as shapes, a merged cell reaching over the time columns of other
+  rows, the last row of its pillar — its cells are cleared (label columns other than the pillar column, and the time cells);
 * a new initiative: new rows inserted after its predecessor in the plan (or before its
   successor when it comes first in its pillar), styled like the neighbouring row; all
   that lies below moves down with them, as for a deletion;
+* a 番号 column holding a plain 1..n sequence (per pillar or through the sheet; numbers,
+  ``１``, ``①``, ``(1)`` …) is numbered again in its own notation after rows came and went;
 * formulas are adjusted with :mod:`.formulas` (same sheet, other sheets, shared and array
   formulas, defined names, conditional formats, validations); their cached values are
   kept and ``fullCalcOnLoad`` is set so that Excel recalculates on opening;
@@ -28,9 +31,10 @@ Layouts written: table layouts with bars as filled cells (``fill``), merged cell
 (``merge``) or ━→ text (``text``); lists without time columns (``none``); bars drawn as
 shapes (names and texts only: a moved bar is an issue); and card layouts — a block of
 rows per initiative with its own time strip and ①②③ sub-actions — written by
-:mod:`.cards` (new cards cloned from their neighbour, removed ones blanked).
+:mod:`.cards` (new cards cloned from their neighbour, removed ones deleted like table rows).
 
-Every zip member other than the edited worksheets, their drawings (only when rows moved),
+Every zip member other than the edited worksheets, their drawings, comments, VML notes and
+tables (only when rows moved),
 other worksheets and charts whose formulas changed, ``workbook.xml`` (defined names moved,
 ``fullCalcOnLoad``, a new data sheet), its rels and ``[Content_Types].xml`` (only when the
 data sheet is added) and the data sheet is copied byte for byte. ``sharedStrings.xml`` and
