@@ -18,8 +18,12 @@ bars. :func:`write_cards` does for card sheets what the writer's ``run`` does fo
 * a new sub-action: a schedule row cloned from a sibling's, inserted after the previous
   sibling; the sub-actions of a card whose list changed are numbered again (①②③ or
   1 2 3) when the sheet numbers them so;
-* a removed card: its rows blanked (values, styles and merges), so nothing else moves;
-  a removed sub-action: its row's texts and time cells cleared.
+* a removed card: its rows deleted, with the blank rows after it (before it, for the
+  sheet's last card), and the cards below move up with everything anchored to them; a
+  removed sub-action: its row deleted and the others numbered again. When deleting would
+  break a merged range reaching out of the rows, the bars are shapes, or the card is its
+  pillar's last one, the rows are blanked instead (values, styles and merges) and a
+  sub-action's texts and time cells cleared, so nothing else moves.
 
 What a card cannot show becomes an :class:`~.paint.Issue`: sub-actions of sub-actions,
 a sub-action whose bars need more than its one row, departments or a summary on a
@@ -40,6 +44,7 @@ from dxroadmap.io.xlsx.read.headings import column_roles, key_role
 from dxroadmap.io.xlsx.read.results import Detection
 from dxroadmap.io.xlsx.read.words import norm
 from dxroadmap.io.xlsx.read.workbook import WorkbookReader
+from dxroadmap.io.xlsx.update.formulas import RowShift
 from dxroadmap.io.xlsx.update.layout import SheetLayout, Slot
 from dxroadmap.io.xlsx.update.paint import Issue, form_view, lanes_needed, paint_slot
 from dxroadmap.io.xlsx.update.sheetxml import SheetXml, col_letter
@@ -246,14 +251,36 @@ class _CardWriter:
                     repaint.append((j, i))
             if norm(o.name) != norm(n.name):
                 job.summary.append(f"renamed\t{o.name}\t{n.name}")
-        # 2. removals
+        # 2. removals: whole cards first (bottom up), then the sub-actions of the cards that stay
+        gone: set[int] = set()
+        for i in sorted((i for i in removed if old[i].depth == 0), key=lambda k: -self.card_of_old[k].title):
+            card = self.card_of_old[i]
+            block = self._card_block(card, i, gone)
+            if block is not None:
+                for sub in card.subs:
+                    sub.alive = False
+                card.removed = True
+                self._delete(card.sheet, *block)
+                gone.add(i)
+                job.summary.append(f"deleted\t{old[i].init.name}")
+            else:
+                self._clear_card(card)
+                job.summary.append(f"cleared\t{old[i].init.name}")
         for i in removed:
-            if old[i].depth == 0:
-                self._clear_card(self.card_of_old[i])
-            elif i in self.sub_of_old and self.sub_of_old[i][1].alive:
-                card, sub = self.sub_of_old[i]
+            if old[i].depth == 0 or i not in self.sub_of_old or not self.sub_of_old[i][1].alive:
+                if old[i].depth:
+                    job.summary.append(f"cleared\t{old[i].init.name}")
+                continue
+            card, sub = self.sub_of_old[i]
+            if self._sub_deletable(card, sub):
+                card.subs.remove(sub)
+                sub.alive = False
+                card.renumber = True
+                self._delete(card.sheet, sub.row, sub.row)
+                job.summary.append(f"deleted\t{old[i].init.name}")
+            else:
                 self._clear_sub(card, sub)
-            job.summary.append(f"cleared\t{old[i].init.name}")
+                job.summary.append(f"cleared\t{old[i].init.name}")
         # 3. more own rows for kept cards whose bars need them
         for j, _i in repaint:
             if new_items[j].depth == 0:
@@ -357,6 +384,52 @@ class _CardWriter:
             sub.alive = False
         card.removed = True
 
+    def _crossing_merge(self, sheet_title: str, first: int, last: int) -> bool:
+        """Whether a merged range reaches both into rows ``first..last`` and out of them (deleting would break it)."""
+        return any(a <= last and c >= first and not (first <= a and c <= last)
+                   for a, _b, c, _d in self.job.sheets[sheet_title].merges)
+
+    def _card_block(self, card: _Card, i: int, gone: set[int]) -> tuple[int, int] | None:
+        """The rows removed card ``card`` (old item ``i``) takes with it, or ``None`` when it must be cleared.
+
+        Like the writer's rule for table rows: the card's rows go (with the blank rows after it,
+        or for the sheet's last card the blank rows before it) unless its bars are shapes, a
+        merged range reaches out of the block, or its pillar would keep no other card on the sheet.
+        """
+        job = self.job
+        if card.lay.encoding == "shapes":
+            return None
+        pillar = job.old_items[i].pillar
+        others = [k for k, c in self.card_of_old.items()
+                  if k != i and k not in gone and c.sheet == card.sheet and job.old_items[k].pillar is pillar]
+        if not others:
+            return None
+        first, last = card.title, card.last
+        prev = None
+        if card.gap is not None:
+            last += card.gap
+        else:
+            deleted = [self.card_of_old[k] for k in gone]
+            live = [c for c in self.cards if c.sheet == card.sheet and c is not card and all(c is not d for d in deleted)]
+            prev = next((c for c in reversed(live) if c.title < card.title), None)
+            if prev is not None and prev.gap is not None and prev.last + prev.gap + 1 == card.title:
+                first = prev.last + 1
+            else:
+                prev = None
+        if self._crossing_merge(card.sheet, first, last):
+            return None
+        if prev is not None:
+            prev.gap = None  # the sheet's last card now
+        return first, last
+
+    def _sub_deletable(self, card: _Card, sub: _Sub) -> bool:
+        """Whether a removed sub-action's row can go: the card keeps a schedule row and no merge crosses it."""
+        if card.lay.encoding == "shapes":
+            return False
+        if not card.own and not any(s.alive and s is not sub for s in card.subs):
+            return False
+        return not self._crossing_merge(card.sheet, sub.row, sub.row)
+
     def _clear_sub(self, card: _Card, sub: _Sub) -> None:
         for c in (card.no_col, card.name_col):
             if c is not None:
@@ -399,6 +472,34 @@ class _CardWriter:
             if slot.sheet == sheet_title:
                 slot.rows = [f(r) for r in slot.rows]
         job._shift_outside(sheet_title, after, n)
+        job.edited.add(sheet_title)
+
+    def _delete(self, sheet_title: str, first: int, last: int) -> None:
+        """Delete rows ``first..last`` of ``sheet_title``; the cards below move up, with everything anchored
+        to them (the writer's :meth:`_shift_outside`)."""
+        job = self.job
+        job.sheets[sheet_title].delete_rows(first, last)
+        shift = RowShift.delete(sheet_title, first, last)
+
+        def f(r: int) -> int:
+            new = shift.row(r)
+            return shift.at if new is None else new
+        for card in self.cards:
+            if card.sheet != sheet_title:
+                continue
+            span = shift.span(card.title, card.last)
+            card.title = f(card.title)
+            card.last = span[1] if span is not None else card.title
+            card.key_rows = [f(r) for r in card.key_rows]
+            card.keys = {k: (f(r), a, b) for k, (r, a, b) in card.keys.items()}
+            card.header = [f(r) for r in card.header]
+            card.own = [f(r) for r in card.own]
+            for sub in card.subs:
+                sub.row = f(sub.row)
+        for slot in job.slots:
+            if slot.sheet == sheet_title:
+                slot.rows = [r2 for r in slot.rows if (r2 := shift.row(r)) is not None]
+        job._shift_outside(sheet_title, first - 1, -(last - first + 1))
         job.edited.add(sheet_title)
 
     def _clone(self, card: _Card, plan: list[tuple[str, int | None]], after: int) -> list[int]:

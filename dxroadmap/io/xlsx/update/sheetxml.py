@@ -15,8 +15,9 @@ Edits:
 * :meth:`SheetXml.insert_rows` / :meth:`SheetXml.delete_rows` — rows below move down or up:
   cells, merges (grown or shrunk), formulas (:mod:`.formulas`, shared formulas written out
   cell by cell when they would no longer read the same), conditional formats, data
-  validations, hyperlinks, auto filter, the dimension and row breaks; the caller moves
-  defined names, drawing anchors and other sheets' formulas
+  validations, hyperlinks, auto filter, the dimension, row breaks and the sheet view
+  (top-left cells, selection); the caller moves defined names, drawing anchors, comments,
+  tables and other sheets' formulas
   (:meth:`SheetXml.adjust_formulas`) with the same :class:`~.formulas.RowShift`.
 
 Only worksheets written with the SpreadsheetML namespace as the default namespace are
@@ -290,6 +291,7 @@ class SheetXml:
             new = shift_area(m.group(2), shift)
             return m.group(1) + (new if new is not None else m.group(2)) + m.group(3)
         self.head = re.sub(r'(<dimension\b[^>]*\bref=")([^"]*)(")', area, self.head)
+        self.head = _shift_views(self.head, shift)
         tail = self.tail
         for pattern in (r'(<autoFilter\b[^>]*\bref=")([^"]*)(")', r'(<ignoredError\b[^>]*\bsqref=")([^"]*)(")',
                         r"(<xm:sqref>)([^<]*)(</xm:sqref>)"):
@@ -518,6 +520,28 @@ def _drop_or_shift(tail: str, element: str, attr: str, moving: RowShift | None,
     if dropped and element == "hyperlink":
         new_tail = re.sub(r"<hyperlinks\b[^>]*>\s*</hyperlinks>", "", new_tail)
     return new_tail
+
+
+def _shift_views(head: str, shift: RowShift) -> str:
+    """The sheet views follow the rows: ``topLeftCell`` of a view or pane, a selection's ``activeCell`` and
+    ``sqref``. A cell on a deleted row moves to the first row after the gap; a selection wholly
+    deleted becomes its active cell."""
+    def cell(ref: str) -> str:
+        new = shift_formula(ref, shift, shift.sheet)
+        if "#REF!" not in new:
+            return new
+        m = re.fullmatch(r"(\$?[A-Z]{1,3}\$?)\d+", ref)
+        return f"{m.group(1)}{shift.at}" if m else ref
+
+    def element(m: re.Match) -> str:
+        tag = m.group()
+        tag = re.sub(r'(\s(?:topLeftCell|activeCell)=")([^"]*)(")', lambda a: a.group(1) + cell(a.group(2)) + a.group(3),
+                     tag)
+        active = re.search(r'\sactiveCell="([^"]*)"', tag)
+        return re.sub(r'(\ssqref=")([^"]*)(")',
+                      lambda a: a.group(1) + (shift_area(a.group(2), shift) or (active.group(1) if active else a.group(2)))
+                      + a.group(3), tag)
+    return re.sub(r"<(?:sheetView|pane|selection)\b[^>]*>", element, head)
 
 
 def _shift_breaks(tail: str, shift: RowShift) -> str:

@@ -12,13 +12,16 @@ same pillar, name and order; renamed ones by position), and then edits only what
   copied or removed in the drawing part by :mod:`.shapes`);
 * a removed initiative: its rows deleted when it owns whole rows of a cell-drawn table
   (everything below moves up: cells, merges, which shrink, formulas, conditional formats,
-  data validations, hyperlinks, the dimension, row breaks, defined names, other sheets'
-  and charts' references, drawing anchors); otherwise — bars drawn as shapes, a merged
-  cell reaching over the time columns of other rows, the last row of its pillar — its
-  cells are cleared (label columns other than the pillar column, and the time cells);
+  data validations, hyperlinks, the dimension, row breaks, the sheet view's selection,
+  defined names, other sheets' and charts' references, drawing anchors, tables, cell
+  comments and their VML notes, a comment on a deleted row going with its note);
+  otherwise — bars drawn as shapes, a merged cell reaching over the time columns of other
+  rows, the last row of its pillar — its cells are cleared (label columns other than the pillar column, and the time cells);
 * a new initiative: new rows inserted after its predecessor in the plan (or before its
   successor when it comes first in its pillar), styled like the neighbouring row; all
   that lies below moves down with them, as for a deletion;
+* a 番号 column holding a plain 1..n sequence (per pillar or through the sheet; numbers,
+  ``１``, ``①``, ``(1)`` …) is numbered again in its own notation after rows came and went;
 * formulas are adjusted with :mod:`.formulas` (same sheet, other sheets, shared and array
   formulas, defined names, conditional formats, validations); their cached values are
   kept and ``fullCalcOnLoad`` is set so that Excel recalculates on opening;
@@ -29,13 +32,13 @@ Layouts written: table layouts with bars as filled cells (``fill``), merged cell
 (``merge``) or ━→ text (``text``); lists without time columns (``none``); bars drawn as
 shapes (:mod:`.shapes`); and card layouts — a block of rows per initiative with its own
 time strip and ①②③ sub-actions — written by :mod:`.cards` (new cards cloned from their
-neighbour).
+neighbour, removed ones deleted like table rows).
 
 Every zip member other than the edited worksheets, their drawings (when rows moved or
-shapes changed), other worksheets and charts whose formulas changed, ``workbook.xml``
-(defined names moved, ``fullCalcOnLoad``, a new data sheet), its rels and
-``[Content_Types].xml`` (only when the data sheet is added) and the data sheet is copied
-byte for byte. ``sharedStrings.xml`` and
+shapes changed), their comments, VML notes and tables (when rows moved), other worksheets
+and charts whose formulas changed, ``workbook.xml`` (defined names moved,
+``fullCalcOnLoad``, a new data sheet), its rels and ``[Content_Types].xml`` (only when the
+data sheet is added) and the data sheet is copied byte for byte. ``sharedStrings.xml`` and
 ``styles.xml`` are never rewritten: new texts are inline strings and every style index
 comes from an existing cell.
 
@@ -67,7 +70,7 @@ from dxroadmap.io.xlsx.read.words import norm
 from dxroadmap.io.xlsx.read.workbook import WorkbookReader
 from dxroadmap.io.xlsx.update.cards import write_cards
 from dxroadmap.io.xlsx.update.datasheet_xml import data_sheet_xml
-from dxroadmap.io.xlsx.update.formulas import RowShift, shift_formula
+from dxroadmap.io.xlsx.update.formulas import RowShift, shift_area, shift_formula
 from dxroadmap.io.xlsx.update.layout import SheetLayout, Slot, find_slots, sheet_layout
 from dxroadmap.io.xlsx.update.paint import Issue, form_view, lanes_needed, paint_slot
 from dxroadmap.io.xlsx.update.shapes import ShapeCanvas
@@ -285,6 +288,7 @@ class _Job:
         self.issues: list[Issue] = []
         self.summary: list[str] = []
         self.card_sheets: set[str] = set()  # card layouts: written by .cards (see run)
+        self.added_slots: dict[int, Slot] = {}  # new item index -> the rows inserted for it (kept up to date)
         for title in dict.fromkeys(s.sheet for s in self.slots):
             sdet = det.sheet(title)
             if sdet is None:
@@ -364,6 +368,53 @@ class _Job:
 
     # ------------------------------------------------------------------ rows
 
+    def _renumber(self, title: str, new_items: list[_Item], pairs: dict[int, int], first_rows: list[int]) -> None:
+        """Number the 番号 column of sheet ``title`` again after rows came and went.
+
+        Only when the column held a plain sequence on the initiatives (not the sub-actions) of
+        the sheet: 1, 2, 3 … per pillar or through the sheet, written as numbers or as text
+        (``1``, ``１``, ``①``, ``(1)``, ``No.1`` …: one notation with the same text around the
+        number). The new numbers keep that notation and each cell its style; cells that already
+        read right are not touched. Cleared rows (removed but kept) are not counted.
+        """
+        lay, sheet = self.layouts[title], self.sheets[title]
+        col = lay.role_col("no")
+        if col is None:
+            return
+        grid = self.reader.grid(title)
+        olds = [i for i, item in enumerate(self.old_items) if item.depth == 0 and self.slots[i].sheet == title]
+        parsed = [_parse_number(grid.value(first_rows[i], col)) for i in olds]
+        if not olds or any(p is None for p in parsed) or len({p[:3] for p in parsed}) != 1:
+            return
+        numbers = [p[3] for p in parsed]
+        per_pillar = _sequence([self.old_items[i].pillar for i in olds])
+        if numbers == per_pillar:
+            restart = True
+        elif numbers == list(range(1, len(numbers) + 1)):
+            restart = False
+        else:
+            return
+        kind, prefix, suffix = parsed[0][:3]
+        old_value = {i: grid.value(first_rows[i], col) for i in olds}
+        order = []
+        for j, item in enumerate(new_items):
+            if item.depth:
+                continue
+            slot = self.added_slots.get(j) or (self.slots[pairs[j]] if j in pairs else None)
+            if slot is not None and slot.sheet == title and slot.rows:
+                order.append((j, slot))
+        wanted = _sequence([new_items[j].pillar for j, _ in order]) if restart else list(range(1, len(order) + 1))
+        for (j, slot), k in zip(order, wanted):
+            value = _format_number(kind, prefix, suffix, k)
+            if value is None:
+                return
+            if j in pairs and old_value.get(pairs[j]) == value:
+                continue
+            m = sheet.merge_at(slot.rows[0], col)
+            r, c = (m[0], m[1]) if m else (slot.rows[0], col)
+            sheet.set_cell(r, c, value, sheet.style(r, c))
+            self.edited.add(title)
+
     def _old_ids(self) -> list[tuple[str, str]] | None:
         """The (initiative id, pillar id) of each old item, from our data sheet if the workbook has one.
 
@@ -434,7 +485,7 @@ class _Job:
             sheet.move_cell(first, pillar_col, last + 1)
         sheet.delete_rows(first, last)
         shift = RowShift.delete(title, first, last)
-        for s in self.slots:
+        for s in [*self.slots, *self.added_slots.values()]:
             if s.sheet == title:
                 s.rows = [r2 for r in s.rows if (r2 := shift.row(r)) is not None]
         self._shift_outside(title, first - 1, -(last - first + 1))
@@ -444,7 +495,7 @@ class _Job:
         """Insert ``n`` rows after row ``after`` of sheet ``title``, styled like row ``like``."""
         sheet, lay = self.sheets[title], self.layouts[title]
         sheet.insert_rows(after, n)
-        for s in self.slots:
+        for s in [*self.slots, *self.added_slots.values()]:
             if s.sheet == title:
                 s.rows = [r + n if r > after else r for r in s.rows]
         like = like + n if like > after else like
@@ -523,6 +574,35 @@ class _Job:
             new_dx = re.sub(r"(<(?:xdr:)?row>)(\d+)(</(?:xdr:)?row>\s*<(?:xdr:)?rowOff>)(-?\d+)(</)", anchor, dx)
             if new_dx != dx:
                 self.replaced[drawing] = new_dx.encode("utf-8")
+        self._shift_attached(title, shift)
+
+    def _shift_attached(self, title: str, shift: RowShift) -> None:
+        """The cell comments, their legacy VML shapes, threaded comments and tables of sheet ``title`` follow its rows.
+
+        A comment's ``ref`` moves with :func:`shift_formula` (one rule with formulas); a comment on a
+        deleted row is removed, and so is its VML note shape (``<x:Row>`` on that row). Other VML
+        anchors (``<x:Anchor>``, ``<x:Row>``) move like drawing anchors; a table's ``ref`` and its auto
+        filter's and sort state's ranges move like ``sqref`` ranges (:func:`shift_area`).
+        """
+        for rtype, part in part_relationships(self.zf, self.parts[title]).values():
+            kind = rtype.rsplit("/", 1)[-1]
+            if part not in self.zf.NameToInfo or kind not in ("comments", "threadedComment", "vmlDrawing", "table"):
+                continue
+            raw = self.replaced.get(part, self.zf.read(part))
+            try:
+                text, encoding = raw.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:  # legacy VML in a single-byte code page: kept byte for byte
+                text, encoding = raw.decode("latin-1"), "latin-1"
+            if kind == "vmlDrawing":
+                new = _shift_vml(text, shift)
+            elif kind == "table":
+                new = re.sub(r'(<(?:\w+:)?(?:table|autoFilter|sortState|sortCondition)\b[^>]*?\sref=")([^"]*)(")',
+                             lambda m: m.group(1) + (shift_area(m.group(2), shift) or m.group(2)) + m.group(3), text)
+            else:
+                element = "comment" if kind == "comments" else "threadedComment"
+                new = _shift_comments(text, element, shift)
+            if new != text:
+                self.replaced[part] = new.encode(encoding)
 
     # ------------------------------------------------------------------ the whole plan
 
@@ -535,6 +615,7 @@ class _Job:
             return
         # ----
         old_of_new = pairs
+        first_rows = [min(s.rows) for s in self.slots]  # before any row moves: where the old 番号 are read
         for j, i in sorted(pairs.items()):
             slot, old, new = self.slots[i], self.old_items[i].init, new_items[j].init
             lay = self.layouts[slot.sheet]
@@ -594,7 +675,11 @@ class _Job:
             if pillar_col is not None and sheet.merge_at(rows[0], pillar_col) is None:
                 sheet.set_cell(rows[0], pillar_col, new_items[j].pillar.name, sheet.style(rows[0], pillar_col))
             paint_slot(sheet, lay, rows, new_items[j].init, self.issues)
+            self.added_slots[j] = new_slot
             self.summary.append(f"added\t{new_items[j].init.name}")
+        if removed or added:
+            for title in self.layouts:
+                self._renumber(title, new_items, pairs, first_rows)
 
     # ------------------------------------------------------------------ the package
 
@@ -702,6 +787,95 @@ class _Job:
             if lay.canvas is not None:
                 lay.canvas.close()
         self.zf.close()
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
+_NUMBER = re.compile(r"(\D*?)([0-9]+|[０-９]+|[①-⑳])(\D*)")
+
+
+def _parse_number(value: object) -> tuple[str, str, str, int] | None:
+    """A 番号 cell as (notation, text before, text after, number): ``3`` → ("number", "", "", 3),
+    ``"（３）"`` → ("wide", "（", "）", 3), ``"②"`` → ("circled", "", "", 2); ``None`` for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return ("number", "", "", int(value)) if float(value).is_integer() and value > 0 else None
+    if not isinstance(value, str):
+        return None
+    m = _NUMBER.fullmatch(value.strip())
+    if m is None:
+        return None
+    digits = m.group(2)
+    if digits in _CIRCLED:
+        return "circled", m.group(1), m.group(3), _CIRCLED.index(digits) + 1
+    kind = "ascii" if digits.isascii() else "wide"
+    return kind, m.group(1), m.group(3), int(digits.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+
+
+def _format_number(kind: str, prefix: str, suffix: str, k: int) -> int | str | None:
+    """Number ``k`` in a notation :func:`_parse_number` found; ``None`` past ⑳."""
+    if kind == "number":
+        return k
+    if kind == "circled":
+        return prefix + _CIRCLED[k - 1] + suffix if k <= len(_CIRCLED) else None
+    return prefix + (str(k) if kind == "ascii" else str(k).translate(_WIDE)) + suffix
+
+
+def _sequence(groups: list) -> list[int]:
+    """1, 2, 3 … restarting whenever the group (a pillar, by identity) changes."""
+    out: list[int] = []
+    for k, g in enumerate(groups):
+        out.append(1 if k == 0 or g is not groups[k - 1] else out[-1] + 1)
+    return out
+
+
+def _shift_comments(xml: str, element: str, shift: RowShift) -> str:
+    """Every ``<element ref="…">`` of a comments part moved by ``shift``; one on a deleted row removed."""
+    pattern = re.compile(rf"<(?:\w+:)?{element}\b[^>]*?(?:/>|>.*?</(?:\w+:)?{element}>)", re.S)
+
+    def one(m: re.Match) -> str:
+        text = m.group()
+        ref = re.search(r'\sref="([^"]*)"', text[:text.find(">")])
+        if ref is None:
+            return text
+        new = shift_formula(ref.group(1), shift, shift.sheet)
+        if "#REF!" in new:
+            return ""
+        return text[:ref.start(1)] + new + text[ref.end(1):]
+    return pattern.sub(one, xml)
+
+
+def _shift_vml(xml: str, shift: RowShift) -> str:
+    """Legacy VML shapes (comment notes, form controls) moved by ``shift``; a note on a deleted row removed.
+
+    ``<x:Row>`` (the note's cell, from 0) and the rows of ``<x:Anchor>`` (left column, offset,
+    top row, offset, right column, offset, bottom row, offset; rows from 0) follow their rows;
+    an anchor row that is deleted clamps to the first row after the gap.
+    """
+    def row0(r0: int) -> int:
+        new = shift.row(r0 + 1)
+        return (shift.at if new is None else new) - 1
+
+    def shape(m: re.Match) -> str:
+        text = m.group()
+        row = re.search(r"(<(?:\w+:)?Row>)\s*(\d+)\s*(</(?:\w+:)?Row>)", text)
+        if row is not None and re.search(r'ObjectType="Note"', text) and shift.row(int(row.group(2)) + 1) is None:
+            return ""
+        if row is not None and row0(int(row.group(2))) != int(row.group(2)):
+            text = text[:row.start(2)] + str(row0(int(row.group(2)))) + text[row.end(2):]
+
+        def anchor(a: re.Match) -> str:
+            pieces = a.group(2).split(",")
+            if len(pieces) != 8 or not all(p.strip().lstrip("-").isdigit() for p in pieces):
+                return a.group()
+            top = row0(int(pieces[2]))
+            bottom = max(top, row0(int(pieces[6])))
+            pieces[2] = re.sub(r"-?\d+", str(top), pieces[2])
+            pieces[6] = re.sub(r"-?\d+", str(bottom), pieces[6])
+            return a.group(1) + ",".join(pieces) + a.group(3)
+        return re.sub(r"(<(?:\w+:)?Anchor>)([^<]*)(</(?:\w+:)?Anchor>)", anchor, text)
+    return re.sub(r"<(\w+:)?shape\b[^>]*?(?:/>|>.*?</\1shape>)", shape, xml, flags=re.S)
 
 
 def _unescape(text: str) -> str:
