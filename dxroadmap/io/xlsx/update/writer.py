@@ -40,7 +40,9 @@ comes from an existing cell.
 What the form cannot show is collected as :class:`Issue` s (a bar outside the form's
 years, a label in a form without labels, more overlapping bars than the initiative has
 rows, moved bars drawn as shapes, …). Unless ``force`` is given, any issue stops the
-update with :class:`UpdateRefused` before anything is written.
+update with :class:`UpdateRefused` before anything is written. With ``extend`` the form
+first grows the fiscal years the plan needs (:mod:`.extend`), and the plan is then written
+into the grown form as into any other.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ from dxroadmap.io.xlsx.read.words import norm
 from dxroadmap.io.xlsx.read.workbook import WorkbookReader
 from dxroadmap.io.xlsx.update.cards import write_cards
 from dxroadmap.io.xlsx.update.datasheet_xml import data_sheet_xml
+from dxroadmap.io.xlsx.update.extend import extend_form
 from dxroadmap.io.xlsx.update.formulas import RowShift, shift_formula
 from dxroadmap.io.xlsx.update.layout import SheetLayout, Slot, find_slots, sheet_layout
 from dxroadmap.io.xlsx.update.paint import Issue, form_view, lanes_needed, paint_slot
@@ -702,15 +705,38 @@ def _info_like(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return new
 
 
+def _update_extended(office: Path, plan: Plan, force: bool, data_sheet: bool) -> UpdateResult:
+    """:func:`update_workbook` into the form grown by the fiscal years the plan needs (:mod:`.extend`)."""
+    pre = _Job(office, plan, force)
+    try:
+        grown = pre.package(None)[0] if extend_form(pre, plan) else None
+    finally:
+        pre.close()
+    if grown is None:
+        return update_workbook(office, plan, force=force, data_sheet=data_sheet)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / office.name
+        path.write_bytes(grown)
+        result = update_workbook(path, plan, force=force, data_sheet=data_sheet)
+    with zipfile.ZipFile(office) as zf, zipfile.ZipFile(io.BytesIO(result.data)) as out:
+        old = set(zf.namelist())
+        result.changed_parts = [n for n in out.namelist() if n not in old or out.read(n) != zf.read(n)]
+    result.summary.insert(0, "extended\tthe form's fiscal years")
+    return result
+
+
 def update_workbook(office: str | os.PathLike, plan: Plan, *, force: bool = False,
-                    data_sheet: bool = True) -> UpdateResult:
+                    data_sheet: bool = True, extend: bool = False) -> UpdateResult:
     """``plan`` written into a copy of the office workbook ``office`` (returned as bytes; see the module docstring).
 
     Raises :class:`PlanReadError` when ``office`` cannot be read or its layout cannot be
     written into, and :class:`UpdateRefused` when the form cannot show the plan and
     ``force`` is false. ``data_sheet=False`` leaves out the hidden data sheet (for tests
-    of what the visible form alone says).
+    of what the visible form alone says). ``extend`` first adds the fiscal years the plan
+    needs and the form lacks to its time axis (:func:`.extend.extend_form`).
     """
+    if extend:
+        return _update_extended(Path(office), plan, force, data_sheet)
     job = _Job(Path(office), plan, force)
     try:
         job.run()
