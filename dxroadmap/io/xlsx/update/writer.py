@@ -88,11 +88,14 @@ class UpdateRefused(PlanWriteError):
     def __init__(self, issues: list[Issue]) -> None:
         lines_en = "; ".join(i.en for i in issues[:5]) + (" …" if len(issues) > 5 else "")
         lines_ja = "；".join(i.ja for i in issues[:5]) + (" …" if len(issues) > 5 else "")
+        extendable = bool(issues) and all(i.years for i in issues)
         super().__init__("cannot-express",
                          f"The office's form cannot show this plan as it is: {lines_en}. Use --force to write it anyway "
-                         f"(the hidden data sheet keeps the exact plan), or save as a dxroadmap workbook.",
+                         f"(the hidden data sheet keeps the exact plan), or save as a dxroadmap workbook."
+                         + (" Use --extend to add the missing fiscal years to the form." if extendable else ""),
                          f"この様式では計画をそのまま表せません：{lines_ja}。--force で書き込むか"
-                         f"（正確な計画は非表示のデータシートに残ります）、dxroadmap 形式のブックとして保存してください。")
+                         f"（正確な計画は非表示のデータシートに残ります）、dxroadmap 形式のブックとして保存してください。"
+                         + ("--extend で様式に足りない年度を加えることもできます。" if extendable else ""))
         self.issues = issues
 
 
