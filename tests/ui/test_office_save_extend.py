@@ -14,16 +14,11 @@ from dxroadmap.io.xlsx.update.paint import Issue
 from dxroadmap.model.fiscal import fiscal_year_of
 from dxroadmap.ui.dialogs.office_save import OfficeRefusalDialog
 from dxroadmap.ui.file_session import written_by_dxroadmap
-from tests.ui.test_office_save import (  # noqa: F401  (fixtures)
-    asked,
-    find,
-    imports,
-    office,
-    past_the_form,
-    pytestmark,
-    refusal_answer,
-    sessions,
-)
+from tests.ui import test_office_save as base
+
+# the fixtures and helpers of the office-save tests
+asked, imports, sessions, office = base.asked, base.imports, base.sessions, base.office
+past_the_form, refusal_answer, pytestmark = base.past_the_form, base.refusal_answer, base.pytestmark
 
 
 def test_refusal_extend_grows_the_form_and_the_visible_form_shows_the_bar(qtbot, sessions, office):
