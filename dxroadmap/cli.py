@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     update.add_argument("output", help="the updated copy to write (.xlsx/.xlsm)")
     update.add_argument("--force", action="store_true",
                         help="write even where the form cannot show the plan (the data sheet keeps it exactly)")
+    update.add_argument("--extend", action="store_true",
+                        help="add the fiscal years the plan needs and the form lacks to the form's time axis")
     _add_compare_parser(sub)
     _add_report_parser(sub)
     survey = sub.add_parser("survey", help="write one survey workbook per department (各課照会) and survey.json")
@@ -293,7 +295,7 @@ def _update(args: argparse.Namespace) -> int:
     if error:
         return _fail(EXIT_UNREADABLE, error)
     try:
-        updated = update_office(args.office, result.plan, out, force=args.force)
+        updated = update_office(args.office, result.plan, out, force=args.force, extend=args.extend)
     except UpdateRefused as exc:  # before PlanWriteError, which it is: nothing was written
         return _fail(EXIT_WRITE, exc)
     except PlanReadError as exc:

@@ -144,7 +144,7 @@ def write_any(plan: Plan, path: str | os.PathLike, *, backup: bool = False, **op
 
 
 def update_office(office: str | os.PathLike, plan: Plan, target: str | os.PathLike, *, force: bool = False,
-                  backup: bool = False) -> UpdateResult:
+                  backup: bool = False, extend: bool = False) -> UpdateResult:
     """Write ``plan`` into the office's own workbook ``office`` (its form, its other sheets) and save it as ``target``.
 
     ``target`` may be ``office`` itself: the update is made in memory first, then written
@@ -153,13 +153,14 @@ def update_office(office: str | os.PathLike, plan: Plan, target: str | os.PathLi
     form cannot show the plan and ``force`` is false, :class:`PlanReadError` when ``office``
     cannot be read or its layout cannot be written into, and :class:`PlanWriteError` /
     ``OSError`` when ``target`` cannot be written. Returns the update's result (issues written
-    through with ``force``, the parts changed, a summary).
+    through with ``force``, the parts changed, a summary). ``extend`` first adds the fiscal
+    years the plan needs and the form lacks to the form's time axis.
     """
     from dxroadmap.io.storage.atomic import atomic_write_bytes
     from dxroadmap.io.xlsx.update.writer import update_workbook
 
     target = Path(target)
-    result = update_workbook(office, plan, force=force)
+    result = update_workbook(office, plan, force=force, extend=extend)
     atomic_write_bytes(target, result.data, backup=backup and _keeps_backup(target))
     return result
 

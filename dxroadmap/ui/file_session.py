@@ -344,8 +344,12 @@ class FileSession(QObject):
             return verdict
         return self._update_office(target, False, disk_state.fingerprint(target))
 
-    def _update_office(self, target: Path, force: bool, checked: disk_state.Fingerprint | None) -> bool:
-        """The update itself; ``checked``: the file as it was when the guard's checks passed."""
+    def _update_office(self, target: Path, force: bool, checked: disk_state.Fingerprint | None,
+                       extend: bool = False) -> bool:
+        """The update itself; ``checked``: the file as it was when the guard's checks passed.
+
+        ``extend``: the form's missing fiscal years are added first (chosen in the refusal dialog).
+        """
         from dxroadmap.formats import update_office
         from dxroadmap.io.xlsx.update.writer import UpdateRefused
         from dxroadmap.ui.dialogs.office_save import ask_refused, ask_unwritable
@@ -353,18 +357,20 @@ class FileSession(QObject):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a big workbook takes a moment
         try:
             try:
-                update_office(target, self.document.plan, target, force=force, backup=True)
+                update_office(target, self.document.plan, target, force=force, backup=True, extend=extend)
             finally:
                 QApplication.restoreOverrideCursor()
         except UpdateRefused as exc:  # nothing written: ask what to do
-            answer = ask_refused(self.widget, target.name, exc.issues)
-            if answer == "force":
+            answer = ask_refused(self.widget, target.name, exc.issues, can_extend=not extend)
+            if answer in ("force", "extend"):
                 if disk_state.changed_since(target, checked):  # saved elsewhere while we asked: the guard asks
                     verdict = self.guard.before_write(target)
                     if verdict is not None:
                         return verdict
                     checked = disk_state.fingerprint(target)
-                return self._update_office(target, True, checked)
+                if answer == "extend":
+                    return self._update_office(target, False, checked, extend=True)
+                return self._update_office(target, True, checked, extend)
             if answer == "save_as":
                 return self.save_as(copy=True, workbook=True)
             return False

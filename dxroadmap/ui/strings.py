@@ -521,6 +521,9 @@ _JA: dict[str, str] = {
     "office.saved": "{name} の様式に書き込みました（元のブックは {backup} に残しました）",
     # legend task (issue #13): the workbook's own 凡例 block
     "import.notice.legend-read": "{sheet}：凡例を {range} から読み取りました（{count} 色）。その色のバーは凡例の言葉で表します。",
+    # extend task (issue #12): grow the office form's years when a bar lies outside them
+    "office.extend": "様式の年度を広げて書き込む",
+    "office.extend_info": "足りない年度の列を、隣の年度と同じ幅・書式で様式に加えてから書き込みます。元のブックは .bak に残ります。",
 }
 
 _EN: dict[str, str] = {
@@ -1002,6 +1005,9 @@ _EN: dict[str, str] = {
     "office.saved": "Wrote into the form of {name} (the original is kept as {backup})",
     # legend task (issue #13): the workbook's own 凡例 block
     "import.notice.legend-read": "{sheet}: 凡例 read at {range} ({count} colours); bars of those colours are named by its words.",
+    # extend task (issue #12): grow the office form's years when a bar lies outside them
+    "office.extend": "Extend the form's years and write into it",
+    "office.extend_info": "Adds the missing fiscal years to the form, as wide and formatted as the neighbouring year, then writes the plan into it. The original workbook is kept as .bak.",
 }
 
 # Undo-command texts pushed by Document (Japanese) and their English forms.

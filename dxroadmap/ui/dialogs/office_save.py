@@ -6,8 +6,10 @@ Save on a plan imported from an office's workbook writes into that workbook's ow
 * the form cannot show the plan as it is (``UpdateRefused``: a bar outside the form's years,
   overlapping bars in a one-row initiative, …): :class:`OfficeRefusalDialog` lists the issues in
   the UI language and offers 様式に書き込む (``force``: the exact plan goes to the hidden data
-  sheet), dxroadmap 形式で別名保存… (Save As under a copy's name) or キャンセル —
-  :func:`ask_refused` returns ``"force"``, ``"save_as"`` or ``"cancel"``;
+  sheet), dxroadmap 形式で別名保存… (Save As under a copy's name) or キャンセル, and — when
+  every issue is about fiscal years the form lacks — 様式の年度を広げて書き込む (``extend``: the
+  missing years' columns are added to the form first) —
+  :func:`ask_refused` returns ``"extend"``, ``"force"``, ``"save_as"`` or ``"cancel"``;
 * the layout cannot be written into at all (a ``PlanReadError``, e.g. a card layout):
   :func:`ask_unwritable` says why and offers dxroadmap 形式で別名保存… or キャンセル
   (``"save_as"`` / ``"cancel"``).
@@ -45,9 +47,14 @@ def issue_text(issue: Issue, lang: str | None = None) -> str:
 
 
 class OfficeRefusalDialog(QDialog):
-    """Lists what the office's form cannot show; 様式に書き込む / dxroadmap 形式で別名保存… / キャンセル."""
+    """Lists what the office's form cannot show; [様式の年度を広げて書き込む /] 様式に書き込む / dxroadmap 形式で別名保存… / キャンセル.
 
-    def __init__(self, name: str, issues: Sequence[Issue], parent: QWidget | None = None) -> None:
+    The extend choice is offered only when ``can_extend`` and every issue is about fiscal
+    years the form lacks (``Issue.years``).
+    """
+
+    def __init__(self, name: str, issues: Sequence[Issue], parent: QWidget | None = None,
+                 can_extend: bool = True) -> None:
         super().__init__(parent)
         self.choice = "cancel"  # also when closed with Esc or the title bar
         self.setWindowTitle(tr("office.refused_title"))
@@ -66,7 +73,10 @@ class OfficeRefusalDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(text, 1)
-        self.buttons: dict[str, QAbstractButton] = {
+        self.buttons: dict[str, QAbstractButton] = {}
+        if can_extend and issues and all(getattr(issue, "years", False) for issue in issues):
+            self.buttons["extend"] = QCommandLinkButton(tr("office.extend"), tr("office.extend_info"))
+        self.buttons |= {
             "force": QCommandLinkButton(tr("office.force"), tr("office.force_info")),
             "save_as": QCommandLinkButton(tr("office.save_as_copy"), tr("office.save_as_info")),
             "cancel": QPushButton(tr("btn.cancel")),
@@ -74,13 +84,15 @@ class OfficeRefusalDialog(QDialog):
         for key, button in self.buttons.items():
             button.setObjectName(f"office_{key}")
             button.clicked.connect(lambda *_, k=key: self._done(k))
-        self.buttons["force"].setDefault(True)
+        self.buttons["extend" if "extend" in self.buttons else "force"].setDefault(True)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(self.buttons["cancel"])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.issues)
+        if "extend" in self.buttons:
+            layout.addWidget(self.buttons["extend"])
         layout.addWidget(self.buttons["force"])
         layout.addWidget(self.buttons["save_as"])
         layout.addLayout(bottom)
@@ -94,9 +106,9 @@ class OfficeRefusalDialog(QDialog):
             self.accept()
 
 
-def ask_refused(parent: QWidget | None, name: str, issues: Sequence[Issue]) -> str:
-    """Ask what to do when the form of workbook ``name`` cannot show the plan: "force", "save_as" or "cancel"."""
-    dialog = OfficeRefusalDialog(name, issues, parent)
+def ask_refused(parent: QWidget | None, name: str, issues: Sequence[Issue], can_extend: bool = True) -> str:
+    """Ask what to do when the form of workbook ``name`` cannot show the plan: "extend", "force", "save_as" or "cancel"."""
+    dialog = OfficeRefusalDialog(name, issues, parent, can_extend)
     try:
         dialog.exec()
         return dialog.choice

@@ -1,4 +1,4 @@
-"""A1 references in formulas moved with inserted or deleted rows, and shared formulas translated.
+"""A1 references in formulas moved with inserted or deleted rows or inserted columns, and shared formulas translated.
 
 A formula is cut into tokens the way Excel reads it — string literals (``"…"`` with ``""``),
 quoted sheet names (``'Sheet ''1'''!``), unquoted sheet prefixes (``Sheet1!``), external
@@ -13,7 +13,10 @@ or rows ``first..last`` deleted). :func:`shift_formula` applies it to one formul
 the sheet the formula lives on (``None`` for a defined name, whose references always name
 their sheet): a reference to the shifted sheet moves like Excel moves it — a single cell
 in deleted rows becomes ``#REF!``, a range shrinks (or becomes ``#REF!`` when all its rows
-are gone) and grows when rows are inserted inside it. Absolute and relative references
+are gone) and grows when rows are inserted inside it. :class:`ColShift` does the same for
+columns inserted after a column (a range spanning a whole time axis given as ``whole``
+also grows when the columns are added at the axis's edge: the form grew a year). Absolute
+and relative references
 move alike (``$`` only matters for copying, not for moving rows). References into another
 workbook (``[1]Sheet1!A1``) are left alone.
 
@@ -27,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["RowShift", "shift_formula", "shift_area", "translate_formula", "MAX_ROW", "MAX_COL"]
+__all__ = ["RowShift", "ColShift", "Shift", "shift_formula", "shift_area", "translate_formula", "MAX_ROW", "MAX_COL"]
 
 MAX_ROW = 1048576
 MAX_COL = 16384
@@ -99,6 +102,54 @@ class RowShift:
 
     def targets(self, sheet: str | None) -> bool:
         return sheet is not None and sheet.casefold() == self.sheet.casefold()
+
+    def col(self, c: int) -> int:
+        """Columns do not move when rows do."""
+        return c
+
+    def col_span(self, c1: int, c2: int) -> tuple[int, int]:
+        return (min(c1, c2), max(c1, c2))
+
+
+@dataclass(frozen=True)
+class ColShift:
+    """``n`` (> 0) columns of ``sheet`` inserted after column ``at``.
+
+    ``whole`` (first, last column of a time axis): a range covering at least the whole axis
+    also takes in columns inserted at its edge (after ``last`` or before ``first``), as a
+    title merged across the years, a print area or a conditional format over the time cells
+    should when the form grows a year; other ranges grow only when the columns are inserted
+    inside them, as Excel does.
+    """
+
+    sheet: str
+    at: int
+    n: int
+    whole: tuple[int, int] | None = None
+
+    def targets(self, sheet: str | None) -> bool:
+        return sheet is not None and sheet.casefold() == self.sheet.casefold()
+
+    def row(self, r: int) -> int | None:
+        """Rows do not move when columns do."""
+        return r
+
+    def span(self, r1: int, r2: int) -> tuple[int, int] | None:
+        return (min(r1, r2), max(r1, r2))
+
+    def col(self, c: int) -> int:
+        """Where column ``c`` goes."""
+        return c + self.n if c > self.at else c
+
+    def col_span(self, c1: int, c2: int) -> tuple[int, int]:
+        """Where the columns ``c1..c2`` go (a range grows over columns inserted inside it)."""
+        lo, hi = min(c1, c2), max(c1, c2)
+        if self.whole is not None and lo <= self.whole[0] and hi >= self.whole[1] and lo <= self.at + 1 and hi >= self.at:
+            return (lo, hi + self.n)
+        return (self.col(lo), self.col(hi))
+
+
+Shift = RowShift | ColShift
 
 
 # ------------------------------------------------------------------ tokens
@@ -266,25 +317,38 @@ def _join(ref: _Ref, parts: list[tuple[str, str, str, str]] | None) -> str:
 
 # ------------------------------------------------------------------ shifting
 
-def _shift_ref(ref: _Ref, shift: RowShift) -> list[tuple[str, str, str, str]] | None:
-    if ref.kind == "cols":
-        return ref.parts
+def _shift_ref(ref: _Ref, shift: Shift) -> list[tuple[str, str, str, str]] | None:
     if ref.kind == "cell":
         dc, col, dr, row = ref.parts[0]
         new = shift.row(int(row))
-        return None if new is None else [(dc, col, dr, str(new))]
+        return None if new is None else [(dc, _moved_col(col, shift), dr, str(new))]
     (dc1, c1, dr1, r1), (dc2, c2, dr2, r2) = ref.parts
-    a, b = int(r1), int(r2)
-    span = shift.span(a, b)
-    if span is None:
-        return None
-    lo, hi = span
-    if a > b:  # written bottom-up (B9:A5): keep the order
-        lo, hi = hi, lo
-    return [(dc1, c1, dr1, str(lo)), (dc2, c2, dr2, str(hi))]
+    if ref.kind != "cols":
+        a, b = int(r1), int(r2)
+        span = shift.span(a, b)
+        if span is None:
+            return None
+        lo, hi = span
+        if a > b:  # written bottom-up (B9:A5): keep the order
+            lo, hi = hi, lo
+        r1, r2 = str(lo), str(hi)
+    if ref.kind != "rows":
+        a, b = _col_number(c1), _col_number(c2)
+        lo, hi = shift.col_span(a, b)
+        if a > b:
+            lo, hi = hi, lo
+        c1 = c1 if lo == a else _col_letters(lo)
+        c2 = c2 if hi == b else _col_letters(hi)
+    return [(dc1, c1, dr1, r1), (dc2, c2, dr2, r2)]
 
 
-def shift_formula(text: str, shift: RowShift, host: str | None) -> str:
+def _moved_col(letters: str, shift: Shift) -> str:
+    c = _col_number(letters)
+    new = shift.col(c)
+    return letters if new == c else _col_letters(new)
+
+
+def shift_formula(text: str, shift: Shift, host: str | None) -> str:
     """``text`` (a formula without ``=``) with its references to ``shift.sheet`` moved (module docstring).
 
     ``host`` is the sheet the formula is on: its references without a sheet prefix are to it.
@@ -306,7 +370,7 @@ def shift_formula(text: str, shift: RowShift, host: str | None) -> str:
     return "".join(out) if changed else text
 
 
-def shift_area(sqref: str, shift: RowShift) -> str | None:
+def shift_area(sqref: str, shift: Shift) -> str | None:
     """A ``sqref``/``ref`` attribute (ranges separated by spaces) moved; ``None`` when every range is deleted."""
     out = []
     for piece in sqref.split():

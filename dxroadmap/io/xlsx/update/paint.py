@@ -37,10 +37,14 @@ LINE, END, MARK = "━", "→", "◆"
 
 @dataclass
 class Issue:
-    """Something the form cannot show, in English and Japanese."""
+    """Something the form cannot show, in English and Japanese.
+
+    ``years``: it is about fiscal years the form lacks (``update --extend`` can add them).
+    """
 
     en: str
     ja: str
+    years: bool = False
 
     def __str__(self) -> str:
         return self.en
@@ -79,14 +83,14 @@ def _items(lay: SheetLayout, init: Initiative, issues: list[Issue] | None) -> li
             if issues is not None:
                 issues.append(Issue(f"“{init.name}”: the bar {format_ym(p.start)}–{format_ym(p.end)} lies outside the "
                                     f"form's years", f"「{init.name}」の {format_ym(p.start)}～{format_ym(p.end)} の"
-                                    f"バーは様式の年度の外にあります"))
+                                    f"バーは様式の年度の外にあります", years=True))
             continue
         if a is None or b is None:
             if issues is not None:
                 issues.append(Issue(f"“{init.name}”: the bar {format_ym(p.start)}–{format_ym(p.end)} runs past the "
                                     f"form's years and is cut at its edge",
                                     f"「{init.name}」の {format_ym(p.start)}～{format_ym(p.end)} のバーは様式の年度を"
-                                    f"はみ出すため端で切れます"))
+                                    f"はみ出すため端で切れます", years=True))
             a = 0 if a is None else a
             b = n - 1 if b is None else b
         label = p.label
@@ -109,7 +113,8 @@ def _items(lay: SheetLayout, init: Initiative, issues: list[Issue] | None) -> li
         if i is None:
             if issues is not None:
                 issues.append(Issue(f"“{init.name}”: the milestone {format_ym(m.month)} lies outside the form's years",
-                                    f"「{init.name}」の {format_ym(m.month)} のマイルストーンは様式の年度の外にあります"))
+                                    f"「{init.name}」の {format_ym(m.month)} のマイルストーンは様式の年度の外にあります",
+                                    years=True))
             continue
         out.append(_Item(i, i, MARK + (m.label or ""), lay.milestone_style, True))
     out.sort(key=lambda x: (x.first, x.last))

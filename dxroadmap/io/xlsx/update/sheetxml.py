@@ -19,6 +19,11 @@ Edits:
   (top-left cells, selection); the caller moves defined names, drawing anchors, comments,
   tables and other sheets' formulas
   (:meth:`SheetXml.adjust_formulas`) with the same :class:`~.formulas.RowShift`.
+* :meth:`SheetXml.insert_cols` — the same for columns inserted after a column
+  (:class:`~.formulas.ColShift`): cells, merges, formulas, conditional formats, data
+  validations, hyperlinks, auto filter, the dimension, column breaks and the column
+  widths (``<cols>``) move right; :meth:`SheetXml.copy_col_format` gives the new
+  columns the width and format of existing ones.
 
 Only worksheets written with the SpreadsheetML namespace as the default namespace are
 supported (Excel, LibreOffice and openpyxl all write them so); others raise ``ValueError``.
@@ -30,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from dxroadmap.io.xlsx.update.formulas import RowShift, shift_area, shift_formula, translate_formula
+from dxroadmap.io.xlsx.update.formulas import ColShift, RowShift, Shift, shift_area, shift_formula, translate_formula
 
 __all__ = ["SheetXml", "col_letter", "col_number", "parse_shared_strings"]
 
@@ -301,7 +306,106 @@ class SheetXml:
         self.tail = tail
         self._shifted = True
 
-    def adjust_formulas(self, shift: RowShift, host: str | None = None, *, moving: bool = False) -> bool:
+    def insert_cols(self, after: int, n: int, whole: tuple[int, int] | None = None) -> ColShift:
+        """Move every column right of ``after`` right by ``n`` columns (see :meth:`shift_cols`); the shift made.
+
+        ``whole`` (first, last column of the time axis): ranges spanning it grow over
+        columns inserted at its edge (:class:`~.formulas.ColShift`).
+        """
+        shift = ColShift(self.title, after, n, whole)
+        if n > 0:
+            self.shift_cols(shift)
+        return shift
+
+    def shift_cols(self, shift: ColShift) -> None:
+        """Insert columns: cells, merges, formulas, sheet-level ranges and column widths move right.
+
+        The new columns are left empty, with no width of their own unless a ``<col>`` range
+        spans them; :meth:`copy_col_format` and :meth:`set_cell` fill them.
+        """
+        self.adjust_formulas(shift, self.title, moving=True)
+        for row in self.rows.values():
+            cells = {}
+            for c, cell in row.cells.items():
+                new = shift.col(c)
+                if new != c:
+                    cell = _ATTR_R.sub(f'r="{col_letter(new)}{row.number}"', cell, count=1)
+                cells[new] = cell
+            row.cells = cells
+            row.edited = True  # its spans change
+        merges = []
+        for a, b, c, d in self.merges:
+            lo, hi = shift.col_span(b, d)
+            merges.append((a, lo, c, hi))
+        if merges != self.merges:
+            self.merges = merges
+            self._merges_edited = True
+
+        def area(m: re.Match) -> str:
+            new = shift_area(m.group(2), shift)
+            return m.group(1) + (new if new is not None else m.group(2)) + m.group(3)
+        self.head = re.sub(r'(<dimension\b[^>]*\bref=")([^"]*)(")', area, self.head)
+        defs = self._col_defs()
+        if defs is not None:
+            moved: dict[int, str] = {}
+            for c, attrs in defs.items():
+                moved[shift.col(c)] = attrs
+                if shift.at < c <= shift.at + 1 and c - 1 in defs and defs[c - 1] == attrs:
+                    for k in range(shift.at + 1, shift.at + shift.n + 1):  # a <col> range spanning the gap grows
+                        moved[k] = attrs
+            self._set_col_defs(moved)
+        tail = self.tail
+        for pattern in (r'(<autoFilter\b[^>]*\bref=")([^"]*)(")', r'(<ignoredError\b[^>]*\bsqref=")([^"]*)(")',
+                        r"(<xm:sqref>)([^<]*)(</xm:sqref>)", r'(<hyperlink\b[^>]*\bref=")([^"]*)(")'):
+            tail = re.sub(pattern, area, tail)
+        self.tail = _shift_col_breaks(tail, shift)
+        self._shifted = True
+
+    def copy_col_format(self, source: int, target: int) -> None:
+        """Give column ``target`` the width and format (``<col>`` attributes) of column ``source``."""
+        defs = self._col_defs()
+        if defs is None:
+            return
+        if source in defs:
+            defs[target] = defs[source]
+        else:
+            defs.pop(target, None)
+        self._set_col_defs(defs)
+
+    def _col_defs(self) -> dict[int, str] | None:
+        """Column → its ``<col>`` attributes other than min/max; ``None`` without a ``<cols>`` element."""
+        block = re.search(r"<cols\b[^>]*>(.*?)</cols>", self.head, re.S)
+        if block is None:
+            return None
+        out: dict[int, str] = {}
+        for m in re.finditer(r"<col\b([^>]*?)/?>", block.group(1)):
+            attrs = m.group(1)
+            lo, hi = _attr(attrs, "min"), _attr(attrs, "max")
+            if lo is None or hi is None:
+                continue
+            rest = re.sub(r'\s(?:min|max)="[^"]*"', "", attrs).strip()
+            for c in range(int(lo), min(int(hi), 16384) + 1):
+                out[c] = rest
+        return out
+
+    def _set_col_defs(self, defs: dict[int, str]) -> None:
+        """Write ``<cols>`` back from :meth:`_col_defs`' form, runs of equal columns joined."""
+        items = []
+        run: list = []
+        for c in sorted(defs):
+            if run and run[1] == c - 1 and run[2] == defs[c]:
+                run[1] = c
+                continue
+            if run:
+                items.append(run)
+            run = [c, c, defs[c]]
+        if run:
+            items.append(run)
+        body = "".join(f'<col min="{a}" max="{b}"{" " + attrs if attrs else ""}/>' for a, b, attrs in items)
+        self.head = re.sub(r"(<cols\b[^>]*>).*?(</cols>)", lambda m: m.group(1) + body + m.group(2), self.head,
+                           count=1, flags=re.S)
+
+    def adjust_formulas(self, shift: Shift, host: str | None = None, *, moving: bool = False) -> bool:
         """Adjust the formulas of this sheet (named ``host``) for ``shift``; True when any changed.
 
         ``moving`` is set when ``shift`` is on this sheet itself (:meth:`shift_rows`): then the
@@ -345,9 +449,12 @@ class SheetXml:
         self.formulas_adjusted = self.cells_adjusted or self.tail != self._tail_original
         return self.formulas_adjusted
 
-    def _adjust_cells(self, shift: RowShift, host: str, moving: bool) -> bool:
+    def _adjust_cells(self, shift: Shift, host: str, moving: bool) -> bool:
         def pos(r: int) -> int | None:
             return shift.row(r) if moving else r
+
+        def cpos(c: int) -> int:
+            return shift.col(c) if moving else c
 
         groups: dict[str, dict] = {}
         new_cells: dict[tuple[int, int], str] = {}
@@ -372,7 +479,7 @@ class SheetXml:
                 new_attrs = attrs
                 if moving and t == "array" and _attr(attrs, "ref"):
                     ref = shift_area(_attr(attrs, "ref"), shift)
-                    new_attrs = _set_attr(new_attrs, "ref", ref or f"{col_letter(c)}{pos(r)}")
+                    new_attrs = _set_attr(new_attrs, "ref", ref or f"{col_letter(cpos(c))}{pos(r)}")
                 if t == "dataTable":
                     for key in ("r1", "r2"):
                         if _attr(attrs, key):
@@ -387,7 +494,7 @@ class SheetXml:
             expected = {(r, c): shift_formula(translate_formula(mt, r - mr, c - mc), shift, host) for r, c in members}
             if pos(mr) is not None:
                 mt2, nmr = shift_formula(mt, shift, host), pos(mr)
-                if all(translate_formula(mt2, pos(r) - nmr, c - mc) == expected[(r, c)] for r, c in members):
+                if all(translate_formula(mt2, pos(r) - nmr, cpos(c) - cpos(mc)) == expected[(r, c)] for r, c in members):
                     new_ref = (shift_area(ref, shift) or ref) if moving else ref
                     if mt2 != mt or new_ref != ref:
                         cell = self.rows[mr].cells[mc]
@@ -479,14 +586,14 @@ def _put_f(cell: str, m: re.Match, attrs: str, text: str) -> str:
     return cell[:m.start()] + f"<f{attrs}>{escape(text)}</f>" + cell[m.end():]
 
 
-def _formula_text(m: re.Match, shift: RowShift, host: str | None, dr: int = 0) -> str:
+def _formula_text(m: re.Match, shift: Shift, host: str | None, dr: int = 0) -> str:
     text = _unesc(m.group(2))
     new = shift_formula(translate_formula(text, dr, 0) if dr else text, shift, host)
     return m.group() if new == text else m.group(1) + escape(new) + m.group(3)
 
 
-def _drop_or_shift(tail: str, element: str, attr: str, moving: RowShift | None,
-                   formulas: tuple[RowShift, str | None] | None) -> str:
+def _drop_or_shift(tail: str, element: str, attr: str, moving: Shift | None,
+                   formulas: tuple[Shift, str | None] | None) -> str:
     """Every ``<element>`` of ``tail``: its ``attr`` range moved by ``moving`` (dropped when all deleted), its formulas adjusted."""
     pattern = re.compile(rf"<{element}\b[^>]*?(?:/>|>.*?</{element}>)", re.S)
     dropped = 0
@@ -542,6 +649,16 @@ def _shift_views(head: str, shift: RowShift) -> str:
                       lambda a: a.group(1) + (shift_area(a.group(2), shift) or (active.group(1) if active else a.group(2)))
                       + a.group(3), tag)
     return re.sub(r"<(?:sheetView|pane|selection)\b[^>]*>", element, head)
+
+
+def _shift_col_breaks(tail: str, shift: ColShift) -> str:
+    """Manual page breaks right of columns (``<colBreaks><brk id="col"/>``) move right."""
+    block = re.search(r"<colBreaks\b[^>]*?(?:/>|>.*?</colBreaks>)", tail, re.S)
+    if block is None:
+        return tail
+    new = re.sub(r'(<brk\b[^>]*\bid=")(\d+)(")', lambda m: f"{m.group(1)}{shift.col(int(m.group(2)))}{m.group(3)}",
+                 block.group())
+    return tail[:block.start()] + new + tail[block.end():]
 
 
 def _shift_breaks(tail: str, shift: RowShift) -> str:

@@ -45,7 +45,9 @@ comes from an existing cell.
 What the form cannot show is collected as :class:`Issue` s (a bar outside the form's
 years, a label in a form without labels, more overlapping bars than the initiative has
 rows, a changed bar drawn inside a group of shapes, …). Unless ``force`` is given, any issue stops the
-update with :class:`UpdateRefused` before anything is written.
+update with :class:`UpdateRefused` before anything is written. With ``extend`` the form
+first grows the fiscal years the plan needs (:mod:`.extend`), and the plan is then written
+into the grown form as into any other.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ from dxroadmap.io.xlsx.read.words import norm
 from dxroadmap.io.xlsx.read.workbook import WorkbookReader
 from dxroadmap.io.xlsx.update.cards import write_cards
 from dxroadmap.io.xlsx.update.datasheet_xml import data_sheet_xml
+from dxroadmap.io.xlsx.update.extend import extend_form
 from dxroadmap.io.xlsx.update.formulas import RowShift, shift_area, shift_formula
 from dxroadmap.io.xlsx.update.layout import SheetLayout, Slot, find_slots, sheet_layout
 from dxroadmap.io.xlsx.update.paint import Issue, form_view, lanes_needed, paint_slot
@@ -91,11 +94,14 @@ class UpdateRefused(PlanWriteError):
     def __init__(self, issues: list[Issue]) -> None:
         lines_en = "; ".join(i.en for i in issues[:5]) + (" …" if len(issues) > 5 else "")
         lines_ja = "；".join(i.ja for i in issues[:5]) + (" …" if len(issues) > 5 else "")
+        extendable = bool(issues) and all(i.years for i in issues)
         super().__init__("cannot-express",
                          f"The office's form cannot show this plan as it is: {lines_en}. Use --force to write it anyway "
-                         f"(the hidden data sheet keeps the exact plan), or save as a dxroadmap workbook.",
+                         f"(the hidden data sheet keeps the exact plan), or save as a dxroadmap workbook."
+                         + (" Use --extend to add the missing fiscal years to the form." if extendable else ""),
                          f"この様式では計画をそのまま表せません：{lines_ja}。--force で書き込むか"
-                         f"（正確な計画は非表示のデータシートに残ります）、dxroadmap 形式のブックとして保存してください。")
+                         f"（正確な計画は非表示のデータシートに残ります）、dxroadmap 形式のブックとして保存してください。"
+                         + ("--extend で様式に足りない年度を加えることもできます。" if extendable else ""))
         self.issues = issues
 
 
@@ -888,15 +894,38 @@ def _info_like(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return new
 
 
+def _update_extended(office: Path, plan: Plan, force: bool, data_sheet: bool) -> UpdateResult:
+    """:func:`update_workbook` into the form grown by the fiscal years the plan needs (:mod:`.extend`)."""
+    pre = _Job(office, plan, force)
+    try:
+        grown = pre.package(None)[0] if extend_form(pre, plan) else None
+    finally:
+        pre.close()
+    if grown is None:
+        return update_workbook(office, plan, force=force, data_sheet=data_sheet)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / office.name
+        path.write_bytes(grown)
+        result = update_workbook(path, plan, force=force, data_sheet=data_sheet)
+    with zipfile.ZipFile(office) as zf, zipfile.ZipFile(io.BytesIO(result.data)) as out:
+        old = set(zf.namelist())
+        result.changed_parts = [n for n in out.namelist() if n not in old or out.read(n) != zf.read(n)]
+    result.summary.insert(0, "extended\tthe form's fiscal years")
+    return result
+
+
 def update_workbook(office: str | os.PathLike, plan: Plan, *, force: bool = False,
-                    data_sheet: bool = True) -> UpdateResult:
+                    data_sheet: bool = True, extend: bool = False) -> UpdateResult:
     """``plan`` written into a copy of the office workbook ``office`` (returned as bytes; see the module docstring).
 
     Raises :class:`PlanReadError` when ``office`` cannot be read or its layout cannot be
     written into, and :class:`UpdateRefused` when the form cannot show the plan and
     ``force`` is false. ``data_sheet=False`` leaves out the hidden data sheet (for tests
-    of what the visible form alone says).
+    of what the visible form alone says). ``extend`` first adds the fiscal years the plan
+    needs and the form lacks to its time axis (:func:`.extend.extend_form`).
     """
+    if extend:
+        return _update_extended(Path(office), plan, force, data_sheet)
     job = _Job(Path(office), plan, force)
     try:
         job.run()
