@@ -27,13 +27,10 @@ import datetime as _dt
 import re
 import unicodedata
 from typing import Any
-from xml.sax.saxutils import escape
-from xml.sax.saxutils import unescape as _xml_unescape
 
-from dxroadmap.io.xlsx.datasheet import SHEET_NAME
-from dxroadmap.io.xlsx.package.parts import part_relationships, workbook_part
+from dxroadmap.io.xlsx.package.parts import part_relationships
 from dxroadmap.io.xlsx.read.dates import EXCEL_EPOCH, serial_to_date
-from dxroadmap.io.xlsx.update.formulas import ColShift, shift_formula
+from dxroadmap.io.xlsx.update.formulas import ColShift
 from dxroadmap.io.xlsx.update.sheetxml import SheetXml
 from dxroadmap.model.fiscal import fiscal_year_of
 from dxroadmap.model.plan import Plan
@@ -231,35 +228,7 @@ class _Form:
     def _outside(self, shift: ColShift) -> None:
         """Defined names, other sheets' and charts' formulas, and the drawing's anchors follow the columns."""
         job, zf = self.job, self.job.zf
-        wb = workbook_part(zf) or "xl/workbook.xml"
-        xml = job.replaced.get(wb, zf.read(wb)).decode("utf-8")
-
-        def name(m: re.Match) -> str:
-            body = _unescape(m.group(2))
-            new = shift_formula(body, shift, None)
-            return m.group() if new == body else m.group(1) + escape(new) + m.group(3)
-        new_xml = re.sub(r"(<definedName\b[^>]*>)([^<]*)(</definedName>)", name, xml)
-        if new_xml != xml:
-            job.replaced[wb] = new_xml.encode("utf-8")
-        for other, part in job.parts.items():
-            if other == self.title or other == SHEET_NAME:
-                continue
-            sheet = job.sheets.get(other) or job.formula_sheets.get(other)
-            if sheet is None:
-                raw = zf.read(part).decode("utf-8", "replace")
-                if "<f" not in raw and "<formula" not in raw and "<xm:f" not in raw and "location=" not in raw:
-                    continue
-                try:
-                    sheet = SheetXml(raw, job.shared, title=other)
-                except ValueError:
-                    continue
-                job.formula_sheets[other] = sheet
-            sheet.adjust_formulas(shift, other)
-        for chart in (c for c in zf.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", c)):
-            cx = job.replaced.get(chart, zf.read(chart)).decode("utf-8")
-            new_cx = re.sub(r"(<(?:\w+:)?f>)([^<]*)(</(?:\w+:)?f>)", name, cx)
-            if new_cx != cx:
-                job.replaced[chart] = new_cx.encode("utf-8")
+        job.shift_references(self.title, shift)
         drawing = next((t for rtype, t in part_relationships(zf, job.parts[self.title]).values()
                         if rtype.endswith("/drawing") and t in zf.NameToInfo), None)
         if drawing:
@@ -270,5 +239,3 @@ class _Form:
                 job.replaced[drawing] = new_dx.encode("utf-8")
 
 
-def _unescape(text: str) -> str:
-    return _xml_unescape(text, {"&quot;": '"', "&apos;": "'"})

@@ -73,7 +73,7 @@ from dxroadmap.io.xlsx.read.workbook import WorkbookReader
 from dxroadmap.io.xlsx.update.cards import write_cards
 from dxroadmap.io.xlsx.update.datasheet_xml import data_sheet_xml
 from dxroadmap.io.xlsx.update.extend import extend_form
-from dxroadmap.io.xlsx.update.formulas import RowShift, shift_area, shift_formula
+from dxroadmap.io.xlsx.update.formulas import ColShift, RowShift, shift_area, shift_formula
 from dxroadmap.io.xlsx.update.layout import SheetLayout, Slot, find_slots, sheet_layout
 from dxroadmap.io.xlsx.update.paint import Issue, form_view, lanes_needed, paint_slot
 from dxroadmap.io.xlsx.update.shapes import ShapeCanvas
@@ -522,24 +522,21 @@ class _Job:
         self.edited.add(title)
         return new_rows
 
-    def _shift_outside(self, title: str, after: int, n: int) -> None:
-        """What lies outside sheet ``title`` follows its rows: ``n`` rows inserted after row ``after``
-        (``n`` < 0: the ``-n`` rows after ``after`` deleted).
+    def shift_references(self, title: str, shift: RowShift | ColShift) -> None:
+        """References to sheet ``title`` outside it follow ``shift`` (rows or columns): defined
+        names (print area, print titles), the other sheets' formulas and the charts' series.
 
-        Defined names (print area, print titles), formulas of the other sheets and of charts
-        that refer to ``title``, and the drawing anchors of ``title`` move; an anchor on a
-        deleted row clamps to the row below the gap. Other parts are read lazily and kept
-        (in :attr:`formula_sheets` or :attr:`replaced`) only when something in them changes.
+        Other sheets are read lazily and kept (in :attr:`formula_sheets`, or the charts and
+        workbook.xml in :attr:`replaced`) only when something in them changes.
         """
-        shift = RowShift.insert(title, after, n) if n >= 0 else RowShift.delete(title, after + 1, after - n)
         wb = workbook_part(self.zf) or "xl/workbook.xml"
         xml = self.replaced.get(wb, self.zf.read(wb)).decode("utf-8")
 
-        def name(m: re.Match) -> str:
+        def ref(m: re.Match) -> str:
             body = _unescape(m.group(2))
             new = shift_formula(body, shift, None)
             return m.group() if new == body else m.group(1) + escape(new) + m.group(3)
-        new_xml = re.sub(r"(<definedName\b[^>]*>)([^<]*)(</definedName>)", name, xml)
+        new_xml = re.sub(r"(<definedName\b[^>]*>)([^<]*)(</definedName>)", ref, xml)
         if new_xml != xml:
             self.replaced[wb] = new_xml.encode("utf-8")
         for other, part in self.parts.items():
@@ -556,16 +553,22 @@ class _Job:
                     continue
                 self.formula_sheets[other] = sheet
             sheet.adjust_formulas(shift, other)
-        for chart in (n_ for n_ in self.zf.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n_)):
+        for chart in (c for c in self.zf.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", c)):
             cx = self.replaced.get(chart, self.zf.read(chart)).decode("utf-8")
-
-            def ref(m: re.Match) -> str:
-                body = _unescape(m.group(2))
-                new = shift_formula(body, shift, None)
-                return m.group() if new == body else m.group(1) + escape(new) + m.group(3)
             new_cx = re.sub(r"(<(?:\w+:)?f>)([^<]*)(</(?:\w+:)?f>)", ref, cx)
             if new_cx != cx:
                 self.replaced[chart] = new_cx.encode("utf-8")
+
+    def _shift_outside(self, title: str, after: int, n: int) -> None:
+        """What lies outside sheet ``title`` follows its rows: ``n`` rows inserted after row ``after``
+        (``n`` < 0: the ``-n`` rows after ``after`` deleted).
+
+        References from outside (:meth:`shift_references`), the drawing anchors of ``title``
+        (an anchor on a deleted row clamps to the row below the gap), its comments, VML notes
+        and tables move.
+        """
+        shift = RowShift.insert(title, after, n) if n >= 0 else RowShift.delete(title, after + 1, after - n)
+        self.shift_references(title, shift)
         drawing = _drawing_part(self.zf, self.parts[title])
         if drawing:
             dx = self.replaced.get(drawing, self.zf.read(drawing)).decode("utf-8")
