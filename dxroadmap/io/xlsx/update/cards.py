@@ -129,7 +129,6 @@ class _CardWriter:
         self.card_of_old: dict[int, _Card] = {}
         self.sub_of_old: dict[int, tuple[_Card, _Sub]] = {}
         self.numbering: dict[str, str | None] = {}
-        self.formula_warned: set[str] = set()
         titles = list(dict.fromkeys(s.sheet for s in job.slots))
         for title in titles:
             sdet = job.det.sheet(title)
@@ -450,11 +449,7 @@ class _CardWriter:
     def _insert(self, sheet_title: str, after: int, n: int) -> None:
         job = self.job
         sheet = job.sheets[sheet_title]
-        if sheet.has_formulas() and not job.force and sheet_title not in self.formula_warned:
-            self.formula_warned.add(sheet_title)
-            job.issues.append(Issue(f"{sheet_title} holds formulas, which are not adjusted when rows are inserted",
-                                    f"{sheet_title} には数式があり、行の挿入で数式は調整されません"))
-        sheet.insert_rows(after, n)
+        sheet.insert_rows(after, n)  # formulas, merges, formats … follow (sheetxml); outside: _shift_outside
 
         def f(r: int) -> int:
             return r + n if r > after else r
