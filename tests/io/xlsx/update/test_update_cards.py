@@ -460,3 +460,29 @@ def test_libreoffice_renders_the_updated_cards(tmp_path):
     assert top > before.shape[0] * 0.1  # the title and the first pillar heading are drawn as before
     assert np.abs(before[:top] - after[:top]).max() <= 40
     assert (after < 128).mean() > 0.01  # something is drawn
+
+
+def test_a_card_inserted_above_formulas_moves_them_instead_of_refusing(tmp_path):
+    """Inserted card rows adjust formulas (as table rows do); the update is not refused for holding formulas."""
+    src = FIXTURES / "s05_card_abashiri.xlsx"
+    if not src.exists():
+        pytest.skip(f"{src} is not available")
+    wb = openpyxl.load_workbook(src)
+    ws = wb.worksheets[0]
+    below = ws.max_row + 3
+    ws.cell(below, 1, f"=COUNTA(A1:A{below - 1})")
+    wb.create_sheet("集計")["A1"] = f"='{ws.title}'!A{below}"
+    office = tmp_path / "網走市（数式）.xlsx"
+    wb.save(office)
+    plan = import_workbook(office).plan
+    first = plan.first_month
+    plan.pillars[0].initiatives.insert(1, Initiative(name="新規の取組", departments=["企画課"],
+                                                     phases=[Phase(first + 12, first + 23)]))
+    out = _update(office, tmp_path, plan)  # no --force: not refused
+    back = openpyxl.load_workbook(out)
+    moved = [(c.row, c.value) for row in back.worksheets[0].iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=COUNTA(")]
+    assert len(moved) == 1
+    row, formula = moved[0]
+    assert row > below and formula == f"=COUNTA(A1:A{row - 1})"
+    assert back["集計"]["A1"].value == f"='{ws.title}'!A{row}"
