@@ -83,11 +83,11 @@ def new_plan() -> Plan:
 
 
 class PlanTree(QTreeView):
-    """The tree of pillars › initiatives › sub-actions: uniform rows, F2 renames, drag reorders."""
+    """The tree of pillars › initiatives › sub-actions: rows as tall as the timeline's, F2 renames, drag reorders."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setUniformRowHeights(True)
+        self.setUniformRowHeights(False)  # a crowded row is taller, as on the timeline (model SizeHintRole)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
