@@ -245,3 +245,18 @@ def test_a_labelless_bar_says_its_kind_on_screen_as_in_print(window, qtbot):
     printed = next(row for page in layout_sheet(window.document.plan).pages for row in page.initiative_rows
                    if row.name == "D")
     assert printed.bars[0].label == "実証"
+
+
+def test_the_tree_keeps_fast_uniform_rows_until_a_row_needs_more_lanes(window, qtbot):
+    doc, tl = window.document, window.timeline
+    doc.remove_milestone(find(window, "B").milestones[0])  # now every row is one lane
+    assert window.tree.uniformRowHeights()
+    assert_aligned(window)
+    second = find(window, "A").phases[1]
+    start = center(tl.bar_rect(second))
+    mouse_drag(qtbot, tl.viewport(), start, start - QPoint(round(18 * tl.mapper().sx), 0))
+    assert not window.tree.uniformRowHeights()
+    assert_aligned(window)
+    doc.undo_stack.undo()
+    assert window.tree.uniformRowHeights()
+    assert_aligned(window)
