@@ -53,6 +53,8 @@ def row_lanes(spans: Sequence[tuple[int, int]], months: Sequence[int]) -> RowLan
     and cover no bar and no bar label. When no lane has such a gap the milestone goes to one lane
     above the bars (lane 0, every bar one lane down), as the printed sheet puts milestones above.
     """
+    if not months and all(spans[i][0] > spans[i - 1][1] for i in range(1, len(spans))):
+        return RowLanes(1, (0,) * len(spans), ())  # one bar after another (most rows): one lane
     bar_lanes = assign_lanes([(s, e + 1) for s, e in spans])
     n_bars = max(bar_lanes, default=0) + 1
     by_lane: list[list[tuple[int, int]]] = [[] for _ in range(n_bars)]

@@ -234,6 +234,8 @@ class PlanTreeModel(QAbstractItemModel):
         obj = self.object_at(index)
         if obj is None:
             return None
+        if role == Qt.ItemDataRole.SizeHintRole:  # first: the tree asks it of every row and column
+            return QSize(-1, self.row_height * self.row_lanes(obj))
         col = index.column()
         pillar = isinstance(obj, Pillar)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -253,8 +255,6 @@ class PlanTreeModel(QAbstractItemModel):
             if col == COL_SUMMARY:
                 return (obj.description if pillar else obj.summary) or None
             return None
-        if role == Qt.ItemDataRole.SizeHintRole:
-            return QSize(-1, self.row_height * self.row_lanes(obj))
         if role == Qt.ItemDataRole.BackgroundRole:  # the timeline's swimlane colours
             band, tint = PILLAR_HUES[self._hue.get(index.internalId(), 0)]
             return QBrush(band if pillar else tint)
