@@ -1,12 +1,16 @@
 """Colours as plans store them (``#RRGGBB``) and the one rule for text drawn on a coloured bar.
 
 The timeline, the printed sheet and the Excel workbook all ask :func:`text_color_on` which
-colour a bar's label takes, so a bar reads the same on screen, on paper and in Excel.
+colour a bar's label takes, so a bar reads the same on screen, on paper and in Excel; the
+timeline and the printed sheet ask :func:`bar_text` what a bar says.
 """
 
 from __future__ import annotations
 
-__all__ = ["DARK_TEXT", "LIGHT_TEXT", "parse_hex", "relative_luminance", "contrast_ratio", "text_color_on"]
+from dxroadmap.model.plan import Phase, PhaseKind
+
+__all__ = ["DARK_TEXT", "LIGHT_TEXT", "parse_hex", "relative_luminance", "contrast_ratio", "text_color_on",
+           "bar_text"]
 
 DARK_TEXT = "#1A1A1A"
 LIGHT_TEXT = "#FFFFFF"
@@ -49,3 +53,13 @@ def contrast_ratio(a: str, b: str) -> float:
 def text_color_on(fill: str) -> str:
     """:data:`LIGHT_TEXT` or :data:`DARK_TEXT`, whichever contrasts more with ``fill``."""
     return LIGHT_TEXT if contrast_ratio(fill, LIGHT_TEXT) > contrast_ratio(fill, DARK_TEXT) else DARK_TEXT
+
+
+def bar_text(phase: Phase) -> str:
+    """What a phase's bar says, on screen and in print: its label, else its kind (検討, 導入…).
+
+    A phase of kind その他 without a label says nothing: the legend names its colour.
+    """
+    if phase.label:
+        return phase.label
+    return "" if phase.kind is PhaseKind.CUSTOM else phase.kind.label_ja

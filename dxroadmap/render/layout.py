@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 
-from dxroadmap.model.colors import DARK_TEXT, text_color_on
+from dxroadmap.model.colors import DARK_TEXT, bar_text, text_color_on
 from dxroadmap.model.fiscal import fy_first_month, fy_last_month, year_month
 from dxroadmap.model.lanes import assign_lanes
 from dxroadmap.model.legend import legend_entries
@@ -406,7 +406,7 @@ class _Builder:
             rect = QRectF(self.x(s), y, (e - s + 1) * self.month_w, BAR_H)
             color = ph.display_color
             bars.append(BarGeom(rect, color, "", None, True, text_color_on(color), ph.start < self.first_month,
-                                ph.end > self.last_month, ph.kind, ph.uid, ph.label or ""))
+                                ph.end > self.last_month, ph.kind, ph.uid, bar_text(ph)))
             by_lane.setdefault(lane, []).append(idx)
         for idxs in by_lane.values():
             for pos, idx in enumerate(idxs):

@@ -83,11 +83,11 @@ def new_plan() -> Plan:
 
 
 class PlanTree(QTreeView):
-    """The tree of pillars › initiatives › sub-actions: uniform rows, F2 renames, drag reorders."""
+    """The tree of pillars › initiatives › sub-actions: rows as tall as the timeline's, F2 renames, drag reorders."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setUniformRowHeights(True)
+        self.setUniformRowHeights(True)  # fast; off while a crowded row is taller (set_row_heights_vary)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -108,6 +108,14 @@ class PlanTree(QTreeView):
 
     cleared = Signal()  # the user asked for no selection (Esc, or a click below the rows)
     NAME_MIN_WIDTH = 160
+
+    def set_row_heights_vary(self, vary: bool) -> None:
+        """Rows as tall as the model says (a crowded row spans lanes), or uniform rows, much faster
+        for big plans, while every row is one lane."""
+        if vary == (not self.uniformRowHeights()):
+            return
+        self.setUniformRowHeights(not vary)
+        self.doItemsLayout()
 
     def fit_name_column(self) -> None:
         """取組内容 takes the room the other visible columns leave: widening the tree widens the names first."""
@@ -472,6 +480,7 @@ class MainWindow(QMainWindow):
         doc.itemChanged.connect(self._changed)
         doc.itemChanged.connect(self._progress_changed)
         doc.scheduleChanged.connect(self._changed)
+        doc.scheduleChanged.connect(self._sync_row_heights)  # after the timeline re-read the row
         doc.planChanged.connect(self._on_plan_changed)
         stack = doc.undo_stack
         stack.cleanChanged.connect(self._on_clean_changed)
@@ -515,7 +524,12 @@ class MainWindow(QMainWindow):
     def _update_rows(self) -> None:
         self._rows = [r for r in flatten_rows(self.document.plan, self._is_expanded) if self.model.passes_filter(r.obj)]
         self.timeline.set_rows(self._rows)
+        self._sync_row_heights()
         self._sync_geometry()
+
+    def _sync_row_heights(self, *_: object) -> None:
+        """The tree's rows take their own heights while some row spans more than one lane."""
+        self.tree.set_row_heights_vary(bool((self.timeline.state.index.row_lanes > 1).any()))
 
     def _sync_geometry(self) -> None:
         header_height = int(self.timeline.header_height())

@@ -6,6 +6,10 @@ moves initiatives (within or between pillars, or under another initiative as a
 sub-action) and pillars (among pillars) with ``Document.move_initiative`` /
 ``move_pillar``. The model resets when the document's structure changes and updates
 single rows when an item changes.
+
+A row is as tall as its row on the timeline: ``row_height`` px per lane, the lanes from
+:func:`dxroadmap.ui.timeline.index.lanes_of` (overlapping bars stack, so a crowded row
+grows). A schedule edit that changes a row's lanes re-sizes that row at once.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dxroadmap.model.departments import join_departments, split_departments
 from dxroadmap.model.plan import Initiative, Pillar
 from dxroadmap.ui.document import Document
 from dxroadmap.ui.strings import tr
+from dxroadmap.ui.timeline.index import lanes_of
 from dxroadmap.ui.timeline.style import PILLAR_HUES, PILLAR_TEXT
 
 __all__ = ["PlanTreeModel", "MIME_TYPE", "COL_NAME", "COL_DEPARTMENTS", "COL_SUMMARY", "PROGRESS_FILTERS"]
@@ -54,10 +59,12 @@ class PlanTreeModel(QAbstractItemModel):
         self._filter: frozenset[str] = frozenset()
         self._filter_fy: int | None = None
         self._shown: set[int] | None = None  # ids of the rows the progress filter keeps (None: all)
+        self._lanes: dict[int, int] = {}  # object id -> lanes of its row (cached; see lanes_of)
         self._rebuild()
         document.structureChanged.connect(self.reset)
         document.planChanged.connect(self.reset)
         document.itemChanged.connect(self._item_changed)
+        document.scheduleChanged.connect(self._schedule_changed)
 
     # ------------------------------------------------------------ bookkeeping
 
@@ -79,6 +86,14 @@ class PlanTreeModel(QAbstractItemModel):
             hues[id(pillar)] = row % len(PILLAR_HUES)
             add(pillar.initiatives, pillar, row % len(PILLAR_HUES))
         self._objects, self._parent, self._hue = objects, parents, hues
+        self._lanes = {}
+
+    def row_lanes(self, obj: object) -> int:
+        """How many timeline lanes the row of ``obj`` spans (its height is that × ``row_height``)."""
+        n = self._lanes.get(id(obj))
+        if n is None:
+            n = self._lanes[id(obj)] = lanes_of(obj)
+        return n
 
     # ------------------------------------------------------------ progress filter
 
@@ -141,6 +156,15 @@ class PlanTreeModel(QAbstractItemModel):
             index = self.index_of(obj)
             if index.isValid():
                 self.dataChanged.emit(index, index.siblingAtColumn(self.columnCount() - 1))
+
+    def _schedule_changed(self, initiative: object) -> None:
+        """Phases or milestones changed: the row may need more or fewer lanes."""
+        old = self._lanes.pop(id(initiative), None)
+        if id(initiative) in self._parent and old != self.row_lanes(initiative):
+            index = self.index_of(initiative)
+            if index.isValid():
+                self.dataChanged.emit(index, index.siblingAtColumn(self.columnCount() - 1),
+                                      [Qt.ItemDataRole.SizeHintRole])
 
     @staticmethod
     def _children(obj: object | None, plan) -> list:
@@ -210,6 +234,8 @@ class PlanTreeModel(QAbstractItemModel):
         obj = self.object_at(index)
         if obj is None:
             return None
+        if role == Qt.ItemDataRole.SizeHintRole:  # first: the tree asks it of every row and column
+            return QSize(-1, self.row_height * self.row_lanes(obj))
         col = index.column()
         pillar = isinstance(obj, Pillar)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -229,8 +255,6 @@ class PlanTreeModel(QAbstractItemModel):
             if col == COL_SUMMARY:
                 return (obj.description if pillar else obj.summary) or None
             return None
-        if role == Qt.ItemDataRole.SizeHintRole:
-            return QSize(-1, self.row_height)
         if role == Qt.ItemDataRole.BackgroundRole:  # the timeline's swimlane colours
             band, tint = PILLAR_HUES[self._hue.get(index.internalId(), 0)]
             return QBrush(band if pillar else tint)

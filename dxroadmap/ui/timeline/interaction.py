@@ -41,26 +41,29 @@ class Hit:
 
 
 def hit_test(state: TimelineState, m: Mapper, x: float, y: float) -> Hit | None:
-    """The phase or milestone under view point (x months, y rows), given the pixel mapping ``m``."""
+    """The phase or milestone under view point (x months, y lanes from the top), given the pixel mapping ``m``.
+
+    Each bar and milestone is found in its own lane of its row, where it is drawn.
+    """
     idx = state.index
-    row = int(math.floor(y))
+    row = idx.row_at(y)
     if not 0 <= row < len(idx.rows):
         return None
-    px, py = m.x(x), m.y(y)
+    px, py = m.x(x), m.lane_y(y)
+    top = m.y(row)
     # Milestones sit on top of bars: test them first.
     half = min(style.MILESTONE_SIZE, m.sy - 6) / 2 + 3
     for k in reversed(idx.row_milestone_range(row)):
         ms = idx.m_items[k]
-        cx, cy = m.x(state.month_of(ms) + 0.5), m.y(row + 0.5)
+        cx, cy = m.x(state.month_of(ms) + 0.5), top + (int(idx.m_lane[k]) + 0.5) * m.sy
         if abs(px - cx) + abs(py - cy) <= half + 2:
             return Hit(ms, "move", row)
-    lanes = int(idx.row_lanes[row])
     for k in reversed(idx.row_phase_range(row)):
         phase = idx.p_items[k]
         s, e = state.span_of(phase)
-        rect = bar_pixel_rect(m, row, int(idx.p_lane[k]), lanes, s, e)
+        rect = bar_pixel_rect(m, row, int(idx.p_lane[k]), s, e)
         tol = min(style.EDGE_GRAB_PX, rect.width() / 3)
-        grow = 2 if lanes == 1 else 0.5
+        grow = 2
         if not (rect.top() - grow <= py <= rect.bottom() + grow):
             continue
         if not (rect.left() - tol <= px <= rect.right() + tol):
@@ -179,7 +182,7 @@ class Controller:
         pos = ev.pos()
         x, y = pos.x(), pos.y()
         hit = hit_test(self.state, self._mapper(), x, y)
-        row = int(math.floor(y))
+        row = self.state.index.row_at(y)
         rows = self.state.index.rows
         row_obj = rows[row].obj if 0 <= row < len(rows) else None
         month = int(math.floor(x))
@@ -320,7 +323,7 @@ class Controller:
         hit = hit_test(self.state, self._mapper(), pos.x(), pos.y())
         st = self.state
         if hit is None:
-            row = int(math.floor(pos.y()))
+            row = st.index.row_at(pos.y())
             if 0 <= row < st.row_count:
                 obj = st.index.rows[row].obj
                 return getattr(obj, "name", None) or None

@@ -2,15 +2,20 @@
 
 Per-bar QGraphicsItems cost ~300 ms per drag step at 20,000 bars; one item per layer
 with an explicit ``paint()`` that culls to the exposed rows stays at a few ms. Each
-layer covers the whole scroll area (months × rows, in view coordinates) and paints in
+layer covers the whole scroll area (months × lanes, in view coordinates) and paints in
 device pixels (the painter's transform is read, then reset) so text and lines keep
 their size at any zoom.
+
+A row is one or more lanes tall (see :mod:`dxroadmap.ui.timeline.index`): each bar fills
+its lane as a one-lane row's bar fills the row, so a crowded row grows rather than its
+bars thinning. Milestones sit in their own lane and their labels end before the next bar
+or milestone there; bar labels end before a milestone — neither ever covers the other.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
@@ -18,41 +23,59 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from dxroadmap.model.colors import bar_text
 from dxroadmap.model.plan import Initiative, Milestone, Phase, Pillar
 from dxroadmap.ui.timeline import style
+from dxroadmap.ui.timeline.index import ScheduleIndex
 from dxroadmap.ui.timeline.state import TimelineState
 
 _NO_NEXT = int(np.iinfo(np.int64).max)
 
-__all__ = ["Mapper", "BandLayer", "BarLayer", "MilestoneLayer", "OverlayLayer", "bar_pixel_rect"]
+__all__ = ["Mapper", "BandLayer", "BarLayer", "MilestoneLayer", "OverlayLayer", "bar_pixel_rect",
+           "milestone_places", "MilestonePlace"]
 
 
 @dataclass(frozen=True)
 class Mapper:
-    """View coordinates (months, rows) → device pixels, for an axis-aligned transform."""
+    """View coordinates (months, lanes) → device pixels, for an axis-aligned transform.
+
+    ``sy`` is the height of one lane. With the row ``index``, :meth:`y` takes a row position
+    (row index plus a fraction of that row, however many lanes it has); without, lanes.
+    """
 
     sx: float
     dx: float
     sy: float
     dy: float
+    index: ScheduleIndex | None = field(default=None, compare=False)
 
     def x(self, month: float) -> float:
         return self.sx * month + self.dx
 
     def y(self, row: float) -> float:
-        return self.sy * row + self.dy
+        """The pixel of a row position: ``y(r)`` is the top of row r, ``y(r + 0.5)`` its middle."""
+        if self.index is None:
+            return self.sy * row + self.dy
+        return self.sy * self.index.row_y(row) + self.dy
+
+    def lane_y(self, lanes: float) -> float:
+        """The pixel of a point ``lanes`` lanes below the top of the first row."""
+        return self.sy * lanes + self.dy
+
+    def row_height(self, row: int) -> float:
+        """Row ``row``'s height in pixels (its lanes × the lane height)."""
+        if self.index is None or not 0 <= row < len(self.index.rows):
+            return self.sy
+        return self.sy * float(self.index.row_lanes[row])
 
     def month(self, px: float) -> float:
         return (px - self.dx) / self.sx
 
 
-def bar_pixel_rect(m: Mapper, row: int, lane: int, lanes: int, start: int, end: int) -> QRectF:
-    """Where the bar of a phase over months start..end sits, in pixels."""
-    pad = style.BAR_PAD if lanes <= 1 else 2  # overlapping phases share the row: use all of it
-    top = m.y(row) + pad
-    lane_h = (m.sy - 2 * pad) / max(lanes, 1)
-    gap = 1.0 if lanes > 1 else 0.0
-    return QRectF(m.x(start), top + lane * lane_h, m.x(end + 1) - m.x(start), lane_h - gap)
+def bar_pixel_rect(m: Mapper, row: int, lane: int, start: int, end: int) -> QRectF:
+    """Where the bar of a phase over months start..end in lane ``lane`` of ``row`` sits, in pixels."""
+    top = m.y(row) + lane * m.sy + style.BAR_PAD
+    return QRectF(m.x(start), top, m.x(end + 1) - m.x(start), m.sy - 2 * style.BAR_PAD)
 
 
 class _Layer(pg.GraphicsObject):
@@ -65,8 +88,8 @@ class _Layer(pg.GraphicsObject):
         self._rect = QRectF(0, 0, 1, 1)
 
     def refresh_geometry(self) -> None:
-        """Call after the rows or the period change."""
-        rect = QRectF(self.state.x_min, 0, self.state.x_max - self.state.x_min, max(self.state.row_count, 1))
+        """Call after the rows, their heights or the period change."""
+        rect = QRectF(self.state.x_min, 0, self.state.x_max - self.state.x_min, max(self.state.index.height, 1.0))
         if rect != self._rect:
             self.prepareGeometryChange()
             self._rect = rect
@@ -77,13 +100,12 @@ class _Layer(pg.GraphicsObject):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         t = painter.transform()
-        m = Mapper(t.m11(), t.dx(), t.m22(), t.dy())
+        m = Mapper(t.m11(), t.dx(), t.m22(), t.dy(), self.state.index)
         if m.sx <= 0 or m.sy == 0:
             return
         exposed = option.exposedRect
         top, bottom = sorted((exposed.top(), exposed.bottom()))
-        r0 = max(int(math.floor(top)), 0)
-        r1 = min(int(math.ceil(bottom)), self.state.row_count)
+        r0, r1 = self.state.index.rows_between(top, bottom)
         painter.save()
         painter.resetTransform()
         try:
@@ -112,12 +134,12 @@ class BandLayer(_Layer):
             band, tint = style.PILLAR_HUES[int(st.row_hue[r]) % len(style.PILLAR_HUES)]
             y = m.y(r)
             if st.row_kind[r] == 0:
-                p.fillRect(QRectF(left, y, width, m.sy), band)
+                p.fillRect(QRectF(left, y, width, m.row_height(r)), band)
             elif st.row_parity[r]:  # other rows show the view's white background
-                p.fillRect(QRectF(left, y, width, m.sy), tint)
+                p.fillRect(QRectF(left, y, width, m.row_height(r)), tint)
         sel_row = st.index.row_of(st.selection) if isinstance(st.selection, (Initiative, Pillar)) else None
         if sel_row is not None and r0 <= sel_row < r1:
-            p.fillRect(QRectF(left, m.y(sel_row), width, m.sy), style.SELECTION_ROW)
+            p.fillRect(QRectF(left, m.y(sel_row), width, m.row_height(sel_row)), style.SELECTION_ROW)
         # Months outside the plan period.
         top = m.y(r0)
         height = rows_bottom - top
@@ -165,7 +187,7 @@ class BandLayer(_Layer):
             p.setPen(style.PILLAR_TEXT)
             avail = max(m.x(st.view_x1) - name_left - 8, 0)
             text = fm.elidedText(pillar.name, Qt.TextElideMode.ElideRight, avail)
-            p.drawText(QRectF(name_left, y, avail, m.sy), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+            p.drawText(QRectF(name_left, y, avail, m.row_height(r)), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
 
 
 class BarLayer(_Layer):
@@ -177,6 +199,7 @@ class BarLayer(_Layer):
         self._metrics = {size: QFontMetricsF(f) for size, f in self._fonts.items()}
         self._colors: dict[str, tuple[QColor, QPen, QColor, QBrush]] = {}
         self.drawn: set[Phase] = set()  # every phase painted since the last reset (tests count these)
+        self.labels: dict[Phase, tuple[str, QRectF]] = {}  # the label text and box last painted (pixels)
         self._widths: dict[tuple[str, float], tuple[float, float]] = {}
 
     def _label_widths(self, label: str, size: float) -> tuple[float, float]:
@@ -193,6 +216,7 @@ class BarLayer(_Layer):
 
     def reset_drawn(self) -> None:
         self.drawn = set()
+        self.labels = {}
 
     def _palette(self, color: str) -> tuple[QColor, QPen, QColor, QBrush]:
         """Fill colour, border pen, text colour and fill brush for a ``#RRGGBB`` colour (cached)."""
@@ -222,14 +246,15 @@ class BarLayer(_Layer):
         preview = None
         for k, r in zip(ks.tolist(), rows.tolist() if len(ks) else []):
             phase = idx.p_items[k]
+            lane = int(idx.p_lane[k])
             if phase is st.preview_item:
-                preview = (phase, r, int(idx.p_lane[k]))
+                preview = (phase, r, lane)
                 continue
-            rect = bar_pixel_rect(m, r, int(idx.p_lane[k]), int(idx.row_lanes[r]), phase.start, phase.end)
+            rect = bar_pixel_rect(m, r, lane, phase.start, phase.end)
             nxt = int(idx.p_next[k])
             next_px = m.x(nxt) if nxt < _NO_NEXT else view_right
             chosen = phase is st.selection
-            self._draw_bar(p, phase, rect, view_left, min(next_px, view_right), avoid.get(r, ()), chosen)
+            self._draw_bar(p, phase, rect, view_left, min(next_px, view_right), avoid.get((r, lane), ()), chosen)
             if chosen:
                 selected = rect
             elif phase is st.hover_item:
@@ -244,14 +269,13 @@ class BarLayer(_Layer):
                     preview = (st.preview_item, r, int(idx.p_lane[k]))
         if preview is not None:
             phase, r, lane = preview
-            lanes = int(idx.row_lanes[r])
-            ghost = bar_pixel_rect(m, r, lane, lanes, phase.start, phase.end)
+            ghost = bar_pixel_rect(m, r, lane, phase.start, phase.end)
             p.setPen(QPen(style.SELECTION_OUTLINE, 1, Qt.PenStyle.DashLine))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRoundedRect(ghost, 3, 3)
             s, e = st.preview_span
-            rect = bar_pixel_rect(m, r, lane, lanes, s, e)
-            self._draw_bar(p, phase, rect, view_left, view_right, avoid.get(r, ()), True)
+            rect = bar_pixel_rect(m, r, lane, s, e)
+            self._draw_bar(p, phase, rect, view_left, view_right, avoid.get((r, lane), ()), True)
             selected = rect
         if selected is not None:
             p.setPen(QPen(style.SELECTION_OUTLINE, 2.2))
@@ -266,13 +290,15 @@ class BarLayer(_Layer):
 
     def _draw_bar(self, p: QPainter, phase: Phase, rect: QRectF, view_left: float, right_limit: float,
                   avoid: tuple | list = (), chosen: bool = False) -> None:
+        """The bar and its label: inside it, else beside it up to ``right_limit``; never over a milestone."""
         _, border, ink, brush = self._palette(phase.display_color)
         p.setPen(border)
         p.setBrush(brush)
         radius = min(3.0, rect.width() / 3)
         p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
         self.drawn.add(phase)
-        label = phase.label or (phase.kind.label_ja if phase.kind.name != "CUSTOM" else "")
+        self.labels.pop(phase, None)
+        label = bar_text(phase)
         if not label:
             return
         size = 9.0 if rect.height() >= 15 else 7.5 if rect.height() >= 9.5 else None
@@ -285,46 +311,99 @@ class BarLayer(_Layer):
         for a, b in avoid:  # start the label after any milestone (and its label) in the way
             if a < inner_left + want and b > inner_left - 2 and b < rect.right() - 8:
                 inner_left = b + 4
-        inner = rect.right() - 4 - inner_left
+        inner_right = rect.right() - 4
+        for a, _b in avoid:  # and end it before the next one
+            if inner_left <= a < inner_right + 4:
+                inner_right = min(inner_right, a - 3)
+            if a >= rect.right():
+                right_limit = min(right_limit, a)
+        inner = inner_right - inner_left
         beside = right_limit - 6 - rect.right()
         fits_inside = inner >= want
         fits_beside = beside >= want
         if fits_inside or (not fits_beside and inner >= least + 1):
             text = label if fits_inside else fm.elidedText(label, Qt.TextElideMode.ElideRight, inner)
             p.setPen(ink)
-            p.drawText(QRectF(inner_left, rect.top(), inner, rect.height()),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
-        else:  # too narrow: write the label beside the bar, up to the next bar
+            box = QRectF(inner_left, rect.top(), inner, rect.height())
+        else:  # too narrow: write the label beside the bar, up to the next bar or milestone
             left = rect.right() + 3
             avail = right_limit - 3 - left
             if avail < least:
                 return
             text = label if avail >= want else fm.elidedText(label, Qt.TextElideMode.ElideRight, avail)
             p.setPen(style.OUTSIDE_TEXT)
-            p.drawText(QRectF(left, rect.top() - 2, avail, rect.height() + 4),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+            box = QRectF(left, rect.top() - 2, avail, rect.height() + 4)
+        p.drawText(box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        width = want if text is label else fm.horizontalAdvance(text)
+        self.labels[phase] = (text, QRectF(box.left(), box.top(), min(width, box.width()), box.height()))
 
 
 _MS_FONT_SIZE = 8.0
 _MS_LABEL_MAX = 180.0
 
 
-def milestone_boxes(st: TimelineState, m: Mapper, r0: int, r1: int) -> dict[int, list[tuple[float, float]]]:
-    """Pixel x-extents (diamond and label) of the milestones in rows r0..r1-1, by row."""
+@dataclass(frozen=True)
+class MilestonePlace:
+    """Where a milestone is drawn, in pixels: its diamond's centre and size, its label (may be elided)."""
+
+    item: Milestone
+    row: int
+    lane: int
+    cx: float
+    cy: float
+    size: float
+    text: str  # "" when there is no room for even one character
+    label_rect: QRectF | None
+
+
+def milestone_places(st: TimelineState, m: Mapper, r0: int, r1: int) -> list[MilestonePlace]:
+    """Every milestone of rows r0..r1-1 (the one being dragged at its previewed month).
+
+    A label goes right of its diamond and ends before the next bar or milestone in the
+    same lane (elided; the hover tooltip has it whole), so it never covers a bar's label.
+    """
     idx = st.index
-    out: dict[int, list[tuple[float, float]]] = {}
+    r0, r1 = max(r0, 0), min(r1, len(idx.rows))
+    out: list[MilestonePlace] = []
     if r1 <= r0 or not idx.milestone_count:
         return out
     fm = _ms_metrics()
     size = min(style.MILESTONE_SIZE, m.sy - 6)
-    a, b = int(idx.m_ptr[max(r0, 0)]), int(idx.m_ptr[min(r1, len(idx.rows))])
-    for k in range(a, b):
+    a, b = int(idx.m_ptr[r0]), int(idx.m_ptr[r1])
+    rows = np.searchsorted(idx.m_ptr, np.arange(a, b), side="right") - 1
+    # the next milestone in the same row and lane, by the month it is drawn at
+    entries = [(int(rows[k - a]), int(idx.m_lane[k]), st.month_of(idx.m_items[k]), k) for k in range(a, b)]
+    entries.sort()
+    for pos, (r, lane, month, k) in enumerate(entries):
         ms = idx.m_items[k]
-        cx = m.x(st.month_of(ms) + 0.5)
-        right = cx + size / 2 + 2
+        cx = m.x(month + 0.5)
+        cy = m.y(r) + (lane + 0.5) * m.sy
+        limit = math.inf
+        nxt = int(idx.m_next[k])
+        if nxt < _NO_NEXT and ms is not st.preview_item:
+            limit = m.x(nxt) - 3
+        if pos + 1 < len(entries) and entries[pos + 1][:2] == (r, lane):
+            limit = min(limit, m.x(entries[pos + 1][2] + 0.5) - size / 2 - 4)
+        text, rect = "", None
         if ms.label:
-            right += min(fm.horizontalAdvance(ms.label), _MS_LABEL_MAX) + 8
-        out.setdefault(idx.milestone_row(k), []).append((cx - size / 2 - 2, right))
+            left = cx + size / 2 + 2
+            avail = min(_MS_LABEL_MAX, limit - left - 6)
+            if avail >= fm.horizontalAdvance(ms.label[:1] + "…"):
+                text = fm.elidedText(ms.label, Qt.TextElideMode.ElideRight, avail)
+                if text:
+                    rect = QRectF(left, cy - fm.height() / 2 - 1, fm.horizontalAdvance(text) + 6, fm.height() + 2)
+                else:
+                    text = ""
+        out.append(MilestonePlace(ms, r, lane, cx, cy, size, text, rect))
+    return out
+
+
+def milestone_boxes(st: TimelineState, m: Mapper, r0: int, r1: int) -> dict[tuple[int, int], list[tuple[float, float]]]:
+    """Pixel x-extents (diamond and label) of the milestones in rows r0..r1-1, by (row, lane)."""
+    out: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for place in milestone_places(st, m, r0, r1):
+        right = place.label_rect.right() if place.label_rect is not None else place.cx + place.size / 2 + 2
+        out.setdefault((place.row, place.lane), []).append((place.cx - place.size / 2 - 2, right))
     for boxes in out.values():
         boxes.sort()
     return out
@@ -340,16 +419,18 @@ def _ms_metrics() -> QFontMetricsF:
 
 
 class MilestoneLayer(_Layer):
-    """Milestones: diamonds at the middle of their month, with their label beside them."""
+    """Milestones: diamonds at the middle of their month, in their lane, with their label beside them."""
 
     def __init__(self, state: TimelineState) -> None:
         super().__init__(state)
         self._font = style.ui_font(_MS_FONT_SIZE)
         self._fm = QFontMetricsF(self._font)
         self.drawn: set[Milestone] = set()
+        self.labels: dict[Milestone, tuple[str, QRectF]] = {}  # the label text and box last painted
 
     def reset_drawn(self) -> None:
         self.drawn = set()
+        self.labels = {}
 
     @staticmethod
     def diamond(cx: float, cy: float, size: float) -> QPolygonF:
@@ -358,22 +439,16 @@ class MilestoneLayer(_Layer):
 
     def draw(self, p: QPainter, m: Mapper, r0: int, r1: int, x0: float, x1: float) -> None:
         st = self.state
-        idx = st.index
         if r1 <= r0:
             return
         reach = 220.0 / m.sx
-        ks = idx.milestones_in(r0, r1, x0 - reach, x1 + 1)
-        items = [(idx.m_items[k], idx.milestone_row(k)) for k in ks.tolist()]
-        if isinstance(st.preview_item, Milestone) and all(it is not st.preview_item for it, _ in items):
-            k = idx.milestone_index(st.preview_item)
-            if k is not None and r0 <= idx.milestone_row(k) < r1:
-                items.append((st.preview_item, idx.milestone_row(k)))
+        left_px, right_px = m.x(x0 - reach), m.x(x1 + 1)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setFont(self._font)
-        size = min(style.MILESTONE_SIZE, m.sy - 6)
-        for ms, r in items:
-            month = st.month_of(ms)
-            cx, cy = m.x(month + 0.5), m.y(r + 0.5)
+        for place in milestone_places(st, m, r0, r1):
+            ms, cx, cy, size = place.item, place.cx, place.cy, place.size
+            if not left_px <= cx <= right_px:
+                continue
             chosen = ms is st.selection or ms is st.preview_item
             p.setPen(QPen(QColor("#FFFFFF"), 1.2))
             p.setBrush(QBrush(style.MILESTONE_FILL))
@@ -384,15 +459,15 @@ class MilestoneLayer(_Layer):
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawPolygon(self.diamond(cx, cy, size + 6))
             self.drawn.add(ms)
-            if ms.label:
-                text = self._fm.elidedText(ms.label, Qt.TextElideMode.ElideRight, _MS_LABEL_MAX)
-                w = self._fm.horizontalAdvance(text)
-                box = QRectF(cx + size / 2 + 2, cy - self._fm.height() / 2 - 1, w + 6, self._fm.height() + 2)
+            if place.label_rect is not None:
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(QBrush(QColor(255, 255, 255, 215)))
-                p.drawRoundedRect(box, 3, 3)
+                p.drawRoundedRect(place.label_rect, 3, 3)
                 p.setPen(style.MILESTONE_TEXT)
-                p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+                p.drawText(place.label_rect, Qt.AlignmentFlag.AlignCenter, place.text)
+                self.labels[ms] = (place.text, place.label_rect)
+            else:
+                self.labels.pop(ms, None)
 
 
 class OverlayLayer(_Layer):
@@ -408,7 +483,7 @@ class OverlayLayer(_Layer):
             x = m.x(st.today)
             pen = QPen(style.TODAY, 1.5, Qt.PenStyle.DashLine)
             p.setPen(pen)
-            bottom = m.y(max(r1, st.row_count)) if st.row_count else m.y(r1)
+            bottom = m.lane_y(st.index.height) if st.row_count else m.y(r1)
             p.drawLine(QPointF(x, m.y(r0)), QPointF(x, max(bottom, m.y(r1))))
 
     # pyqtgraph's scene delivers these; the controller decides.

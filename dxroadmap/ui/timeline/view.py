@@ -1,9 +1,11 @@
 """TimelineView: the fiscal-year Gantt chart of the editor (pyqtgraph, x in months, y in rows).
 
 x is the month index (:mod:`dxroadmap.model.fiscal`): a phase over ``start..end``
-covers x ∈ [start, end+1). Row i of the shared display rows covers y ∈ [i, i+1), row 0
-at the top. Only x zooms and pans; y always shows whole rows of ``ROW_HEIGHT`` px
-from the scroll position the tree dictates (``set_scroll_y``).
+covers x ∈ [start, end+1). y counts lanes of ``ROW_HEIGHT`` px from the top: a row is
+as many lanes tall as its overlapping bars (and a milestone with no room among them)
+need (:mod:`dxroadmap.ui.timeline.index`), and the tree gives each row the same height,
+so row i covers the same pixels on both sides. Only x zooms and pans; y follows the
+scroll position the tree dictates (``set_scroll_y``), in pixels.
 
 Mouse: drag a bar to move it, drag within ~6 px of an end to resize, drag a milestone;
 whole months, or quarters while Shift is held. Drag empty space to pan, Ctrl+wheel
@@ -35,6 +37,7 @@ from dxroadmap.model.wareki import YearStyle
 from dxroadmap.ui.document import Document
 from dxroadmap.ui.timeline import style
 from dxroadmap.ui.timeline.axis import HeaderWidget
+from dxroadmap.ui.timeline.index import lanes_of
 from dxroadmap.ui.timeline.interaction import Controller
 from dxroadmap.ui.timeline.layers import BandLayer, BarLayer, Mapper, MilestoneLayer, OverlayLayer, bar_pixel_rect
 from dxroadmap.ui.timeline.progress_layer import ProgressLayer
@@ -235,19 +238,38 @@ class TimelineView(QWidget):
         return float(x0), float(x1)
 
     def visible_rows(self) -> float:
+        """How many lanes the view shows (a lane is ``ROW_HEIGHT`` px; a row is one lane or more)."""
         return max(self.viewbox.height(), 1.0) / self.ROW_HEIGHT
 
     def mapper(self) -> Mapper:
-        """View (months, rows) → viewport pixels, as the layers paint."""
+        """View (months, lanes) → viewport pixels, as the layers paint."""
         x0, x1 = self.x_range()
         w = max(self.viewbox.width(), 1.0)
         sx = w / (x1 - x0)
         top = self._scroll_px / self.ROW_HEIGHT
-        return Mapper(sx, -x0 * sx, float(self.ROW_HEIGHT), -top * self.ROW_HEIGHT)
+        return Mapper(sx, -x0 * sx, float(self.ROW_HEIGHT), -top * self.ROW_HEIGHT, self.state.index)
+
+    def row_height(self, obj: object) -> int:
+        """The pixel height of the display row of ``obj`` (the tree gives its row the same)."""
+        return self.ROW_HEIGHT * lanes_of(obj)
 
     def map_to_viewport(self, month: float, row: float) -> QPoint:
-        """The viewport pixel of view point (month, row) — where a test presses the mouse."""
-        scene = self.viewbox.mapViewToScene(QPointF(month, row))
+        """The viewport pixel of (month, row position): ``row + 0.5`` is the middle of row ``row``."""
+        scene = self.viewbox.mapViewToScene(QPointF(month, self.state.index.row_y(row)))
+        return self.canvas.mapFromScene(scene)
+
+    def item_point(self, item: Phase | Milestone) -> QPoint | None:
+        """The viewport pixel at the middle of a bar or milestone, where it is drawn (``None`` if not shown)."""
+        idx = self.state.index
+        if isinstance(item, Phase):
+            rect = self.bar_rect(item)
+            return None if rect is None else QPoint(round(rect.center().x()), round(rect.center().y()))
+        k = idx.milestone_index(item)
+        if k is None:
+            return None
+        r = idx.milestone_row(k)
+        y = idx.row_top[r] + idx.m_lane[k] + 0.5
+        scene = self.viewbox.mapViewToScene(QPointF(self.state.month_of(item) + 0.5, float(y)))
         return self.canvas.mapFromScene(scene)
 
     def bar_rect(self, phase: Phase) -> QRectF | None:
@@ -258,7 +280,7 @@ class TimelineView(QWidget):
         idx = self.state.index
         r = idx.phase_row(k)
         s, e = self.state.span_of(phase)
-        return bar_pixel_rect(self.mapper(), r, int(idx.p_lane[k]), int(idx.row_lanes[r]), s, e)
+        return bar_pixel_rect(self.mapper(), r, int(idx.p_lane[k]), s, e)
 
     def _layers(self):
         return (self.bands, self.bars, self.milestones, self.overlay, self.progress)
@@ -309,7 +331,10 @@ class TimelineView(QWidget):
     def update_row(self, row: int) -> None:
         """Repaint one row only (e.g. one step of a drag)."""
         st = self.state
-        self.bands.update(QRectF(st.x_min, row, st.x_max - st.x_min, 1))
+        if not 0 <= row < st.row_count:
+            return
+        idx = st.index
+        self.bands.update(QRectF(st.x_min, float(idx.row_top[row]), st.x_max - st.x_min, float(idx.row_lanes[row])))
 
     def update_header(self) -> None:
         self.header.update()
@@ -334,8 +359,13 @@ class TimelineView(QWidget):
         row = self.state.index.row_of(initiative)
         if row is None:
             return
-        self.state.index.rebuild_row(row)
-        self.update_row(row)
+        if self.state.index.rebuild_row(row):  # the row grew or shrank: every row below it moves
+            for layer in self._layers():
+                layer.refresh_geometry()
+            self._user_scroll(self._scroll_px, emit=False)
+            self._update_all()
+        else:
+            self.update_row(row)
 
     def _on_item(self, obj: object) -> None:
         if obj is self.document.plan:
@@ -382,13 +412,14 @@ class TimelineView(QWidget):
         if delta.y():
             self._user_scroll(self._scroll_px - delta.y() / 120.0 * 3 * self.ROW_HEIGHT)
 
-    def _user_scroll(self, px: float) -> None:
-        bottom = max(self.state.row_count * self.ROW_HEIGHT - self.viewbox.height(), 0.0)
+    def _user_scroll(self, px: float, emit: bool = True) -> None:
+        bottom = max(self.state.index.height * self.ROW_HEIGHT - self.viewbox.height(), 0.0)
         px = min(max(px, 0.0), bottom)
         if px != self._scroll_px:
             self._scroll_px = px
             self._apply_y()
-            self.scrolledY.emit(px)
+            if emit:
+                self.scrolledY.emit(px)
 
     # ------------------------------------------------------------ keyboard
 
@@ -484,8 +515,8 @@ class TimelineView(QWidget):
         elif row is not None:  # a pillar or initiative row: start from its own items
             r = row if step > 0 else row - 1
         else:
-            first = int(self._scroll_px // self.ROW_HEIGHT)
-            r = first if step > 0 else min(n - 1, int((self._scroll_px + self.viewbox.height()) // self.ROW_HEIGHT))
+            first = max(idx.row_at(self._scroll_px / self.ROW_HEIGHT), 0)
+            r = first if step > 0 else min(n - 1, idx.row_at((self._scroll_px + self.viewbox.height()) / self.ROW_HEIGHT))
         while 0 <= r < n:
             items = self._row_items(r)
             if items:
@@ -544,12 +575,14 @@ class TimelineView(QWidget):
                 self._set_x(a - 1, a - 1 + width)
             elif b > x1:
                 self._set_x(b + 1 - width, b + 1)
-        top = row * self.ROW_HEIGHT
+        idx = self.state.index
+        top = float(idx.row_top[row]) * self.ROW_HEIGHT
+        bottom = float(idx.row_top[row + 1]) * self.ROW_HEIGHT
         h = self.viewbox.height()
         if top < self._scroll_px:
             self._user_scroll(top)
-        elif top + self.ROW_HEIGHT > self._scroll_px + h:
-            self._user_scroll(top + self.ROW_HEIGHT - h)
+        elif bottom > self._scroll_px + h:
+            self._user_scroll(min(top, bottom - h))
 
     def keyboard_context_menu(self) -> None:
         sel = self.document.selection
@@ -562,7 +595,9 @@ class TimelineView(QWidget):
         else:
             x0, x1 = self.x_range()
             month = int(math.floor((x0 + x1) / 2))
-        local = self.map_to_viewport(month + 0.5, (row if row is not None else 0) + 0.5)
+        local = self.item_point(sel) if isinstance(sel, (Phase, Milestone)) else None
+        if local is None:
+            local = self.map_to_viewport(month + 0.5, (row if row is not None else 0) + 0.5)
         self.contextMenuRequested.emit(sel, row_obj, month, self.viewport().mapToGlobal(local))
 
     def show_hover_tip(self, ev) -> None:
