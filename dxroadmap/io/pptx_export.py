@@ -28,7 +28,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from dxroadmap.io.storage.atomic import atomic_path
-from dxroadmap.model.colors import DARK_TEXT, text_color_on
+from dxroadmap.model.colors import DARK_TEXT, bar_text, text_color_on
 from dxroadmap.model.fiscal import fy_first_month, fy_last_month
 from dxroadmap.model.lanes import assign_lanes
 from dxroadmap.model.legend import legend_entries
@@ -458,7 +458,7 @@ class _Painter:
                 init, ph = self.phase_list[number]
                 x, w = geo.x(s), (e - s + 1) * geo.month_w
                 color = ph.display_color
-                label = ph.label or ph.kind.label_ja
+                label = bar_text(ph)  # the same words as on screen and in print
                 bar = _rect(sh, x, y, w, BAR_H, color, name=f"{BAR_NAME_PREFIX}{number:04d} {label}")
                 inner = w - 0.06
                 right_limit = geo.x(bars[pos + 1][1]) if pos + 1 < len(bars) else geo.right
@@ -482,7 +482,7 @@ class _Painter:
                                margin=0.02)
                     used_right = x + w
                 # the whole label and period stay with the shape for people editing the deck
-                bar.element.nvSpPr.cNvPr.set("descr", f"{label}：{_span_text(ph.start, ph.end)}")
+                bar.element.nvSpPr.cNvPr.set("descr", f"{label or ph.kind.label_ja}：{_span_text(ph.start, ph.end)}")
 
     def legend_and_page(self, sh, number: int, total: int) -> None:
         geo = self.geo

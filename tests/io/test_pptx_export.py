@@ -234,3 +234,15 @@ def test_lxml_from_python_pptx_leaves_openpyxl_as_it_was(tmp_path):
     env["PYTHONPATH"] = str(SAMPLES.parent)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert done.stdout.split() == ["False", "True"], done.stderr
+
+
+def test_unlabelled_bars_say_what_they_say_on_screen_and_in_print(tmp_path):
+    """A bar without a label shows its kind (検討); an その他 bar without one shows nothing, as the timeline and PDF do."""
+    from dxroadmap.model.colors import bar_text
+
+    study = Phase(m(2023, 4), m(2024, 3), None, PhaseKind.STUDY)
+    other = Phase(m(2024, 4), m(2026, 3), None, PhaseKind.CUSTOM)
+    plan = Plan(title="t", start_fy=2023, end_fy=2027, pillars=[Pillar("p", [Initiative("a", phases=[study, other])])])
+    out = write_pptx(plan, tmp_path / "bars.pptx")
+    bars = sorted(_bars(Presentation(str(out))), key=lambda b: b[0])
+    assert [b[1].text_frame.text for b in bars] == [bar_text(study), bar_text(other)] == ["検討", ""]

@@ -241,3 +241,25 @@ def test_suspended_years_get_a_dashed_dark_frame_and_every_badge_is_painted(wind
     assert drawn[(d.uid, 2024)] == "suspended"
     assert STATUS_FRAME["suspended"].lightness() < 100
     assert {s for s in drawn.values()} == {"done", "in-progress", "delayed", "not-started", "suspended"}
+
+
+def test_a_delayed_frame_covers_every_lane_of_a_crowded_row(window):
+    """A row grown for overlapping bars is framed whole (遅延), not only its top lane."""
+    b = window.document.plan.pillars[0].initiatives[1]
+    b.phases = [Phase(month_index(2024, 4), month_index(2025, 3), "検討", PhaseKind.STUDY),
+                Phase(month_index(2024, 7), month_index(2025, 9), "導入", PhaseKind.INTRODUCE)]
+    window.document.set_plan(window.document.plan)
+    window.set_progress_view(True)
+    QApplication.processEvents()
+    tl = window.timeline
+    m = tl.mapper()
+    row = tl.state.index.row_of(b)
+    assert m.row_height(row) >= 2 * m.sy - 1  # two lanes
+    image = tl.viewport().grab().toImage()
+    x = int(m.x(month_index(2024, 4)) + 1.5)
+    frame = STATUS_FRAME["delayed"]
+    # the frame's left edge, down in the second lane
+    y = int(m.y(row) + m.sy * 1.5)
+    near = [image.pixelColor(QPoint(x + dx, y)) for dx in (-1, 0, 1)]
+    assert any(abs(c.red() - frame.red()) + abs(c.green() - frame.green()) + abs(c.blue() - frame.blue()) < 60
+               for c in near), [c.name() for c in near]

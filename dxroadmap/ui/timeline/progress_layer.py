@@ -88,7 +88,7 @@ class ProgressLayer(_Layer):
                     pen = QPen(frame, 2.0, Qt.PenStyle.SolidLine if status == "delayed" else Qt.PenStyle.DashLine)
                     p.setPen(pen)
                     p.setBrush(Qt.BrushStyle.NoBrush)
-                    p.drawRect(QRectF(m.x(first) + 1.5, m.y(r) + 1.5, m.x(last) - m.x(first) - 3, m.sy - 3))
+                    p.drawRect(QRectF(m.x(first) + 1.5, m.y(r) + 1.5, m.x(last) - m.x(first) - 3, m.row_height(r) - 3))
                 text = words[status] if wide else STATUS_SYMBOL[status]
                 rect = badge_rect(m, r, fy, wide_px if wide else self._narrow)
                 p.setPen(QPen(_BADGE_BORDER[status], 1))
