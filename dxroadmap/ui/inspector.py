@@ -96,6 +96,13 @@ class MonthPicker(QWidget):
     def value(self) -> int:
         return fy_first_month(int(self.year.currentData())) + int(self.month.currentData())
 
+    def retranslate(self) -> None:
+        """Month and year names in the current UI language (4月 / Apr, 令和5年度 / FY2023)."""
+        for n in range(12):
+            self.month.setItemText(n, month_name((n + 3) % 12 + 1, language()))
+        for i in range(self.year.count()):
+            self.year.setItemText(i, _year_text(int(self.year.itemData(i)), self._style))
+
     def _changed(self, *_: Any) -> None:
         self.monthChanged.emit(self.value())
 
@@ -416,6 +423,11 @@ class Inspector(QWidget):
     def retranslate(self) -> None:
         for page in (self.plan_page, self.pillar_page, self.initiative_page, self.phase_page, self.milestone_page):
             page.retranslate()
+        for picker in (self.phase_start, self.phase_end, self.ms_month):
+            picker.retranslate()
+        for combo in (self.period_start, self.period_end):
+            for i in range(combo.count()):
+                combo.setItemText(i, _year_text(int(combo.itemData(i)), self._year_style))
         self.phase_color.setText(tr("insp.color_choose"))
         self.phase_color_default.setText(tr("insp.color_default"))
         for i, kind in enumerate(PhaseKind):

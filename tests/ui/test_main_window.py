@@ -292,6 +292,22 @@ def test_language_switch_changes_menus_headers_and_inspector(window):
     assert window.act_undo.text() == "元に戻す: 編集"
 
 
+def test_language_switch_renames_the_inspectors_month_and_year_pickers(window, tmp_path):
+    """The pickers built in Japanese read Apr / FY2023 after switching to English, and 4月 / 令和5年度 back."""
+    assert window.load_file(plan_file(tmp_path))
+    phase = next(ph for _p, i in window.document.plan.walk() for ph in i.phases)
+    window.document.select(phase)
+    picker = window.inspector.phase_start
+    assert picker.month.itemText(0) == "4月" and "令和" in picker.year.currentText()
+    window.apply_preferences(Preferences(language="en"))
+    texts = [picker.month.itemText(i) for i in range(12)] + [picker.year.itemText(i) for i in range(picker.year.count())]
+    texts += [window.inspector.period_start.itemText(i) for i in range(window.inspector.period_start.count())]
+    assert picker.month.itemText(0) == "Apr" and picker.year.currentText().startswith("FY")
+    assert not [t for t in texts if "月" in t or "令和" in t or "年度" in t], texts
+    window.apply_preferences(Preferences(language="ja"))
+    assert picker.month.itemText(0) == "4月" and "令和" in picker.year.currentText()
+
+
 def save_as_to(monkeypatch, target: Path):
     calls = []
 
